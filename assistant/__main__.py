@@ -1,0 +1,5 @@
+"""python -m assistant: the callbot command line."""
+
+from .cli import main
+
+main()

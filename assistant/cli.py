@@ -1,0 +1,377 @@
+"""The command line, and callbot's composition root: the only place that picks engines and providers."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import config as config_mod
+from .errors import CallbotError, ConfigError
+
+app = typer.Typer(
+    name="callbot",
+    help="An offline-first voice dialer: say who to call, callbot finds them, calls, and logs the follow-up.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+contacts_app = typer.Typer(help="Import, list and find contacts.", no_args_is_help=True)
+config_app = typer.Typer(help="Show and check settings.", no_args_is_help=True)
+db_app = typer.Typer(help="The call log database.", no_args_is_help=True)
+app.add_typer(contacts_app, name="contacts")
+app.add_typer(config_app, name="config")
+app.add_typer(db_app, name="db")
+
+out = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+
+
+class Runtime:
+    """Settings and the parts built from them, made on first use."""
+
+    def __init__(self, config_file: Path | None, db: str | None, provider: str | None = None):
+        self.config_file = config_file
+        self.overrides: dict[str, dict[str, Any]] = {
+            "database": {"url": db},
+            "telephony": {"provider": provider},
+        }
+
+    @cached_property
+    def settings(self) -> config_mod.Settings:
+        return config_mod.load(self.config_file, overrides=self.overrides)
+
+    @cached_property
+    def store(self) -> Any:
+        from .calllog.store import Store
+
+        return Store(self.settings.database_url)
+
+    @cached_property
+    def book(self) -> Any:
+        from .contacts.book import ContactBook
+
+        return ContactBook(self.store)
+
+    def telephony(self) -> Any:
+        settings = self.settings
+        provider = settings.telephony.provider
+        if provider == "simulator":
+            from .telephony.simulator import Simulator
+
+            sim = settings.simulator
+            return Simulator(
+                sim.outcomes,
+                answer_after=sim.answer_after,
+                duration=sim.duration,
+                time_scale=sim.time_scale,
+                caller_id=settings.telephony.caller_id or "+15005550006",
+            )
+        raise ConfigError(
+            [f"telephony.provider = {provider!r}: use simulator (twilio comes with its own settings)"]
+        )
+
+    def session(self, ear: Any, voice: Any, **kw: Any) -> Any:
+        from .session import Session, SessionSettings
+
+        s = self.settings
+        return Session(
+            ear=ear,
+            voice=voice,
+            telephony=self.telephony(),
+            log=self.store,
+            book=self.book,
+            settings=SessionSettings(
+                rep=s.rep,
+                region=s.callbot.region,
+                confirm=s.dialog.confirm,
+                cancel_window=s.dialog.cancel_window,
+                ask_for_note=s.dialog.ask_for_note,
+                min_confidence=s.speech.min_confidence,
+                **kw,
+            ),
+        )
+
+
+def _runtime(ctx: typer.Context) -> Runtime:
+    runtime: Runtime = ctx.find_root().obj
+    return runtime
+
+
+@app.callback()
+def _options(
+    ctx: typer.Context,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="Your settings file (TOML).", envvar="CALLBOT_CONFIG")
+    ] = None,
+    db: Annotated[
+        str | None, typer.Option("--db", help="Call log database URL (default: SQLite in the data dir).")
+    ] = None,
+) -> None:
+    ctx.obj = Runtime(config, db)
+
+
+# -- the dialog ---------------------------------------------------------------------------------------------
+
+
+@app.command()
+def text(
+    ctx: typer.Context,
+    provider: Annotated[
+        str | None, typer.Option(help="simulator or twilio (default: from settings).")
+    ] = None,
+    echo: Annotated[
+        bool, typer.Option(help="Print each line read, so a piped session reads as a transcript.")
+    ] = False,
+) -> None:
+    """Type commands instead of speaking them, one per line (a terminal or a pipe)."""
+    from .console import PrintVoice, TextEar
+
+    rt = _runtime(ctx)
+    if provider:
+        rt.overrides["telephony"]["provider"] = provider
+    session = rt.session(TextEar(), PrintVoice(echo=echo))
+    session.run()
+
+
+@app.command()
+def parse(
+    ctx: typer.Context,
+    words: Annotated[str, typer.Argument(help='What the user said, e.g. "call jane about the renewal".')],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show the intent, slots and resolution for a sentence, without calling anyone."""
+    from .intents import IntentParser
+
+    rt = _runtime(ctx)
+    intent = IntentParser().parse(words)
+    result: dict[str, Any] = {"text": words, "intent": None}
+    if intent is not None:
+        result["intent"] = intent.name
+        result["slots"] = dict(intent.slots)
+        if intent.name == "CallContact":
+            resolution = rt.book.resolver().resolve(
+                [intent.slot("contact")], label=intent.slot("label"), company=intent.slot("company")
+            )
+            result["resolution"] = _resolution_json(resolution)
+    if as_json:
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+        return
+    if intent is None:
+        out.print("No intent: callbot would say it didn't catch that.")
+        return
+    out.print(f"intent: {intent.name}  slots: {dict(intent.slots)}")
+    res = result.get("resolution")
+    if res:
+        out.print(
+            f"action: {res['action']}  contact: {res['contact'] or '-'}  number: {res['number'] or '-'}"
+        )
+        for c in res["candidates"]:
+            out.print(f"  {c['score']:5.1f}  {c['name']}  ({c['company'] or '-'}; {c['matched']})")
+
+
+def _resolution_json(resolution: Any) -> dict[str, Any]:
+    return {
+        "action": str(resolution.action),
+        "reason": resolution.reason,
+        "contact": resolution.contact.name if resolution.contact else None,
+        "number": resolution.number.e164 if resolution.number else None,
+        "label": resolution.number.label if resolution.number else None,
+        "label_guessed": resolution.label_guessed,
+        "label_missing": resolution.label_missing,
+        "certain": resolution.certain,
+        "candidates": [
+            {"name": c.contact.name, "company": c.contact.company, "score": c.score, "matched": c.matched}
+            for c in resolution.candidates
+        ],
+    }
+
+
+# -- contacts -----------------------------------------------------------------------------------------------
+
+
+@contacts_app.command("import")
+def contacts_import(
+    ctx: typer.Context,
+    file: Annotated[
+        Path, typer.Argument(help="Google/Outlook CSV, HubSpot or Salesforce export, plain CSV, or .vcf")
+    ],
+    region: Annotated[str | None, typer.Option(help="Region for numbers without +country code.")] = None,
+) -> None:
+    """Import contacts; bad rows are reported by line and the rest are imported."""
+    from .contacts.importers import read_contacts
+
+    rt = _runtime(ctx)
+    result = read_contacts(file, region or rt.settings.callbot.region)
+    stats = rt.store.import_contacts(result.contacts, source=str(file))
+    for problem in result.problems:
+        out.print(f"[yellow]warning[/]: {problem}", markup=True)
+    out.print(
+        f"Imported {len(result.contacts)} contacts from {file} ({result.format}): "
+        f"{stats.added} new, {stats.updated} updated; {len(result.problems)} problems."
+    )
+
+
+@contacts_app.command("list")
+def contacts_list(ctx: typer.Context) -> None:
+    """Every contact with their numbers."""
+    from .contacts.numbers import display
+
+    contacts = _runtime(ctx).store.contacts()
+    table = Table("Name", "Company", "Numbers", "Aliases", "Time zone", "DNC")
+    for c in contacts:
+        numbers = "\n".join(
+            f"{n.label}: {display(n.e164)}" + (" *" if n.preferred else "") for n in c.numbers
+        )
+        aliases = ", ".join([*c.aliases, *(f"{a} (learned)" for a in c.learned)])
+        table.add_row(c.name, c.company, numbers, aliases, c.timezone, "yes" if c.do_not_call else "")
+    out.print(table)
+    out.print(f"{len(contacts)} contacts")
+
+
+@contacts_app.command("find")
+def contacts_find(
+    ctx: typer.Context, name: Annotated[str, typer.Argument(help="A name as you would say it.")]
+) -> None:
+    """The ranked candidates for a name, with scores, and what callbot would do."""
+    resolver = _runtime(ctx).book.resolver()
+    resolution = resolver.resolve([name])
+    table = Table("Score", "Name", "Company", "Matched by")
+    for c in resolver.rank([name])[:10]:
+        table.add_row(f"{c.score:.1f}", c.contact.name, c.contact.company, c.matched)
+    out.print(table)
+    verdict = {
+        "dial": f"would call {resolution.contact.name if resolution.contact else ''}",
+        "ask": "would ask which one",
+        "refuse": "would say nobody matches",
+    }[str(resolution.action)]
+    out.print(f"callbot {verdict}.")
+
+
+# -- the call log -------------------------------------------------------------------------------------------
+
+
+@app.command("log")
+def log_show(
+    ctx: typer.Context,
+    contact: Annotated[
+        str | None, typer.Option(help="Only calls to this contact (part of the name).")
+    ] = None,
+    limit: Annotated[int, typer.Option(help="How many calls.")] = 20,
+    rep: Annotated[str | None, typer.Option(help="Only this rep's calls.")] = None,
+) -> None:
+    """Recent calls, newest first, with their notes and follow-ups."""
+    print_log(_runtime(ctx).store.recent_calls(contact=contact, limit=limit, rep=rep))
+
+
+def print_log(records: list[Any]) -> None:
+    from .contacts.numbers import display
+
+    table = Table("When", "Contact", "Number", "Topic", "Outcome", "Duration", "Note", "Follow-up")
+    for r in records:
+        notes = [n for n in r.notes if n.status != "discarded"]
+        note = "\n".join(n.text or f"({n.status})" for n in notes)
+        followups = ", ".join(f"{n.followup:%a %d %b}" for n in notes if n.followup)
+        duration = (
+            f"{r.duration // 60}:{r.duration % 60:02d}" if r.duration is not None and r.answered_at else ""
+        )
+        outcome = r.outcome or r.status.value
+        if r.reason and r.outcome in ("failed", "blocked", "canceled"):
+            outcome += f" ({r.reason})"
+        when = r.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        table.add_row(when, r.contact_name, display(r.to_number), r.topic, outcome, duration, note, followups)
+    out.print(table)
+
+
+# -- settings -----------------------------------------------------------------------------------------------
+
+
+@config_app.command("show")
+def config_show(ctx: typer.Context) -> None:
+    """The merged settings (defaults + your file + environment), secrets masked."""
+    rt = _runtime(ctx)
+    settings = rt.settings
+    out.print(f"# files merged: {', '.join(settings.files)}")
+    out.print(
+        f"# your file: {config_mod.user_config_path()}"
+        + ("" if len(settings.files) > 1 else " (not present)")
+    )
+    for section, values in config_mod.as_dict(settings).items():
+        out.print(f"\n[{section}]", markup=False)
+        for key, value in values.items():
+            out.print(f"{key} = {json.dumps(value, ensure_ascii=False)}", markup=False)
+
+
+@config_app.command("check")
+def config_check(ctx: typer.Context) -> None:
+    """Check every setting; say what is missing or wrong and how to fix it."""
+    from .checks import check_settings
+
+    rt = _runtime(ctx)
+    try:
+        settings = rt.settings
+    except ConfigError as exc:
+        for problem in exc.problems:
+            out.print(f"[red]✗[/] {problem}")
+        raise typer.Exit(1) from None
+    results = check_settings(settings)
+    for setting, ok, message in results:
+        mark = "[green]✓[/]" if ok else "[red]✗[/]"
+        out.print(f"{mark} {setting}: {message}")
+    bad = sum(1 for _, ok, _ in results if not ok)
+    out.print("All settings look right." if not bad else f"{bad} setting(s) need attention.")
+    if bad:
+        raise typer.Exit(1)
+
+
+@db_app.command("upgrade")
+def db_upgrade(ctx: typer.Context) -> None:
+    """Apply pending migrations (also done automatically on first use)."""
+    store = _runtime(ctx).store
+    out.print(f"Call log at revision {store.revision()}.")
+
+
+# -- demo ---------------------------------------------------------------------------------------------------
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    script: Annotated[
+        Path | None, typer.Option(help="Lines to say (default: the bundled demo script).")
+    ] = None,
+) -> None:
+    """A scripted session on the example contacts with the simulator; ends by printing the call log."""
+    import io
+
+    from .console import PrintVoice, TextEar
+
+    rt = _runtime(ctx)
+    if not rt.store.contacts_version()[0]:
+        from .contacts.importers import read_contacts
+
+        example = config_mod.data_path("config") / "contacts.example.csv"
+        rt.store.import_contacts(read_contacts(example, "US").contacts, source=str(example))
+    script = script or config_mod.data_path("config") / "demo.txt"
+    lines = [ln for ln in script.read_text().splitlines() if ln.strip() and not ln.startswith("#")]
+    started = datetime.now(UTC)
+    session = rt.session(TextEar(io.StringIO("\n".join(lines) + "\n")), PrintVoice(echo=True))
+    session.run()
+    out.print("\nThe call log:")
+    print_log([r for r in rt.store.recent_calls(limit=None) if r.created_at >= started][::-1])
+
+
+def main() -> None:
+    try:
+        app()
+    except CallbotError as exc:
+        print(f"callbot: {exc}", file=sys.stderr)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        sys.exit(130)

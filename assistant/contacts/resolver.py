@@ -1,0 +1,283 @@
+"""Who did the user mean? Fuzzy, phonetic and nickname matching over an index of the contact book.
+
+The index maps every name token (given, family, alias, company) to the contacts that carry it, so a query
+only scores the contacts that share a token, a nickname or a sound with it: fast at 100k contacts.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from ..models import Action, Candidate, Contact, PhoneNumber, Resolution
+from .names import Nicknames, fold, phonetic_keys, tokens
+
+# Token scores (0-100) for the ways a heard word can meet a name word.
+EXACT = 100.0
+NICKNAME = 92.0
+LEARNED = 104.0  # an alias the user taught us beats every other reading
+FUZZY_CUTOFF = 72.0
+UNMATCHED_PENALTY = (
+    3.0  # per name word the query did not say: "Jane Doe" beats "Jane Doe-Smith" for "jane doe"
+)
+
+# Policy thresholds on the final score.
+DIAL_AT = 80.0  # a single winner at least this good is dialled (after confirmation if policy asks)
+REFUSE_BELOW = 62.0  # nobody this close: say so, never dial
+MARGIN = 10.0  # candidates within this of the best are "close": ask which one
+MAX_CHOICES = 5
+# Matches where every heard word is a word of the name (or the user's pick): no confirmation needed for these.
+CERTAIN = frozenset({"name", "alias", "learned alias", "picked"})
+EXACT_KINDS = frozenset({"name", "alias"})
+MISHEARD_KINDS = frozenset({"sound-alike", "spelling", "partial"})
+
+LABEL_SYNONYMS = {
+    "mobile": "mobile",
+    "cell": "mobile",
+    "cellphone": "mobile",
+    "cell phone": "mobile",
+    "mobile phone": "mobile",
+    "work": "work",
+    "office": "work",
+    "business": "work",
+    "desk": "work",
+    "home": "home",
+    "house": "home",
+    "landline": "home",
+    "main": "main",
+    "other": "other",
+}
+
+
+def canonical_label(label: str) -> str:
+    return LABEL_SYNONYMS.get(fold(label), fold(label))
+
+
+def phonetic_score(a: str, b: str) -> float:
+    """A sound-alike pair scores by how close the spellings are too: Jon/John 94, Jane/John 80."""
+    return 60.0 + 0.4 * fuzz.ratio(a, b)
+
+
+@dataclass
+class _Entry:
+    contact: Contact
+    forms: tuple[tuple[str, ...], ...]  # name, aliases: each a token tuple
+    learned: frozenset[str]  # folded learned aliases
+    company: str
+
+
+class Resolver:
+    """Resolve a spoken name to a contact and number, by the policy dial / ask / refuse."""
+
+    def __init__(self, contacts: Iterable[Contact], nicknames: Nicknames | None = None):
+        self.nicknames = nicknames or Nicknames()
+        self._entries: list[_Entry] = []
+        self._by_token: dict[str, set[int]] = defaultdict(set)
+        self._by_sound: dict[str, set[str]] = defaultdict(set)
+        self._by_company: dict[str, set[int]] = defaultdict(set)
+        self._learned: dict[str, set[int]] = defaultdict(set)
+        for contact in contacts:
+            self._add(contact)
+        self._vocab = list(self._by_token)
+        self._companies = list(self._by_company)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @property
+    def contacts(self) -> list[Contact]:
+        return [e.contact for e in self._entries]
+
+    def _add(self, contact: Contact) -> None:
+        index = len(self._entries)
+        learned = frozenset(" ".join(tokens(a)) for a in contact.learned)
+        forms = tuple(f for f in (tokens(contact.name), *(tokens(a) for a in contact.aliases)) if f)
+        company = fold(contact.company)
+        self._entries.append(_Entry(contact, forms, learned, company))
+        for form in forms:
+            words = set(form)
+            words |= {"".join(form[i : i + 2]) for i in range(len(form) - 1)}  # "van der" -> "vander"
+            for word in words:
+                self._by_token[word].add(index)
+                for key in phonetic_keys(word):
+                    self._by_sound[key].add(word)
+        for alias in learned:
+            self._learned[alias].add(index)
+        if company:
+            self._by_company[company].add(index)
+
+    # -- matching -----------------------------------------------------------------------------------------
+
+    def _token_matches(self, word: str) -> dict[str, tuple[float, str]]:
+        """Every indexed word the heard `word` may stand for: (how well it matches, how)."""
+        found: dict[str, tuple[float, str]] = {}
+
+        def offer(other: str, score: float, how: str) -> None:
+            if score > found.get(other, (0.0, ""))[0]:
+                found[other] = (score, how)
+
+        if word in self._by_token:
+            offer(word, EXACT, "name")
+        for name in self.nicknames.related(word):
+            if name in self._by_token:
+                offer(name, NICKNAME, "nickname")
+        for key in phonetic_keys(word):
+            for other in self._by_sound.get(key, ()):
+                offer(other, phonetic_score(word, other), "sound-alike")
+        if word not in self._by_token and len(word) > 2:
+            for other, score, _ in process.extract(
+                word, self._vocab, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=25
+            ):
+                offer(other, score, "spelling")
+        return found
+
+    def _score_query(self, query: str) -> dict[int, tuple[float, str]]:
+        words = list(tokens(query))
+        if not words:
+            return {}
+        scores: dict[int, tuple[float, str]] = {}
+        learned = self._learned.get(" ".join(words), set())
+        for index in learned:
+            scores[index] = (LEARNED, "learned alias")
+        # Merged words ("mc donald" said for "mcdonald") are tried as one word too.
+        maps = [self._token_matches(w) for w in words]
+        merged = {
+            i: self._token_matches(words[i] + words[i + 1])
+            for i in range(len(words) - 1)
+            if words[i] + words[i + 1] in self._by_token
+        }
+        candidates: set[int] = set()
+        for m in (*maps, *merged.values()):
+            for word in m:
+                candidates |= self._by_token[word]
+        for index in candidates - learned:
+            entry = self._entries[index]
+            best, how = 0.0, ""
+            for form in entry.forms:
+                options = [maps] + [[*maps[:i], m, *maps[i + 2 :]] for i, m in merged.items()]
+                for option in options:
+                    score, kind = _form_score(form, option)
+                    if score > best:
+                        best, how = (
+                            score,
+                            ("alias" if kind == "name" and form is not entry.forms[0] else kind),
+                        )
+            if best > 0:
+                scores[index] = (best, how)
+        return scores
+
+    def _company_scores(self, company: str) -> dict[int, float]:
+        folded = fold(company)
+        out: dict[int, float] = {}
+        if not folded:
+            return out
+        for name, score, _ in process.extract(
+            folded, self._companies, scorer=fuzz.WRatio, score_cutoff=70, limit=50
+        ):
+            for index in self._by_company[name]:
+                out[index] = max(out.get(index, 0.0), score)
+        return out
+
+    # -- policy -------------------------------------------------------------------------------------------
+
+    def rank(self, queries: Sequence[str], company: str = "") -> list[Candidate]:
+        """Candidates for the heard name (best hypothesis first, then runners-up), best first."""
+        combined: dict[int, tuple[float, str]] = {}
+        for rank, query in enumerate(q for q in queries if q.strip()):
+            weight = 1.0 - 0.03 * rank  # a runner-up hypothesis counts a little less
+            for index, (score, how) in self._score_query(query).items():
+                weighted = score * weight
+                if weighted > combined.get(index, (0.0, ""))[0]:
+                    combined[index] = (weighted, how)
+        if not combined and queries:
+            # Nobody by that name: perhaps the words are a company ("call Globex").
+            for index, score in self._company_scores(queries[0]).items():
+                if score >= 90:
+                    combined[index] = (score - 8, "company")
+        if company:
+            company_scores = self._company_scores(company)
+            combined = {
+                i: (s - 0.3 * (100 - company_scores.get(i, 0.0)), how) for i, (s, how) in combined.items()
+            }
+        ranked = sorted(combined.items(), key=lambda item: (-item[1][0], self._entries[item[0]].contact.name))
+        return [Candidate(self._entries[i].contact, round(s, 1), how) for i, (s, how) in ranked]
+
+    def resolve(self, queries: Sequence[str] | str, *, label: str = "", company: str = "") -> Resolution:
+        if isinstance(queries, str):
+            queries = [queries]
+        query = queries[0] if queries else ""
+        ranked = self.rank(queries, company)
+        if not ranked or ranked[0].score < REFUSE_BELOW:
+            return Resolution(Action.REFUSE, query, tuple(ranked[:MAX_CHOICES]), reason="no_match")
+        best = ranked[0].score
+        close = [c for c in ranked if c.score >= best - MARGIN and c.score >= REFUSE_BELOW]
+        learned = [c for c in close if c.matched == "learned alias"]
+        exact = [c for c in close if c.matched in EXACT_KINDS]
+        if len(learned) == 1:  # the user taught us who this name means
+            close = learned
+        elif len(exact) == 1 and all(c.matched in MISHEARD_KINDS for c in close if c is not exact[0]):
+            close = exact  # the name as said beats names it might be a mishearing of
+        if len(close) == 1 and best >= DIAL_AT:
+            return self.choose(query, ranked[0], label=label, candidates=tuple(ranked[:MAX_CHOICES]))
+        reason = "ambiguous" if len(close) > 1 else "unsure"
+        return Resolution(Action.ASK, query, tuple(close[:MAX_CHOICES]), reason=reason, label_requested=label)
+
+    def choose(
+        self, query: str, pick: Candidate, *, label: str = "", candidates: tuple[Candidate, ...] = ()
+    ) -> Resolution:
+        """The resolution for a contact that is settled (a clear winner, or the user's pick)."""
+        contact = pick.contact
+        certain = pick.matched in CERTAIN
+        number, guessed, missing = pick_number(contact, label)
+        if number is None:
+            return Resolution(
+                Action.REFUSE, query, candidates, contact=contact, reason="no_number", label_requested=label
+            )
+        return Resolution(
+            Action.DIAL,
+            query,
+            candidates or (pick,),
+            contact=contact,
+            number=number,
+            label_requested=canonical_label(label) if label else "",
+            label_guessed=guessed,
+            label_missing=missing,
+            certain=certain,
+            reason="clear",
+        )
+
+
+def pick_number(contact: Contact, label: str) -> tuple[PhoneNumber | None, bool, bool]:
+    """(number, label guessed, label missing): a missing label is reported, never silently swapped."""
+    if label:
+        wanted = contact.number(canonical_label(label))
+        if wanted:
+            return wanted, False, False
+        return contact.default_number, True, True
+    return contact.default_number, len(contact.numbers) > 1, False
+
+
+def _form_score(form: tuple[str, ...], maps: Sequence[dict[str, tuple[float, str]]]) -> tuple[float, str]:
+    """Average best match of each heard word with a distinct word of this name form; the weakest kind."""
+    used: set[int] = set()
+    total = 0.0
+    weakest = (EXACT + 1, "name")
+    for m in maps:
+        best, best_i, kind = 0.0, -1, ""
+        for i, word in enumerate(form):
+            if i not in used:
+                score, how = m.get(word, (0.0, ""))
+                if score > best:
+                    best, best_i, kind = score, i, how
+        if best_i >= 0:
+            used.add(best_i)
+            weakest = min(weakest, (best, kind))
+        else:
+            weakest = (0.0, "partial")
+        total += best
+    if not used:
+        return 0.0, ""
+    return total / len(maps) - UNMATCHED_PENALTY * (len(form) - len(used)), weakest[1]

@@ -1,0 +1,701 @@
+"""The dialog: one turn at a time, from a heard command to a call and its note in the log.
+
+    command -> resolve -> (ask which) -> choose number -> (confirm | cancel window) -> dial
+            -> follow the call -> ask for the note -> read it back -> (repeat | change | discard)
+
+It talks to the outside only through ports (ear, voice, telephony, call log), so text mode,
+voice mode and tests all drive this same code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from .calllog.followups import describe, read_followup
+from .contacts.book import ContactBook
+from .contacts.numbers import BadNumber, display, normalize
+from .contacts.resolver import Resolver
+from .errors import CallFailed, TranscriptionFailed
+from .intents import IntentParser, Replies
+from .models import (
+    Action,
+    AudioClip,
+    CallEvent,
+    CallRecord,
+    CallRequest,
+    CallStatus,
+    Candidate,
+    Contact,
+    FollowUp,
+    Intent,
+    Note,
+    Outcome,
+    PhoneNumber,
+    PlacedCall,
+    Resolution,
+    Utterance,
+)
+from .ports import Clock, Ear, EndOfInput, Expect, Listening, SystemClock, Telephony, Transcriber, Voice
+
+COMMANDS = (
+    "CallContact",
+    "CallNumber",
+    "Redial",
+    "LastCall",
+    "AddNote",
+    "RepeatNote",
+    "Help",
+    "Cancel",
+    "HangUp",
+)
+# A bare "no"/"nothing" when asked for a note means no note; anything longer is the note.
+_NO_NOTE = {"no", "nope", "nothing", "no note", "none", "skip", "no thanks", "nothing to add", "cancel"}
+
+
+class CallLog(Protocol):
+    """What the dialog writes and reads in the call log (the calllog Store implements it)."""
+
+    def begin_call(self, request: CallRequest, *, provider: str, from_number: str = "") -> None: ...
+    def record_unplaced(
+        self, request: CallRequest, status: CallStatus, reason: str, *, provider: str = ""
+    ) -> None: ...
+    def call_placed(self, placed: PlacedCall) -> None: ...
+    def call_failed(self, key: str, reason: str, code: int | None = None) -> None: ...
+    def apply_event(self, key: str, ev: CallEvent) -> bool: ...
+    def call(self, key: str) -> CallRecord | None: ...
+    def last_call(self, rep: str, *, placed_only: bool = True) -> CallRecord | None: ...
+    def add_note(
+        self,
+        *,
+        call_id: str | None,
+        rep: str,
+        text: str = "",
+        status: str = "saved",
+        audio_path: str = "",
+        followup: FollowUp | None = None,
+        contact_id: int | None = None,
+    ) -> int: ...
+    def update_note(
+        self,
+        note_id: int,
+        *,
+        text: str | None = None,
+        status: str | None = None,
+        followup: FollowUp | bool | None = False,
+    ) -> None: ...
+    def note(self, note_id: int) -> Note | None: ...
+    def contact_for_number(self, e164: str) -> Contact | None: ...
+
+
+@dataclass(frozen=True)
+class SessionSettings:
+    rep: str
+    region: str = "US"
+    confirm: str = "unsure"  # always | unsure | never
+    cancel_window: float = 3.0
+    ask_for_note: bool = True
+    min_confidence: float = 0.55
+    answer_timeout: float | None = None  # seconds to wait for an answer; None = until input ends
+    note_timeout: float | None = None
+    review_timeout: float | None = 6.0  # after a note is read back, how long "repeat/change/discard" is heard
+    poll_interval: float = 0.5
+
+
+class Session:
+    """One user's dialog with callbot."""
+
+    def __init__(
+        self,
+        *,
+        ear: Ear,
+        voice: Voice,
+        telephony: Telephony,
+        log: CallLog,
+        book: ContactBook,
+        settings: SessionSettings,
+        parser: IntentParser | None = None,
+        replies: Replies | None = None,
+        transcriber: Transcriber | None = None,
+        keep_audio: Callable[[AudioClip], str] | None = None,
+        clock: Clock | None = None,
+    ):
+        self.ear = ear
+        self.voice = voice
+        self.telephony = telephony
+        self.log = log
+        self.book = book
+        self.settings = settings
+        self.parser = parser or IntentParser()
+        self.say = replies or Replies()
+        self.transcriber = transcriber
+        self.keep_audio = keep_audio
+        self.clock = clock or SystemClock()
+        self._pending: Utterance | None = None  # heard while waiting for something else: the next command
+
+    # -- the loop -----------------------------------------------------------------------------------------
+
+    def run(self) -> None:
+        """Take commands until the input ends."""
+        while True:
+            try:
+                utterance = self._hear(Expect(Listening.COMMAND))
+                if utterance is not None:
+                    self.handle(utterance)
+            except EndOfInput:
+                return
+
+    def handle(self, utterance: Utterance) -> None:
+        """One command turn, with whatever questions it needs."""
+        intent = self._understand(utterance, COMMANDS)
+        if intent is None:
+            self._reply("didnt_catch")
+            return
+        handler = getattr(self, f"_on_{intent.name}")
+        handler(intent, utterance)
+
+    # -- hearing and saying -------------------------------------------------------------------------------
+
+    def _reply(self, key: str, **values: Any) -> None:
+        self.voice.say(self.say(key, **values))
+
+    def _hear(self, expect: Expect, timeout: float | None = None) -> Utterance | None:
+        """The next utterance (a pending one first); None on silence or when too unsure to act on."""
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            return pending
+        utterance = self.ear.listen(expect, timeout)
+        if utterance is None:
+            return None
+        transcript = utterance.transcript
+        if transcript is not None and transcript.text:
+            self.voice.status("heard", transcript.text)
+            if transcript.confidence is not None and transcript.confidence < self.settings.min_confidence:
+                self._reply("not_sure_heard")
+                return None
+        return utterance
+
+    def _understand(
+        self, utterance: Utterance, allowed: Sequence[str], context: dict[str, Any] | None = None
+    ) -> Intent | None:
+        """The intent of the best hypothesis that parses (runners-up are tried when the best does not)."""
+        if utterance.transcript is None:
+            return None
+        for text in utterance.transcript.hypotheses:
+            intent = self.parser.parse(text, allowed=allowed, context=context)
+            if intent is not None:
+                return intent
+        return None
+
+    def _slot_hypotheses(self, utterance: Utterance, intent: Intent, slot: str) -> list[str]:
+        """The slot as heard in every hypothesis that parses to the same intent (the resolver weighs them)."""
+        values = [intent.slot(slot)]
+        if utterance.transcript is not None:
+            for text in utterance.transcript.alternatives:
+                other = self.parser.parse(text, allowed=[intent.name])
+                if other is not None and other.slot(slot) and other.slot(slot) not in values:
+                    values.append(other.slot(slot))
+        return [v for v in values if v]
+
+    # -- commands -----------------------------------------------------------------------------------------
+
+    def _on_CallContact(self, intent: Intent, utterance: Utterance) -> None:
+        queries = self._slot_hypotheses(utterance, intent, "contact")
+        resolver = self.book.resolver()
+        if len(resolver) == 0:
+            self._reply("no_contacts")
+            return
+        resolution = resolver.resolve(queries, label=intent.slot("label"), company=intent.slot("company"))
+        self._settle(resolution, resolver, topic=intent.slot("topic"))
+
+    def _settle(self, resolution: Resolution, resolver: Resolver, *, topic: str) -> None:
+        """Turn a resolution into a call: ask which one while unsure, refuse when nobody matches."""
+        if resolution.action == Action.ASK:
+            picked = self._ask_which(resolution, resolver)
+            if picked is None:
+                return
+            resolution = picked
+        if resolution.action == Action.REFUSE:
+            if resolution.reason == "no_number" and resolution.contact:
+                self._reply("no_number", name=resolution.contact.name)
+            else:
+                self._reply("no_such_contact", name=resolution.query)
+            return
+        self._prepare_call(resolution, topic=topic)
+
+    def _ask_which(self, resolution: Resolution, resolver: Resolver) -> Resolution | None:
+        """Ask until the user picks one of the candidates (or gives up, or says something else)."""
+        candidates = list(resolution.candidates)
+        top = candidates[0]
+        if len(candidates) == 1:
+            self._reply("did_you_mean", choice=top.contact.display)
+        elif resolution.reason == "ambiguous" and len(candidates) >= 5:
+            self._reply(
+                "which_one_many", count=len(candidates), name=resolution.query, choices=_listing(candidates)
+            )
+        else:
+            self._reply("which_one", choices=_listing(candidates))
+        expect = Expect(Listening.CHOICE, tuple(c.contact for c in candidates))
+        for attempt in range(3):
+            utterance = self._hear(expect, self.settings.answer_timeout)
+            if utterance is None:
+                break
+            intent = self._understand(
+                utterance, ("Choose", "Yes", "No", "Cancel", "Correct", *COMMANDS), {"dialog": "choosing"}
+            )
+            if intent is None or intent.name in ("No", "Cancel"):
+                if intent is None and attempt < 2:
+                    self._reply("pick_again")
+                    continue
+                self._reply("not_calling")
+                return None
+            if intent.name == "Yes" and len(candidates) == 1:
+                return resolver.choose(resolution.query, _picked(top), label=resolution.label_requested)
+            if intent.name in ("Choose", "Correct"):
+                pick = _pick(candidates, intent, self.book.nicknames)
+                if pick is not None:
+                    if pick.score < top.score:  # we preferred someone else: remember the user's answer
+                        self._learn(resolution.query, pick.contact)
+                    return resolver.choose(resolution.query, _picked(pick), label=resolution.label_requested)
+                if attempt < 2:
+                    self._reply("pick_again")
+                    continue
+                self._reply("not_calling")
+                return None
+            self._pending = utterance  # a new command instead of an answer
+            return None
+        self._reply("not_calling")
+        return None
+
+    def _learn(self, query: str, contact: Contact) -> None:
+        """The user corrected our best guess: remember that this name means this contact."""
+        alias = " ".join(query.split())
+        if alias and alias.lower() != contact.name.lower():
+            self.book.learn(contact, alias)
+            self._reply("learned", alias=alias, name=contact.name)
+
+    def _on_CallNumber(self, intent: Intent, utterance: Utterance) -> None:
+        try:
+            e164 = normalize(intent.slot("number"), self.settings.region)
+        except BadNumber as exc:
+            self._reply("bad_number", reason=str(exc))
+            return
+        contact = self.log.contact_for_number(e164)
+        number = PhoneNumber(e164, "")
+        if contact is not None:
+            number = next((n for n in contact.numbers if n.e164 == e164), number)
+        request = CallRequest(
+            to=e164,
+            contact_name=contact.name if contact else "",
+            contact_id=contact.id if contact else None,
+            label=number.label,
+            topic=intent.slot("topic"),
+            rep=self.settings.rep,
+        )
+        name_part = f" ({contact.name})" if contact else ""
+        # A number heard digit by digit is always read back before it is dialled.
+        if self._confirm(self.say("confirm_number", number=display(e164), name_part=name_part), request):
+            self._dial(request)
+
+    def _on_Redial(self, intent: Intent, utterance: Utterance) -> None:
+        last = self.log.last_call(self.settings.rep)
+        if last is None:
+            self._reply("no_calls_yet")
+            return
+        contact = next((c for c in self.book.contacts() if c.id == last.contact_id), None)
+        if contact is None:
+            self._on_CallNumber(
+                Intent("CallNumber", {"number": last.to_number, "topic": last.topic}), utterance
+            )
+            return
+        number = next((n for n in contact.numbers if n.e164 == last.to_number), contact.default_number)
+        resolution = Resolution(
+            Action.DIAL,
+            contact.name,
+            (_picked(Candidate(contact, 100.0)),),
+            contact=contact,
+            number=number,
+            label_requested=number.label if number else "",
+            certain=True,
+            reason="redial",
+        )
+        self._prepare_call(resolution, topic=last.topic)
+
+    def _on_LastCall(self, intent: Intent, utterance: Utterance) -> None:
+        last = self.log.last_call(self.settings.rep, placed_only=False)
+        if last is None:
+            self._reply("no_calls_yet")
+            return
+        when = _when(last.created_at, self.clock.now())
+        if last.outcome == Outcome.CONNECTED:
+            outcome = self.say("outcome_connected", duration=_duration(last.duration or 0))
+        else:
+            outcome = self.say("outcome_other", outcome=_outcome_words(last))
+        label_part = f" on {last.label}" if last.label else ""
+        self._reply(
+            "last_call",
+            name=last.contact_name or display(last.to_number),
+            label_part=label_part,
+            when=when,
+            outcome=outcome,
+        )
+
+    def _on_AddNote(self, intent: Intent, utterance: Utterance) -> None:
+        last = self.log.last_call(self.settings.rep)
+        self._take_note(last, prompt="ask_note_text")
+
+    def _on_RepeatNote(self, intent: Intent, utterance: Utterance) -> None:
+        last = self.log.last_call(self.settings.rep)
+        notes = [n for n in (last.notes if last else ()) if n.status == "saved"]
+        if not notes:
+            self._reply("note_none")
+            return
+        self._read_back(notes[-1], "note_read")
+
+    def _on_Help(self, intent: Intent, utterance: Utterance) -> None:
+        self._reply("help")
+
+    def _on_Cancel(self, intent: Intent, utterance: Utterance) -> None:
+        self._reply("nothing_to_cancel")
+
+    def _on_HangUp(self, intent: Intent, utterance: Utterance) -> None:
+        self._reply("no_call_to_hang_up")
+
+    # -- confirming ---------------------------------------------------------------------------------------
+
+    def _prepare_call(self, resolution: Resolution, *, topic: str) -> None:
+        contact, number = resolution.contact, resolution.number
+        assert contact is not None and number is not None
+        if resolution.label_missing:
+            self._reply("label_missing", name=contact.name, label=resolution.label_requested)
+        request = CallRequest(
+            to=number.e164,
+            contact_name=contact.name,
+            contact_id=contact.id,
+            label=number.label,
+            topic=topic,
+            rep=self.settings.rep,
+        )
+        if self._needs_confirmation(resolution):
+            label_part = f" on {number.label}" if number.label else ""
+            topic_part = f", about {topic}" if topic else ""
+            question = self.say(
+                "confirm_call",
+                name=contact.name,
+                label_part=label_part,
+                number=display(number.e164),
+                topic_part=topic_part,
+            )
+            if not self._confirm(question, request, contact=contact):
+                return
+        elif not self._cancel_window(request):
+            return
+        self._dial(request)
+
+    def _needs_confirmation(self, resolution: Resolution) -> bool:
+        policy = self.settings.confirm
+        if policy == "always":
+            return True
+        unclear = not resolution.certain or resolution.label_missing
+        if policy == "never":
+            return unclear and resolution.reason != "redial"
+        return unclear or resolution.label_guessed
+
+    def _confirm(self, question: str, request: CallRequest, *, contact: Contact | None = None) -> bool:
+        """Ask yes/no about this call; a "no" or silence logs the call as cancelled before dialling."""
+        self.voice.say(question)
+        for attempt in range(2):
+            utterance = self._hear(Expect(Listening.CONFIRM), self.settings.answer_timeout)
+            if utterance is None:
+                break
+            intent = self._understand(utterance, ("Yes", "No", "Cancel", "Correct", *COMMANDS))
+            if intent is not None and intent.name == "Yes":
+                return True
+            if intent is not None and intent.name == "Correct" and contact is not None:
+                self._cancelled_before_dialling(request, "the user corrected the contact")
+                self._correct(intent, utterance, wrong=contact, topic=request.topic)
+                return False
+            if intent is None and attempt == 0:
+                self._reply("confirm_again", name=request.contact_name or display(request.to))
+                continue
+            if intent is not None and intent.name in COMMANDS and intent.name not in ("Cancel",):
+                self._pending = utterance  # a new command: this call is off
+            break
+        self._reply("not_calling")
+        self._cancelled_before_dialling(request, "not confirmed")
+        return False
+
+    def _correct(self, intent: Intent, utterance: Utterance, *, wrong: Contact, topic: str) -> None:
+        """ "No, I meant Jennifer Lopez": resolve the new name, remember the alias, and ask again."""
+        resolver = self.book.resolver()
+        resolution = resolver.resolve(self._slot_hypotheses(utterance, intent, "contact"))
+        if resolution.action == Action.DIAL and resolution.contact is not None:
+            resolution = resolver.choose(resolution.query, _picked(resolution.candidates[0]))
+        self._settle(resolution, resolver, topic=topic)
+
+    def _cancel_window(self, request: CallRequest) -> bool:
+        """An unconfirmed call waits a moment for "cancel"; anything else said is kept as the next command."""
+        seconds = self.settings.cancel_window
+        if seconds <= 0:
+            return True
+        self._reply(
+            "cancel_window", name=request.contact_name or display(request.to), seconds=_count(seconds)
+        )
+        utterance = self._hear(Expect(Listening.WINDOW), seconds)
+        if utterance is None:
+            return True
+        intent = self._understand(utterance, ("Cancel", "No", "Yes", *COMMANDS))
+        if intent is not None and intent.name in ("Cancel", "No"):
+            self._reply("not_calling")
+            self._cancelled_before_dialling(request, "cancelled in the cancel window")
+            return False
+        if intent is None or intent.name != "Yes":
+            self._pending = utterance
+        return True
+
+    def _cancelled_before_dialling(self, request: CallRequest, reason: str) -> None:
+        self.log.record_unplaced(request, CallStatus.CANCELED, reason, provider=self.telephony.name)
+
+    # -- calling ------------------------------------------------------------------------------------------
+
+    def _dial(self, request: CallRequest) -> None:
+        name = request.contact_name or display(request.to)
+        self.log.begin_call(request, provider=self.telephony.name)
+        self.voice.status("calling", self.say("calling", name=name))
+        try:
+            placed = self.telephony.place(request)
+        except CallFailed as exc:
+            self.log.call_failed(request.key, exc.reason, exc.code)
+            self._reply("place_failed", reason=exc.reason)
+            return
+        self.log.call_placed(placed)
+        record = self._follow(placed, name)
+        self._report(record, name)
+        if record is not None and record.outcome == Outcome.CONNECTED and self.settings.ask_for_note:
+            self._take_note(record, prompt="ask_note")
+
+    def _follow(self, placed: PlacedCall, name: str) -> CallRecord | None:
+        """Apply the call's events to the log until it ends; "hang up" or "cancel" end it early."""
+        answered = False
+        ended = False
+        shown: set[str] = set()
+        while not ended:
+            events = self.telephony.poll(placed, self.settings.poll_interval)
+            for event in events:
+                self.log.apply_event(placed.key, event)
+                answered = answered or (event.status == CallStatus.IN_PROGRESS and event.leg != "agent")
+                self._show_progress(event, shown)
+                ended = ended or (event.status.is_final and event.leg != "lead")
+            if ended or events:
+                continue
+            try:
+                utterance = self._hear(Expect(Listening.IN_CALL), self.settings.poll_interval)
+            except EndOfInput:
+                self._reply("input_ended_in_call")
+                self.telephony.end(placed, answered)
+                self._drain(placed)
+                break
+            if utterance is None:
+                continue
+            intent = self._understand(utterance, ("HangUp", "Cancel", *COMMANDS))
+            if intent is not None and intent.name in ("HangUp", "Cancel"):
+                if answered:
+                    self._reply("hanging_up")
+                else:
+                    self._reply("cancelling")
+                self.telephony.end(placed, answered)
+            else:
+                self._reply("call_in_progress")
+        return self.log.call(placed.key)
+
+    def _drain(self, placed: PlacedCall) -> None:
+        """After ending a call, take its last events so the log has the final status."""
+        for _ in range(20):
+            events = self.telephony.poll(placed, self.settings.poll_interval)
+            for event in events:
+                self.log.apply_event(placed.key, event)
+                if event.status.is_final and event.leg != "lead":
+                    return
+
+    def _show_progress(self, event: CallEvent, shown: set[str]) -> None:
+        if event.leg == "agent" and event.status == CallStatus.RINGING:
+            key = "ringing_agent"
+        elif event.status == CallStatus.RINGING:
+            key = "ringing"
+        elif event.status == CallStatus.IN_PROGRESS and event.leg != "agent":
+            key = "connected"
+        else:
+            return
+        if key not in shown:
+            shown.add(key)
+            self.voice.status(key.replace("_", "-"), self.say(key))
+
+    def _report(self, record: CallRecord | None, name: str) -> None:
+        if record is None:
+            return
+        outcome = record.outcome
+        if outcome == Outcome.CONNECTED:
+            self._reply("call_ended", duration=_duration(record.duration or 0))
+        elif outcome == Outcome.VOICEMAIL:
+            self._reply("voicemail", duration=_duration(record.duration or 0))
+        elif outcome == Outcome.BUSY:
+            self._reply("busy", name=name)
+        elif outcome == Outcome.NO_ANSWER:
+            self._reply("no_answer", name=name)
+        elif outcome == Outcome.CANCELED:
+            self._reply("call_cancelled")
+        elif outcome == Outcome.FAILED:
+            self._reply("call_failed", reason=record.reason or "the carrier gave no reason")
+
+    # -- notes --------------------------------------------------------------------------------------------
+
+    def _take_note(self, record: CallRecord | None, *, prompt: str, note_id: int | None = None) -> None:
+        """Hear a note, keep its audio before transcribing, save it, read it back."""
+        self._reply(prompt)
+        try:
+            utterance = self._hear(Expect(Listening.NOTE), self.settings.note_timeout)
+        except EndOfInput:
+            self._reply("note_heard_nothing")
+            raise
+        if utterance is None or (utterance.audio is None and not utterance.text.strip()):
+            self._reply("note_heard_nothing")
+            return
+        if utterance.audio is None and utterance.text.strip().lower().strip(".!") in _NO_NOTE:
+            self._reply("no_note")
+            return
+        call_id = record.id if record else None
+        contact_id = record.contact_id if record else None
+        text = utterance.text
+        if utterance.audio is not None:
+            path = self.keep_audio(utterance.audio) if self.keep_audio else ""
+            if note_id is None:
+                note_id = self.log.add_note(
+                    call_id=call_id,
+                    rep=self.settings.rep,
+                    status="pending",
+                    audio_path=path,
+                    contact_id=contact_id,
+                )
+            else:
+                self.log.update_note(note_id, status="pending")
+            try:
+                if self.transcriber is None:
+                    raise TranscriptionFailed("no speech engine for notes is configured")
+                text = self.transcriber.transcribe(utterance.audio).text.strip()
+                if not text:
+                    raise TranscriptionFailed("no words were recognised")
+            except TranscriptionFailed as exc:
+                self._reply("note_pending", reason=str(exc))
+                return
+            if text.lower().strip(".!") in _NO_NOTE:
+                self.log.update_note(note_id, status="discarded")
+                self._reply("no_note")
+                return
+        followup = read_followup(text, self.clock.now())
+        if note_id is None:
+            note_id = self.log.add_note(
+                call_id=call_id, rep=self.settings.rep, text=text, followup=followup, contact_id=contact_id
+            )
+        else:
+            self.log.update_note(note_id, text=text, status="saved", followup=followup)
+        note = self.log.note(note_id)
+        assert note is not None
+        self._read_back(note)
+        self._review(record, note)
+
+    def _read_back(self, note: Note, key: str = "note_saved") -> None:
+        message = self.say(key, text=note.text)
+        if note.followup:
+            message += " " + self.say("note_followup", date=describe(note.followup, self.clock.now().date()))
+        self.voice.say(message)
+
+    def _review(self, record: CallRecord | None, note: Note) -> None:
+        """After the read-back: "repeat", "change it" or "discard"; anything else is the next command."""
+        while True:
+            utterance = self._hear(Expect(Listening.REVIEW), self.settings.review_timeout)
+            if utterance is None:
+                return
+            intent = self._understand(utterance, ("RepeatNote", "ChangeNote", "DiscardNote", *COMMANDS))
+            if intent is not None and intent.name == "RepeatNote":
+                self._read_back(note)
+                continue
+            if intent is not None and intent.name == "ChangeNote":
+                self._take_note(record, prompt="note_change", note_id=note.id)
+                return
+            if intent is not None and intent.name == "DiscardNote":
+                self.log.update_note(note.id, status="discarded")
+                self._reply("note_discarded")
+                return
+            self._pending = utterance
+            return
+
+
+# -- small helpers -----------------------------------------------------------------------------------------
+
+
+def _picked(candidate: Candidate) -> Candidate:
+    """The user chose this one: as sure as an exact name."""
+    return Candidate(candidate.contact, candidate.score, "picked")
+
+
+def _listing(candidates: Sequence[Candidate]) -> str:
+    names = [c.contact.display for c in candidates]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _pick(candidates: Sequence[Candidate], intent: Intent, nicknames: Any) -> Candidate | None:
+    """Which candidate the answer names: by ordinal, by (part of the) name, or by company."""
+    ordinal = intent.slot("ordinal")
+    if ordinal:
+        index = int(ordinal)
+        if index == -1:
+            return candidates[-1]
+        return candidates[index - 1] if 1 <= index <= len(candidates) else None
+    name = intent.slot("name") or intent.slot("contact")
+    company = intent.slot("company")
+    if not name and not company:
+        return None
+    among = Resolver([c.contact for c in candidates], nicknames)
+    ranked = among.rank([name] if name else [company], company=company if name else "")
+    if not ranked:
+        return None
+    best = ranked[0]
+    runner_up = ranked[1].score if len(ranked) > 1 else 0.0
+    if best.score >= 70 and best.score - runner_up >= 5:
+        return next(c for c in candidates if c.contact == best.contact)
+    return None
+
+
+def _duration(seconds: int) -> str:
+    minutes, secs = divmod(max(0, int(seconds)), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def _count(seconds: float) -> str:
+    return str(int(seconds)) if float(seconds).is_integer() else f"{seconds:g}"
+
+
+def _when(at: datetime, now: datetime) -> str:
+    local = at.astimezone(now.tzinfo)
+    if local.date() == now.date():
+        return f"today at {local:%H:%M}"
+    if (now.date() - local.date()).days == 1:
+        return f"yesterday at {local:%H:%M}"
+    return f"on {local:%A} {local.day} {local:%B} at {local:%H:%M}"
+
+
+def _outcome_words(record: CallRecord) -> str:
+    return {
+        Outcome.BUSY: "busy",
+        Outcome.NO_ANSWER: "not answered",
+        Outcome.FAILED: "a failed call" + (f" ({record.reason})" if record.reason else ""),
+        Outcome.CANCELED: "cancelled",
+        Outcome.VOICEMAIL: "voicemail",
+        Outcome.BLOCKED: "blocked" + (f" ({record.reason})" if record.reason else ""),
+    }.get(Outcome(record.outcome) if record.outcome else Outcome.CANCELED, record.status.value)
+
+
+__all__ = ["COMMANDS", "CallLog", "Session", "SessionSettings"]

@@ -1,0 +1,93 @@
+"""Shared fixtures: a real call log database, the example contacts, and a text-mode session runner."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from assistant.calllog.store import Store
+from assistant.config import data_path, load
+from assistant.console import PrintVoice, TextEar
+from assistant.contacts.book import ContactBook
+from assistant.contacts.importers import read_contacts
+from assistant.session import Session, SessionSettings
+from assistant.telephony.simulator import Simulator
+
+EXAMPLE_CONTACTS = data_path("config") / "contacts.example.csv"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    s = Store(f"sqlite:///{tmp_path / 'callbot.db'}")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def book_store(store: Store) -> Store:
+    """A store holding the example contacts."""
+    store.import_contacts(read_contacts(EXAMPLE_CONTACTS).contacts, source="example")
+    return store
+
+
+class FixedClock:
+    def __init__(self, now: datetime):
+        self._now = now
+
+    def now(self) -> datetime:
+        return self._now
+
+
+@dataclass
+class TextRun:
+    """What a scripted `callbot text` session printed, and the carrier it talked to."""
+
+    output: str
+    carrier: Simulator
+    lines: list[str] = field(default_factory=list)
+
+    def replies(self) -> list[str]:
+        return [ln.removeprefix("callbot: ") for ln in self.output.splitlines() if ln.startswith("callbot: ")]
+
+
+@pytest.fixture
+def run_text(book_store: Store) -> Callable[..., TextRun]:
+    """Run typed lines through the real dialog, parser, resolver, simulator and database."""
+
+    def run(
+        *lines: str,
+        outcomes: Mapping[str, str] | None = None,
+        confirm: str = "always",
+        cancel_window: float = 0,
+        clock: object | None = None,
+        **settings: object,
+    ) -> TextRun:
+        defaults = load(env={}).simulator.outcomes  # the packaged per-number outcomes
+        carrier = Simulator({**defaults, **(outcomes or {})})
+        out = io.StringIO()
+        session = Session(
+            ear=TextEar(io.StringIO("\n".join(lines) + "\n")),
+            voice=PrintVoice(out, echo=True),
+            telephony=carrier,
+            log=book_store,
+            book=ContactBook(book_store),
+            settings=SessionSettings(
+                rep="tester",
+                confirm=confirm,
+                cancel_window=cancel_window,
+                poll_interval=0.01,
+                review_timeout=0,
+                **settings,
+            ),  # type: ignore[arg-type]
+            clock=clock,  # type: ignore[arg-type]
+        )
+        session.run()
+        return TextRun(out.getvalue(), carrier, list(lines))
+
+    return run

@@ -1,0 +1,155 @@
+"""The resolver's policy: winner, ambiguity, no match, nicknames, sound-alikes, learned aliases, labels."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.contacts.resolver import Resolver, canonical_label, pick_number
+from assistant.models import Action, Contact, PhoneNumber
+
+
+def person(
+    name: str,
+    *numbers: tuple[str, str],
+    company: str = "",
+    learned: tuple[str, ...] = (),
+    aliases: tuple[str, ...] = (),
+) -> Contact:
+    return Contact(
+        name,
+        tuple(PhoneNumber(e, label) for label, e in numbers),
+        company=company,
+        learned=learned,
+        aliases=aliases,
+    )
+
+
+BOOK = [
+    person("Jane Doe", ("mobile", "+14155550101"), company="Acme"),
+    person("Jane Smith", ("mobile", "+14155550134"), ("work", "+14155550135"), company="Globex"),
+    person("Robert Martinez", ("mobile", "+14155550142")),
+    person("Kelly Chen", ("mobile", "+16465550177")),
+    person("Sean Murphy", ("work", "+16175550188")),
+    person("Jon Park", ("mobile", "+12125550180")),
+    person("Jen Park", ("mobile", "+16505550191")),
+    person("Jennifer Lopez", ("mobile", "+13055550190")),
+    person("Ian McDonald", ("mobile", "+13055550111")),
+    person("Wojciech Kowalski", ("mobile", "+13125550170"), aliases=("Wojtek",)),
+]
+
+
+@pytest.fixture(scope="module")
+def resolver() -> Resolver:
+    return Resolver(BOOK)
+
+
+def test_clear_winner_is_dialled(resolver: Resolver):
+    r = resolver.resolve("jane doe")
+    assert r.action == Action.DIAL and r.contact.name == "Jane Doe" and r.certain
+    assert r.number.e164 == "+14155550101" and not r.label_guessed
+
+
+def test_shared_first_name_asks_which(resolver: Resolver):
+    r = resolver.resolve("jane")
+    assert r.action == Action.ASK and r.reason == "ambiguous"
+    assert {c.contact.name for c in r.candidates} == {"Jane Doe", "Jane Smith"}
+
+
+def test_company_settles_the_ambiguity(resolver: Resolver):
+    r = resolver.resolve("jane", company="globex")
+    assert r.action == Action.DIAL and r.contact.name == "Jane Smith"
+
+
+def test_nobody_close_is_refused(resolver: Resolver):
+    for name in ("zachary quinn", "the weather", "xyzzy"):
+        r = resolver.resolve(name)
+        assert r.action == Action.REFUSE and r.contact is None, name
+
+
+def test_nickname_reaches_the_full_name(resolver: Resolver):
+    r = resolver.resolve("bob martinez")
+    assert r.action == Action.DIAL and r.contact.name == "Robert Martinez"
+    assert r.candidates[0].matched == "nickname" and not r.certain  # confirm: it was not said as written
+
+
+@pytest.mark.parametrize(
+    ("heard", "meant"),
+    [
+        ("kelli chen", "Kelly Chen"),
+        ("shawn murphy", "Sean Murphy"),
+        ("ian mc donald", "Ian McDonald"),
+        ("jane smyth", "Jane Smith"),
+    ],
+)
+def test_spelling_variants_a_recogniser_writes(resolver: Resolver, heard: str, meant: str):
+    r = resolver.resolve(heard)
+    assert r.action == Action.DIAL and r.contact.name == meant
+
+
+def test_exact_name_beats_a_sound_alike(resolver: Resolver):
+    r = resolver.resolve("jon park")
+    assert r.action == Action.DIAL and r.contact.name == "Jon Park" and r.certain
+
+
+def test_alias_from_the_file(resolver: Resolver):
+    r = resolver.resolve("wojtek")
+    assert r.action == Action.DIAL and r.contact.name == "Wojciech Kowalski"
+
+
+def test_learned_alias_wins_next_time():
+    before = Resolver(BOOK).resolve("jen")
+    assert before.action == Action.ASK
+    taught = [
+        person("Jennifer Lopez", ("mobile", "+13055550190"), learned=("Jen",))
+        if c.name == "Jennifer Lopez"
+        else c
+        for c in BOOK
+    ]
+    after = Resolver(taught).resolve("jen")
+    assert after.action == Action.DIAL and after.contact.name == "Jennifer Lopez" and after.certain
+
+
+def test_runner_up_hypotheses_are_weighed(resolver: Resolver):
+    """When the recogniser's best guess names nobody, its second guess can still find the person."""
+    r = resolver.resolve(["zork martinez quux", "robert martinez"])
+    assert r.action == Action.DIAL and r.contact.name == "Robert Martinez"
+
+
+def test_label_fallback_and_missing_label(resolver: Resolver):
+    only_mobile = resolver.resolve("jane doe", label="work")
+    assert only_mobile.number.label == "mobile" and only_mobile.label_missing
+    two_numbers = resolver.resolve("jane smith")
+    assert two_numbers.number.label == "mobile" and two_numbers.label_guessed
+    asked = resolver.resolve("jane smith", label="office")
+    assert asked.number.e164 == "+14155550135" and not asked.label_guessed and not asked.label_missing
+
+
+def test_preferred_number_is_the_default():
+    contact = Contact(
+        "A B", (PhoneNumber("+14155550101", "mobile"), PhoneNumber("+14155550102", "work", True))
+    )
+    number, guessed, missing = pick_number(contact, "")
+    assert number.label == "work" and guessed and not missing
+
+
+def test_contact_without_numbers_is_refused():
+    r = Resolver([Contact("No Phone")]).resolve("no phone")
+    assert r.action == Action.REFUSE and r.reason == "no_number"
+
+
+def test_label_synonyms():
+    assert [canonical_label(x) for x in ("cell", "Office", "house", "mobile phone")] == [
+        "mobile",
+        "work",
+        "home",
+        "mobile",
+    ]
+
+
+def test_at_most_five_choices():
+    many = [
+        person(f"Alex {surname}", ("mobile", f"+1415555{i:04d}"))
+        for i, surname in enumerate(["Adams", "Brown", "Clark", "Davis", "Evans", "Ford", "Green"])
+    ]
+    r = Resolver(many).resolve("alex")
+    assert r.action == Action.ASK and len(r.candidates) == 5

@@ -1,0 +1,72 @@
+"""Every intent's sentence tests (tests/intents/<lang>/<Intent>.yaml), mirrored from intents/<lang>/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from assistant.intents import IntentParser, Replies, intent_files, language_dir
+
+HERE = Path(__file__).parent
+LANGUAGES = sorted(p.name for p in HERE.iterdir() if p.is_dir() and not p.name.startswith("_"))
+
+
+def _cases() -> list[tuple[str, str, dict, object]]:
+    cases = []
+    for lang in LANGUAGES:
+        for path in sorted((HERE / lang).glob("*.yaml")):
+            data = yaml.safe_load(path.read_text())
+            context = data.get("context", {})
+            for block in data["tests"]:
+                expected = block.get("intent")
+                for sentence in block["sentences"]:
+                    cases.append((lang, sentence, context, expected))
+    return cases
+
+
+@pytest.fixture(scope="module")
+def parsers() -> dict[str, IntentParser]:
+    return {lang: IntentParser(language_dir(lang)) for lang in LANGUAGES}
+
+
+@pytest.mark.parametrize(("lang", "sentence", "context", "expected"), _cases())
+def test_sentence(
+    parsers: dict[str, IntentParser], lang: str, sentence: str, context: dict, expected: dict | None
+):
+    intent = parsers[lang].parse(sentence, context=context)
+    if expected is None:
+        assert intent is None, f"{sentence!r} should not match, got {intent}"
+        return
+    assert intent is not None, f"{sentence!r} matched nothing"
+    assert intent.name == expected["name"]
+    for slot, value in (expected.get("slots") or {}).items():
+        assert intent.slot(slot).lower() == str(value).lower(), f"{sentence!r}: slot {slot}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_intent_file_has_a_test_file(lang: str):
+    intents = {p.stem for p in intent_files(language_dir(lang)) if not p.stem.startswith("_")}
+    tests = {p.stem for p in (HERE / lang).glob("*.yaml") if not p.stem.startswith("_")}
+    assert intents == tests
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_test_file_tests_its_own_intent(lang: str):
+    for path in (HERE / lang).glob("[!_]*.yaml"):
+        names = {block["intent"]["name"] for block in yaml.safe_load(path.read_text())["tests"]}
+        assert names == {path.stem}, path.name
+
+
+def test_replies_used_by_the_dialog_exist_and_every_reply_is_used():
+    import re
+
+    import assistant.session as session
+
+    source = Path(session.__file__).read_text()
+    templates = set(Replies().templates)
+    said = set(re.findall(r'(?:_reply|self\.say)\(\s*"([a-z_]+)"', source))
+    assert said - templates == set(), "replies missing from _responses.yaml"
+    unused = {key for key in templates if f'"{key}"' not in source}
+    assert unused == set(), "replies nobody says"

@@ -1,0 +1,140 @@
+"""The command line as a user runs it: a real process, stdin piped, the database checked afterwards."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assistant.calllog.store import Store
+
+from .conftest import EXAMPLE_CONTACTS
+
+DATA = Path(__file__).parent / "contacts" / "data"
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("CALLBOT_", "TWILIO_"))}
+    (tmp_path / "empty.toml").write_text("")
+    return {
+        **clean,
+        "CALLBOT_DATA_DIR": str(tmp_path / "data"),
+        "CALLBOT_CONFIG": str(tmp_path / "empty.toml"),
+    }
+
+
+def callbot(
+    env: dict[str, str], *args: str, stdin: str = "", check: bool = True
+) -> subprocess.CompletedProcess:
+    result = subprocess.run(
+        [sys.executable, "-m", "assistant", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+def stored(env: dict[str, str]) -> Store:
+    return Store(f"sqlite:///{Path(env['CALLBOT_DATA_DIR']) / 'callbot.db'}")
+
+
+def test_contacts_import_list_find(env):
+    imported = callbot(env, "contacts", "import", str(EXAMPLE_CONTACTS))
+    assert "Imported 24 contacts" in imported.stdout and "24 new" in imported.stdout
+    again = callbot(env, "contacts", "import", str(EXAMPLE_CONTACTS))
+    assert "0 new, 24 updated" in again.stdout
+    listing = callbot(env, "contacts", "list")
+    assert "Siobhan Nguyen" in listing.stdout and "24 contacts" in listing.stdout
+    found = callbot(env, "contacts", "find", "jane")
+    assert (
+        "Jane Doe" in found.stdout and "Jane Smith" in found.stdout and "would ask which one" in found.stdout
+    )
+
+
+def test_import_reports_the_bad_line_and_keeps_the_rest(env):
+    result = callbot(env, "contacts", "import", str(DATA / "hubspot.csv"))
+    assert f"{DATA / 'hubspot.csv'}:4: expected 20 fields, found 21" in result.stdout
+    assert "Imported 6 contacts" in result.stdout
+    assert len(stored(env).contacts()) == 6
+
+
+def test_text_session_end_to_end(env):
+    callbot(env, "contacts", "import", str(EXAMPLE_CONTACTS))
+    script = "call jane about the renewal\nthe second one\nyes\nshe wants the updated quote by friday\n"
+    result = callbot(env, "text", stdin=script)
+    lines = result.stdout.splitlines()
+    assert lines[0] == "callbot: I found Jane Doe at Acme and Jane Smith at Globex. Which one?"
+    assert lines[1] == "callbot: Call Jane Smith on mobile, +1 415 555 0134, about the renewal?"
+    assert lines[2] == "callbot: Calling Jane Smith... ringing... connected... call ended after 2:41."
+    assert lines[4].startswith('callbot: Saved: "she wants the updated quote by friday". Follow-up on ')
+    [call] = stored(env).recent_calls()
+    assert call.contact_name == "Jane Smith" and call.outcome == "connected" and call.notes[0].followup
+    log = callbot(env, "log")
+    assert "Jane Smith" in log.stdout and "she wants the updated" in log.stdout
+
+
+def test_parse_json_shows_the_resolution(env):
+    callbot(env, "contacts", "import", str(EXAMPLE_CONTACTS))
+    result = json.loads(
+        callbot(env, "parse", "call jane at globex on work about the invoice", "--json").stdout
+    )
+    assert result["intent"] == "CallContact"
+    assert result["slots"] == {
+        "contact": "jane",
+        "company": "globex",
+        "label": "work",
+        "topic": "the invoice",
+    }
+    resolution = result["resolution"]
+    assert resolution["action"] == "dial" and resolution["contact"] == "Jane Smith"
+    assert resolution["number"] == "+14155550135"
+    ask = json.loads(callbot(env, "parse", "call jane", "--json").stdout)["resolution"]
+    assert ask["action"] == "ask" and [c["name"] for c in ask["candidates"]] == ["Jane Doe", "Jane Smith"]
+    refuse = json.loads(callbot(env, "parse", "call zachary quinn", "--json").stdout)["resolution"]
+    assert refuse["action"] == "refuse" and refuse["contact"] is None
+
+
+def test_config_show_masks_the_token(env):
+    env = {**env, "TWILIO_AUTH_TOKEN": "supersecrettoken1234"}
+    shown = callbot(env, "config", "show").stdout
+    assert "supersecrettoken" not in shown and "***1234" in shown and 'provider = "simulator"' in shown
+
+
+def test_config_check_names_each_problem(env, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        '[callbot]\nregion = "XX"\n[dialog]\nconfirm = "sometimes"\n[compliance]\ncalling_hours = "9-5"\n'
+    )
+    result = callbot({**env, "CALLBOT_CONFIG": str(bad)}, "config", "check", check=False)
+    assert result.returncode == 1
+    assert "callbot.region: 'XX' is not a region code" in result.stdout
+    assert "dialog.confirm: 'sometimes' is not one of always, unsure, never" in result.stdout
+    assert "compliance.calling_hours: '9-5' should look like 08:00-21:00" in result.stdout
+    good = callbot(env, "config", "check")
+    assert "All settings look right." in good.stdout
+
+
+def test_bad_config_is_one_clear_line_not_a_traceback(env, tmp_path):
+    bad = tmp_path / "typo.toml"
+    bad.write_text("[dialog]\nconfrim = 'always'\n")
+    result = callbot({**env, "CALLBOT_CONFIG": str(bad)}, "log", check=False)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "dialog.confrim is not a setting (did you mean confirm?)" in result.stderr
+
+
+def test_demo_prints_the_log_with_note_and_followup(env):
+    result = callbot(env, "demo")
+    assert "you: call jane about the renewal" in result.stdout
+    assert "The call log:" in result.stdout
+    log = result.stdout.split("The call log:")[1]
+    assert "Jane Smith" in log and "she wants the updated quote by friday" in log and "busy" in log

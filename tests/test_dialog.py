@@ -1,0 +1,237 @@
+"""Full dialog paths through the text front end, each checked in the call log afterwards."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from assistant.models import CallStatus
+
+from .conftest import FixedClock
+
+FRIDAY_BEFORE = FixedClock(datetime(2026, 11, 27, 10, 0, tzinfo=ZoneInfo("America/Los_Angeles")))
+
+
+def calls(store):
+    return store.recent_calls(limit=None)[::-1]
+
+
+def test_disambiguation_answered_call_and_note_with_followup(run_text, book_store):
+    run = run_text(
+        "call jane about the renewal",
+        "the second one",
+        "yes",
+        "she wants the updated quote by friday",
+        clock=FRIDAY_BEFORE,
+    )
+    replies = run.replies()
+    assert replies[0] == "I found Jane Doe at Acme and Jane Smith at Globex. Which one?"
+    assert replies[1] == "Call Jane Smith on mobile, +1 415 555 0134, about the renewal?"
+    assert replies[2] == "Calling Jane Smith... ringing... connected... call ended after 2:41."
+    assert replies[3] == "How did it go? Any follow-up note?"
+    assert replies[4] == 'Saved: "she wants the updated quote by friday". Follow-up on Friday 4 December.'
+    [call] = calls(book_store)
+    assert (call.contact_name, call.to_number, call.topic) == ("Jane Smith", "+14155550134", "the renewal")
+    assert call.status == CallStatus.COMPLETED and call.outcome == "connected" and call.duration == 161
+    assert call.answered_at is not None and call.ended_at is not None
+    assert call.provider == "simulator" and call.provider_call_id.startswith("SM")
+    [note] = call.notes
+    assert note.text == "she wants the updated quote by friday"
+    assert note.followup == date(2026, 12, 4) and note.status == "saved"
+
+
+def test_busy(run_text, book_store):
+    run = run_text("call robert martinez", "yes")
+    assert "Robert Martinez's line is busy." in run.output
+    [call] = calls(book_store)
+    assert (call.status, call.outcome, call.answered_at) == (CallStatus.BUSY, "busy", None)
+    assert call.notes == ()  # nobody to talk to: no note asked for
+
+
+def test_no_answer(run_text, book_store):
+    run = run_text("call kelly chen", "yes")
+    assert "Kelly Chen didn't answer." in run.output
+    [call] = calls(book_store)
+    assert (call.status, call.outcome) == (CallStatus.NO_ANSWER, "no-answer")
+
+
+def test_failed_call_keeps_its_reason(run_text, book_store):
+    run = run_text("call sean murphy", "yes")
+    assert "The call failed: the carrier could not connect the call." in run.output
+    [call] = calls(book_store)
+    assert (call.status, call.outcome) == (CallStatus.FAILED, "failed")
+    assert "could not connect" in call.reason
+
+
+def test_carrier_refusing_the_number_is_logged_not_raised(run_text, book_store):
+    run = run_text("call jane doe", "yes", outcomes={"+14155550101": "invalid"})
+    assert (
+        "I couldn't place the call: the carrier says +14155550101 is not a valid phone number." in run.output
+    )
+    [call] = calls(book_store)
+    assert call.status == CallStatus.FAILED and "21211" in call.reason
+    assert run.carrier.placed == []
+
+
+def test_no_at_confirmation_cancels_before_dialling(run_text, book_store):
+    run = run_text("call jane doe", "no")
+    assert run.replies()[-1] == "OK, not calling."
+    assert run.carrier.placed == []
+    [call] = calls(book_store)
+    assert (call.status, call.outcome, call.reason) == (CallStatus.CANCELED, "canceled", "not confirmed")
+    assert call.provider_call_id == ""
+
+
+def test_cancel_window(run_text, book_store):
+    run = run_text("call jane doe", "cancel", confirm="never", cancel_window=3)
+    assert "Calling Jane Doe in 3 seconds. Say cancel to stop." in run.output
+    assert run.carrier.placed == []
+    [call] = calls(book_store)
+    assert call.status == CallStatus.CANCELED and call.reason == "cancelled in the cancel window"
+
+
+def test_hang_up_a_live_call(run_text, book_store):
+    run = run_text("call jon park", "yes", "hang up", "no")
+    assert "connected..." in run.output and "Hanging up." in run.output
+    [call] = calls(book_store)
+    assert (call.status, call.outcome) == (CallStatus.COMPLETED, "connected")
+    assert call.notes == ()  # "no" to the note question saves nothing
+
+
+def test_cancel_while_ringing_is_a_cancelled_call(book_store):
+    """Real-time simulator: the call is still ringing when the user says cancel."""
+    import io
+
+    from assistant.console import PrintVoice, TextEar
+    from assistant.contacts.book import ContactBook
+    from assistant.session import Session, SessionSettings
+    from assistant.telephony.simulator import Simulator
+
+    class SlowEar(TextEar):
+        def listen(self, expect, timeout=None):
+            if expect.mode == "in-call":
+                import time
+
+                time.sleep(0.05)
+            return super().listen(expect, timeout)
+
+    carrier = Simulator(time_scale=1.0, answer_after=30)
+    out = io.StringIO()
+    Session(
+        ear=SlowEar(io.StringIO("call jane doe\nyes\ncancel\n")),
+        voice=PrintVoice(out),
+        telephony=carrier,
+        log=book_store,
+        book=ContactBook(book_store),
+        settings=SessionSettings(rep="tester", cancel_window=0, poll_interval=0.6),
+    ).run()
+    assert "Cancelling the call." in out.getvalue()
+    assert "Call cancelled." in out.getvalue()
+    [call] = calls(book_store)
+    assert (call.status, call.outcome, call.answered_at) == (CallStatus.CANCELED, "canceled", None)
+
+
+def test_unknown_name_never_dials(run_text, book_store):
+    run = run_text("call zachary quinn")
+    assert run.replies() == ["I don't have anyone called zachary quinn in your contacts, so I won't call."]
+    assert run.carrier.placed == [] and calls(book_store) == []
+
+
+def test_unmatched_text_is_not_guessed(run_text, book_store):
+    run = run_text("what's the weather tomorrow")
+    assert run.replies()[0].startswith("Sorry, I didn't catch that.")
+    assert calls(book_store) == []
+
+
+def test_nickname_and_phonetic_variant_reach_the_right_person(run_text, book_store):
+    run = run_text("call bob martinez", "yes", "call kelli chen", "yes")
+    assert "Call Robert Martinez on mobile, +1 415 555 0142?" in run.output
+    assert "Call Kelly Chen on mobile, +1 646 555 0177?" in run.output
+    assert [c.contact_name for c in calls(book_store)] == ["Robert Martinez", "Kelly Chen"]
+
+
+def test_picking_a_runner_up_is_learned(run_text, book_store):
+    first = run_text("call jen", "jennifer lopez", "no")
+    assert "I found" in first.output and "Jen Park" in first.output
+    assert "Got it: jen means Jennifer Lopez from now on." in first.output
+    lopez = next(c for c in book_store.contacts() if c.name == "Jennifer Lopez")
+    assert lopez.learned == ("jen",)
+    second = run_text("call jen", "yes")
+    assert second.replies()[0] == "Call Jennifer Lopez on mobile, +1 305 555 0190?"
+
+
+def test_correction_at_confirmation_is_learned(run_text, book_store):
+    run = run_text("call jon park", "no, I meant Jen Park", "yes")
+    assert "Got it: jon park means Jen Park from now on." not in run.output  # a new name, not a pick
+    assert "Call Jen Park on mobile, +1 650 555 0191?" in run.output
+    logged = calls(book_store)
+    assert [(c.contact_name, c.status) for c in logged] == [
+        ("Jon Park", CallStatus.CANCELED),
+        ("Jen Park", CallStatus.COMPLETED),
+    ]
+
+
+def test_label_fallback_is_said_not_silent(run_text, book_store):
+    run = run_text("call jane doe on her work phone", "yes")
+    assert "Jane Doe has no work number." in run.output
+    assert "Call Jane Doe on mobile, +1 415 555 0101?" in run.output
+    [call] = calls(book_store)
+    assert call.label == "mobile"
+
+
+def test_requested_label_is_used(run_text, book_store):
+    run = run_text("call jane smith on work", "yes")
+    assert "Call Jane Smith on work, +1 415 555 0135?" in run.output
+    assert calls(book_store)[0].to_number == "+14155550135"
+
+
+def test_call_a_number_by_digits_and_redial(run_text, book_store):
+    run = run_text("call 415 555 0101", "yes", "no", "redial", "yes")
+    assert "Call +1 415 555 0101 (Jane Doe)?" in run.output
+    assert "Call Jane Doe on mobile, +1 415 555 0101?" in run.output  # redial: same person, same number
+    assert [c.to_number for c in calls(book_store)] == ["+14155550101", "+14155550101"]
+
+
+def test_who_did_i_call_last_and_repeat_the_note(run_text, book_store):
+    run = run_text("call jane doe", "yes", "send the deck", "who did I call last", "repeat the note")
+    assert "You last called Jane Doe on mobile today at" in run.output
+    assert "The call lasted 2:41." in run.output
+    assert run.replies()[-1] == 'The note says: "send the deck".'
+
+
+def test_change_and_discard_a_note(run_text, book_store):
+    run_text("call jane doe", "yes", "call back monday", "change it", "call back on tuesday instead")
+    [call] = calls(book_store)
+    [note] = call.notes
+    assert note.text == "call back on tuesday instead" and note.status == "saved"
+    run_text("call jane smith", "yes", "wrong note", "discard")
+    latest = calls(book_store)[-1]
+    assert [n.status for n in latest.notes] == ["discarded"]
+
+
+def test_add_a_note_to_the_last_call(run_text, book_store):
+    run_text("call jane doe", "yes", "no", "add a note", "she asked for pricing next week")
+    [call] = calls(book_store)
+    assert [n.text for n in call.notes] == ["she asked for pricing next week"]
+    assert call.notes[0].followup is not None
+
+
+def test_a_new_command_instead_of_an_answer_is_not_lost(run_text, book_store):
+    run = run_text("call jane", "call kelly chen", "yes")
+    assert "I found Jane Doe at Acme and Jane Smith at Globex. Which one?" in run.output
+    assert "Call Kelly Chen on mobile, +1 646 555 0177?" in run.output
+    assert [c.contact_name for c in calls(book_store)] == ["Kelly Chen"]
+
+
+def test_input_ending_during_a_live_call_hangs_up_and_logs(run_text, book_store):
+    run = run_text("call jon park", "yes")
+    assert "Input ended while the call is live: hanging up." in run.output
+    [call] = calls(book_store)
+    assert call.status == CallStatus.COMPLETED
+
+
+def test_confirmation_policy_always_and_never(run_text, book_store):
+    never = run_text("call jane doe", confirm="never")
+    assert "Call Jane Doe" not in never.output and len(never.carrier.placed) == 1
+    always = run_text("call jane doe", "yes", confirm="always")
+    assert "Call Jane Doe on mobile, +1 415 555 0101?" in always.output
