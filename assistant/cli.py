@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from datetime import UTC, datetime
 from functools import cached_property
@@ -24,11 +25,13 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 contacts_app = typer.Typer(help="Import, list and find contacts.", no_args_is_help=True)
+notes_app = typer.Typer(help="Spoken notes: list them, retry transcriptions.", no_args_is_help=True)
 config_app = typer.Typer(help="Show and check settings.", no_args_is_help=True)
 db_app = typer.Typer(help="The call log database.", no_args_is_help=True)
 app.add_typer(contacts_app, name="contacts")
 app.add_typer(config_app, name="config")
 app.add_typer(db_app, name="db")
+app.add_typer(notes_app, name="notes")
 
 out = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 
@@ -77,7 +80,75 @@ class Runtime:
             [f"telephony.provider = {provider!r}: use simulator (twilio comes with its own settings)"]
         )
 
-    def session(self, ear: Any, voice: Any, **kw: Any) -> Any:
+    def topics(self) -> list[str]:
+        return list(dict.fromkeys([*self.settings.speech.topics, *self.store.known_topics()]))
+
+    def command_recognizer(self, engine: str | None = None, book: Any = None, topics: Any = None) -> Any:
+        """What turns a spoken command into words: the grammar engine (checked by a second one when unsure),
+        or a free-form engine by name."""
+        from .errors import MissingExtra
+        from .intents import IntentParser
+
+        speech = self.settings.speech
+        name = engine or speech.engine
+        book = book or self.book
+        if name != "sphinx":
+            from .speech.commands import FreeFormCommands
+
+            return FreeFormCommands(self.free_form(name), book)
+        from .speech.commands import CheckedCommands, GrammarCommands
+        from .speech.sphinx import SphinxEngine
+
+        wake = speech.wake_phrase if speech.mode == "wake" else ""
+        parser = IntentParser()
+        options = json.loads(os.environ.get("CALLBOT_SPHINX_OPTIONS", "{}"))  # for tuning experiments
+        grammar = GrammarCommands(
+            SphinxEngine(**options), parser.intents, book, self.topics() if topics is None else topics, wake
+        )
+        if not speech.check_with:
+            return grammar
+        try:
+            second = self.free_form(speech.check_with)
+        except MissingExtra as exc:
+            out.print(f"{exc}; commands are not double-checked.")
+            return grammar
+        return CheckedCommands(grammar, second, parser, min_confidence=speech.min_confidence)
+
+    def free_form(self, name: str) -> Any:
+        speech = self.settings.speech
+        if name == "whisper":
+            from .speech.whisper import WhisperTranscriber
+
+            return WhisperTranscriber(speech.whisper_model)
+        if name == "sphinx":
+            from .speech.sphinx import SphinxDictation
+
+            return SphinxDictation()
+        from .speech.cloud import SpeechRecognitionTranscriber
+
+        return SpeechRecognitionTranscriber(name, speech.cloud_key)
+
+    def note_transcriber(self, say: Any = print) -> Any:
+        """Whisper for notes by default; without the extra, pocketsphinx's dictation, and we say so."""
+        from .errors import MissingExtra
+
+        name = self.settings.speech.notes_engine
+        try:
+            return self.free_form(name)
+        except MissingExtra as exc:
+            if name != "whisper":
+                raise
+            say(f"{exc}. Notes are transcribed by pocketsphinx instead, less accurately.")
+            return self.free_form("sphinx")
+
+    def note_archive(self) -> Any:
+        from .speech.audio import NoteArchive
+
+        return NoteArchive(self.settings.data_dir / "notes")
+
+    def session(
+        self, ear: Any, voice: Any, *, transcriber: Any = None, keep_audio: Any = None, **kw: Any
+    ) -> Any:
         from .session import Session, SessionSettings
 
         s = self.settings
@@ -87,6 +158,8 @@ class Runtime:
             telephony=self.telephony(),
             log=self.store,
             book=self.book,
+            transcriber=transcriber,
+            keep_audio=keep_audio,
             settings=SessionSettings(
                 rep=s.rep,
                 region=s.callbot.region,
@@ -94,6 +167,7 @@ class Runtime:
                 cancel_window=s.dialog.cancel_window,
                 ask_for_note=s.dialog.ask_for_note,
                 min_confidence=s.speech.min_confidence,
+                sure_confidence=s.speech.sure_confidence,
                 **kw,
             ),
         )
@@ -138,6 +212,144 @@ def text(
         rt.overrides["telephony"]["provider"] = provider
     session = rt.session(TextEar(), PrintVoice(echo=echo))
     session.run()
+
+
+@app.command()
+def listen(
+    ctx: typer.Context,
+    audio: Annotated[
+        Path | None,
+        typer.Option(
+            help="Play a WAV/FLAC/AIFF file, or a directory of them in order, instead of the microphone."
+        ),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", help="Print replies instead of speaking them.")] = False,
+    mode: Annotated[str | None, typer.Option(help="push-to-talk or wake (default: from settings).")] = None,
+    engine: Annotated[
+        str | None, typer.Option(help="Command engine: sphinx, whisper, or a speechrecognition one.")
+    ] = None,
+    provider: Annotated[
+        str | None, typer.Option(help="simulator or twilio (default: from settings).")
+    ] = None,
+) -> None:
+    """Hands-free: speak commands, answer callbot's questions, and dictate follow-up notes."""
+    rt = _runtime(ctx)
+    if provider:
+        rt.overrides["telephony"]["provider"] = provider
+    run_voice_session(rt, audio=audio, quiet=quiet, mode=mode, engine=engine)
+
+
+def run_voice_session(
+    rt: Runtime, *, audio: Path | None, quiet: bool, mode: str | None = None, engine: str | None = None
+) -> None:
+    """Compose the voice front end from settings: source, recogniser, voice, display, and run the dialog."""
+    from .console import TerminalDisplay
+    from .speech.audio import FileSource, MicrophoneSource
+    from .speech.ear import VoiceEar
+    from .speech.voice import SpokenVoice, has_audio_output
+
+    settings = rt.settings
+    speech = settings.speech
+    display = TerminalDisplay(echo=True)
+    voice: Any = display
+    if not quiet and settings.voice.enabled:
+        if has_audio_output():
+            voice = SpokenVoice(display, rate=settings.voice.rate, voice=settings.voice.voice)
+            if voice.error:
+                out.print(voice.error)
+        else:
+            out.print("No audio output device: replies are printed.")
+    mode = mode or speech.mode
+    source = FileSource.of(audio) if audio else MicrophoneSource()
+    commands = rt.command_recognizer(engine)
+    ptt = None
+    if audio is None and mode == "push-to-talk":
+        ptt = _push_to_talk(speech.ptt_key)
+    ear = VoiceEar(
+        source,
+        commands,
+        mode=mode if audio is None else "push-to-talk",
+        wake_phrase=speech.wake_phrase,
+        listen_timeout=speech.listen_timeout,
+        phrase_limit=speech.phrase_time_limit,
+        note_limit=speech.note_time_limit,
+        wait_for_key=ptt,
+        status=display.status,
+    )
+    transcriber = rt.note_transcriber(out.print)
+    if hasattr(transcriber, "preload"):
+        transcriber.preload()  # the note model loads while the first command is spoken
+    live = audio is None
+    session = rt.session(
+        ear,
+        voice,
+        transcriber=transcriber,
+        keep_audio=rt.note_archive().keep,
+        answer_timeout=speech.listen_timeout if live else None,
+        note_timeout=speech.listen_timeout if live else None,
+        review_timeout=6.0 if live else None,
+    )
+    if hasattr(commands, "refresh"):
+        commands.refresh()
+    if live:
+        how = (
+            f'say "{speech.wake_phrase}" and a command'
+            if mode == "wake"
+            else f"press {speech.ptt_key} and speak"
+        )
+        out.print(f"callbot is listening: {how}. Ctrl-C to stop.")
+    session.run()
+
+
+def _push_to_talk(key: str) -> Any:
+    """Wait for the push-to-talk key (Enter by default) before each command."""
+    import click
+
+    wanted = {"enter": ("\r", "\n"), "space": (" ",)}.get(key.lower(), (key,))
+
+    def wait() -> None:
+        out.print(f"[dim]press {key} to talk[/]")
+        while click.getchar() not in wanted:
+            pass
+
+    return wait
+
+
+@app.command("eval")
+def eval_corpus(
+    ctx: typer.Context,
+    corpus: Annotated[
+        Path, typer.Argument(help="A directory with contacts.csv, manifest.jsonl and the audio.")
+    ],
+    engine: Annotated[str | None, typer.Option(help="Command engine (default: from settings).")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the full report here.")] = None,
+    show_failures: Annotated[
+        bool, typer.Option("--failures", help="List each command it got wrong.")
+    ] = False,
+) -> None:
+    """Measure recognition on a spoken corpus: commands right, wrong dials, WER, latency."""
+    from .evaluate import evaluate, failures, format_table
+
+    rt = _runtime(ctx)
+    speech = rt.settings.speech
+
+    def recognizer(book: Any) -> Any:
+        return rt.command_recognizer(engine, book=book, topics=speech.topics)
+
+    report = evaluate(
+        corpus,
+        commands=recognizer,
+        transcriber=rt.note_transcriber(out.print),
+        min_confidence=speech.min_confidence,
+        sure_confidence=speech.sure_confidence,
+    )
+    out.print(format_table(report), markup=False)
+    if show_failures:
+        for line in failures(report):
+            out.print(line, markup=False)
+    if json_out:
+        json_out.write_text(json.dumps(report.to_json(), indent=1, default=str))
+    print(report.summary_line())
 
 
 @app.command()
@@ -330,6 +542,55 @@ def config_check(ctx: typer.Context) -> None:
         raise typer.Exit(1)
 
 
+@notes_app.command("list")
+def notes_list(
+    ctx: typer.Context,
+    status: Annotated[str | None, typer.Option(help="saved, pending or discarded.")] = None,
+) -> None:
+    """Notes with their status, follow-up date and recording."""
+    table = Table("ID", "Contact", "When", "Status", "Text", "Follow-up", "Recording")
+    for n in _runtime(ctx).store.notes(status=status):
+        table.add_row(
+            str(n.id),
+            n.contact_name,
+            n.created_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+            n.status,
+            n.text,
+            f"{n.followup:%a %d %b}" if n.followup else "",
+            n.audio_path,
+        )
+    out.print(table)
+
+
+@notes_app.command("retry")
+def notes_retry(ctx: typer.Context) -> None:
+    """Transcribe the notes whose recording was kept but not yet transcribed."""
+    from .calllog.followups import read_followup
+    from .errors import TranscriptionFailed
+    from .speech.audio import read_audio
+
+    rt = _runtime(ctx)
+    pending = rt.store.notes(status="pending")
+    if not pending:
+        out.print("No notes are waiting for transcription.")
+        return
+    transcriber = rt.note_transcriber(out.print)
+    done = 0
+    for note in pending:
+        try:
+            text = transcriber.transcribe(read_audio(Path(note.audio_path))).text.strip()
+            if not text:
+                raise TranscriptionFailed("no words were recognised")
+        except CallbotError as exc:
+            out.print(f"note {note.id} ({note.audio_path}): still pending: {exc}")
+            continue
+        followup = read_followup(text, datetime.now().astimezone())
+        rt.store.update_note(note.id, text=text, status="saved", followup=followup)
+        done += 1
+        out.print(f'note {note.id}: "{text}"' + (f" (follow-up {followup.due:%a %d %b})" if followup else ""))
+    out.print(f"{done} of {len(pending)} pending notes transcribed.")
+
+
 @db_app.command("upgrade")
 def db_upgrade(ctx: typer.Context) -> None:
     """Apply pending migrations (also done automatically on first use)."""
@@ -343,11 +604,12 @@ def db_upgrade(ctx: typer.Context) -> None:
 @app.command()
 def demo(
     ctx: typer.Context,
-    script: Annotated[
-        Path | None, typer.Option(help="Lines to say (default: the bundled demo script).")
-    ] = None,
+    text_only: Annotated[
+        bool, typer.Option("--text", help="Type the script instead of playing its recordings.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", help="Print replies instead of speaking them.")] = False,
 ) -> None:
-    """A scripted session on the example contacts with the simulator; ends by printing the call log."""
+    """A scripted session on the example contacts and the simulator: recordings through the recogniser."""
     import io
 
     from .console import PrintVoice, TextEar
@@ -358,11 +620,15 @@ def demo(
 
         example = config_mod.data_path("config") / "contacts.example.csv"
         rt.store.import_contacts(read_contacts(example, "US").contacts, source=str(example))
-    script = script or config_mod.data_path("config") / "demo.txt"
-    lines = [ln for ln in script.read_text().splitlines() if ln.strip() and not ln.startswith("#")]
     started = datetime.now(UTC)
-    session = rt.session(TextEar(io.StringIO("\n".join(lines) + "\n")), PrintVoice(echo=True))
-    session.run()
+    demo_dir = config_mod.data_path("config") / "demo"
+    if text_only:
+        lines = [
+            ln for ln in (demo_dir / "script.txt").read_text().splitlines() if ln and not ln.startswith("#")
+        ]
+        rt.session(TextEar(io.StringIO("\n".join(lines) + "\n")), PrintVoice(echo=True)).run()
+    else:
+        run_voice_session(rt, audio=demo_dir, quiet=quiet)
     out.print("\nThe call log:")
     print_log([r for r in rt.store.recent_calls(limit=None) if r.created_at >= started][::-1])
 

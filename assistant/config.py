@@ -55,6 +55,7 @@ class Dialog:
 @dataclass(frozen=True)
 class Speech:
     engine: str = "sphinx"
+    check_with: str = ""
     notes_engine: str = "whisper"
     whisper_model: str = ""
     cloud_key: str = ""
@@ -63,7 +64,10 @@ class Speech:
     listen_timeout: float = 8
     phrase_time_limit: float = 10
     note_time_limit: float = 60
-    min_confidence: float = 0.55
+    min_confidence: float = 0.3
+    sure_confidence: float = 0.85
+    ptt_key: str = "enter"
+    topics: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

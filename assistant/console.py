@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import select
 import sys
-from typing import TextIO
+import threading
+import time
+from typing import Any, ClassVar, TextIO
 
 from .models import Transcript, Utterance
 from .ports import EndOfInput, Expect
@@ -79,3 +81,79 @@ class PrintVoice:
 
 
 CALL_PROGRESS = ("calling", "ringing-agent", "ringing", "connected")
+
+
+class TerminalDisplay(PrintVoice):
+    """PrintVoice plus, on a terminal, one live status line: listening, thinking, ringing, connected mm:ss."""
+
+    EAR: ClassVar[dict[str, str]] = {
+        "listening": "listening",
+        "thinking": "thinking",
+        "wake": "yes? listening",
+    }
+
+    def __init__(self, stream: TextIO | None = None, echo: bool = True):
+        super().__init__(stream, echo=echo)
+        from rich.console import Console
+
+        self.console = Console(file=self.stream, highlight=False)
+        self.live = self.console.is_terminal
+        self._spinner: Any = None
+        self._ear: str | None = None
+        self._call: str | None = None
+        self._connected_at = 0.0
+        self._lock = threading.Lock()
+
+    def say(self, text: str) -> None:
+        with self._lock:
+            self._ear = None
+            self._render()
+        super().say(text)
+
+    def status(self, state: str, detail: str = "") -> None:
+        with self._lock:
+            if state in self.EAR:
+                self._ear = state
+            elif state == "heard":
+                self._ear = None
+            elif state in ("calling", "ringing", "ringing-agent"):
+                self._call = "calling" if state == "calling" else "ringing"
+            elif state == "connected":
+                self._call, self._connected_at = "connected", time.monotonic()
+                threading.Thread(target=self._tick, name="call-timer", daemon=True).start()
+            elif state == "ended":
+                self._call = None
+            self._render()
+        super().status(state, detail)
+
+    def _text(self) -> str:
+        parts = []
+        if self._call == "connected":
+            elapsed = int(time.monotonic() - self._connected_at)
+            parts.append(f"connected {elapsed // 60:02d}:{elapsed % 60:02d}")
+        elif self._call:
+            parts.append(self._call)
+        if self._ear:
+            parts.append(self.EAR[self._ear])
+        return " · ".join(parts)
+
+    def _render(self) -> None:
+        if not self.live:
+            return
+        text = self._text()
+        if not text:
+            if self._spinner is not None:
+                self._spinner.stop()
+                self._spinner = None
+            return
+        if self._spinner is None:
+            self._spinner = self.console.status(f"[dim]{text}[/]")
+            self._spinner.start()
+        else:
+            self._spinner.update(f"[dim]{text}[/]")
+
+    def _tick(self) -> None:
+        while self._call == "connected":
+            with self._lock:
+                self._render()
+            time.sleep(1)

@@ -118,6 +118,9 @@ class Transcript:
     alternatives: tuple[str, ...] = ()
     confidence: float | None = None
     engine: str = "text"
+    sure: bool = (
+        True  # False when engines disagreed or only a fallback engine heard it: confirm before acting
+    )
 
     @property
     def hypotheses(self) -> tuple[str, ...]:

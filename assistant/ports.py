@@ -27,6 +27,29 @@ class Listening(enum.StrEnum):
     WINDOW = "window"  # the cancel window before an unconfirmed call
 
 
+# The commands callbot takes at any time, and what else each listening state accepts: the dialog and
+# the speech grammars read the same table.
+COMMANDS = (
+    "CallContact",
+    "CallNumber",
+    "Redial",
+    "LastCall",
+    "AddNote",
+    "RepeatNote",
+    "Help",
+    "Cancel",
+    "HangUp",
+)
+ANSWERS: dict[Listening, tuple[str, ...]] = {
+    Listening.COMMAND: COMMANDS,
+    Listening.CHOICE: ("Choose", "Yes", "No", "Cancel", "Correct"),
+    Listening.CONFIRM: ("Yes", "No", "Cancel", "Correct"),
+    Listening.REVIEW: ("RepeatNote", "ChangeNote", "DiscardNote", *COMMANDS),
+    Listening.IN_CALL: ("HangUp", "Cancel"),
+    Listening.WINDOW: ("Cancel", "No", "Yes"),
+}
+
+
 @dataclass(frozen=True)
 class Expect:
     mode: Listening

@@ -10,7 +10,7 @@ voice mode and tests all drive this same code.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -38,19 +38,20 @@ from .models import (
     Resolution,
     Utterance,
 )
-from .ports import Clock, Ear, EndOfInput, Expect, Listening, SystemClock, Telephony, Transcriber, Voice
-
-COMMANDS = (
-    "CallContact",
-    "CallNumber",
-    "Redial",
-    "LastCall",
-    "AddNote",
-    "RepeatNote",
-    "Help",
-    "Cancel",
-    "HangUp",
+from .ports import (
+    ANSWERS,
+    COMMANDS,
+    Clock,
+    Ear,
+    EndOfInput,
+    Expect,
+    Listening,
+    SystemClock,
+    Telephony,
+    Transcriber,
+    Voice,
 )
+
 # A bare "no"/"nothing" when asked for a note means no note; anything longer is the note.
 _NO_NOTE = {"no", "nope", "nothing", "no note", "none", "skip", "no thanks", "nothing to add", "cancel"}
 
@@ -97,7 +98,8 @@ class SessionSettings:
     confirm: str = "unsure"  # always | unsure | never
     cancel_window: float = 3.0
     ask_for_note: bool = True
-    min_confidence: float = 0.55
+    min_confidence: float = 0.3
+    sure_confidence: float = 0.85  # a name heard less surely than this is asked about ("Did you mean ...?")
     answer_timeout: float | None = None  # seconds to wait for an answer; None = until input ends
     note_timeout: float | None = None
     review_timeout: float | None = 6.0  # after a note is read back, how long "repeat/change/discard" is heard
@@ -180,34 +182,19 @@ class Session:
     def _understand(
         self, utterance: Utterance, allowed: Sequence[str], context: dict[str, Any] | None = None
     ) -> Intent | None:
-        """The intent of the best hypothesis that parses (runners-up are tried when the best does not)."""
-        if utterance.transcript is None:
-            return None
-        for text in utterance.transcript.hypotheses:
-            intent = self.parser.parse(text, allowed=allowed, context=context)
-            if intent is not None:
-                return intent
-        return None
+        return understand(utterance, self.parser, allowed, context)
 
     def _slot_hypotheses(self, utterance: Utterance, intent: Intent, slot: str) -> list[str]:
-        """The slot as heard in every hypothesis that parses to the same intent (the resolver weighs them)."""
-        values = [intent.slot(slot)]
-        if utterance.transcript is not None:
-            for text in utterance.transcript.alternatives:
-                other = self.parser.parse(text, allowed=[intent.name])
-                if other is not None and other.slot(slot) and other.slot(slot) not in values:
-                    values.append(other.slot(slot))
-        return [v for v in values if v]
+        return slot_hypotheses(utterance, self.parser, intent, slot)
 
     # -- commands -----------------------------------------------------------------------------------------
 
     def _on_CallContact(self, intent: Intent, utterance: Utterance) -> None:
-        queries = self._slot_hypotheses(utterance, intent, "contact")
         resolver = self.book.resolver()
         if len(resolver) == 0:
             self._reply("no_contacts")
             return
-        resolution = resolver.resolve(queries, label=intent.slot("label"), company=intent.slot("company"))
+        resolution = resolve_heard(resolver, utterance, intent, self.parser, self.settings.sure_confidence)
         self._settle(resolution, resolver, topic=intent.slot("topic"))
 
     def _settle(self, resolution: Resolution, resolver: Resolver, *, topic: str) -> None:
@@ -243,7 +230,7 @@ class Session:
             if utterance is None:
                 break
             intent = self._understand(
-                utterance, ("Choose", "Yes", "No", "Cancel", "Correct", *COMMANDS), {"dialog": "choosing"}
+                utterance, (*ANSWERS[Listening.CHOICE], *COMMANDS), {"dialog": "choosing"}
             )
             if intent is None or intent.name in ("No", "Cancel"):
                 if intent is None and attempt < 2:
@@ -252,13 +239,17 @@ class Session:
                 self._reply("not_calling")
                 return None
             if intent.name == "Yes" and len(candidates) == 1:
-                return resolver.choose(resolution.query, _picked(top), label=resolution.label_requested)
+                # "Did you mean X?" "Yes": that was the confirmation
+                settled = resolver.choose(resolution.query, _picked(top), label=resolution.label_requested)
+                return replace(settled, reason="confirmed") if settled.action == Action.DIAL else settled
             if intent.name in ("Choose", "Correct"):
-                pick = _pick(candidates, intent, self.book.nicknames)
-                if pick is not None:
-                    if pick.score < top.score:  # we preferred someone else: remember the user's answer
-                        self._learn(resolution.query, pick.contact)
-                    return resolver.choose(resolution.query, _picked(pick), label=resolution.label_requested)
+                chosen = pick(candidates, intent, self.book.nicknames)
+                if chosen is not None:
+                    if chosen.score < top.score:  # we preferred someone else: remember the user's answer
+                        self._learn(resolution.query, chosen.contact)
+                    return resolver.choose(
+                        resolution.query, _picked(chosen), label=resolution.label_requested
+                    )
                 if attempt < 2:
                     self._reply("pick_again")
                     continue
@@ -378,7 +369,9 @@ class Session:
             topic=topic,
             rep=self.settings.rep,
         )
-        if self._needs_confirmation(resolution):
+        if resolution.reason == "confirmed" and not (resolution.label_missing or resolution.label_guessed):
+            pass  # the user has just said yes to this very person
+        elif self._needs_confirmation(resolution):
             label_part = f" on {number.label}" if number.label else ""
             topic_part = f", about {topic}" if topic else ""
             question = self.say(
@@ -410,7 +403,7 @@ class Session:
             utterance = self._hear(Expect(Listening.CONFIRM), self.settings.answer_timeout)
             if utterance is None:
                 break
-            intent = self._understand(utterance, ("Yes", "No", "Cancel", "Correct", *COMMANDS))
+            intent = self._understand(utterance, (*ANSWERS[Listening.CONFIRM], *COMMANDS))
             if intent is not None and intent.name == "Yes":
                 return True
             if intent is not None and intent.name == "Correct" and contact is not None:
@@ -446,7 +439,7 @@ class Session:
         utterance = self._hear(Expect(Listening.WINDOW), seconds)
         if utterance is None:
             return True
-        intent = self._understand(utterance, ("Cancel", "No", "Yes", *COMMANDS))
+        intent = self._understand(utterance, (*ANSWERS[Listening.WINDOW], *COMMANDS))
         if intent is not None and intent.name in ("Cancel", "No"):
             self._reply("not_calling")
             self._cancelled_before_dialling(request, "cancelled in the cancel window")
@@ -499,7 +492,7 @@ class Session:
                 break
             if utterance is None:
                 continue
-            intent = self._understand(utterance, ("HangUp", "Cancel", *COMMANDS))
+            intent = self._understand(utterance, (*ANSWERS[Listening.IN_CALL], *COMMANDS))
             if intent is not None and intent.name in ("HangUp", "Cancel"):
                 if answered:
                     self._reply("hanging_up")
@@ -508,6 +501,7 @@ class Session:
                 self.telephony.end(placed, answered)
             else:
                 self._reply("call_in_progress")
+        self.voice.status("ended", "")
         return self.log.call(placed.key)
 
     def _drain(self, placed: PlacedCall) -> None:
@@ -617,7 +611,7 @@ class Session:
             utterance = self._hear(Expect(Listening.REVIEW), self.settings.review_timeout)
             if utterance is None:
                 return
-            intent = self._understand(utterance, ("RepeatNote", "ChangeNote", "DiscardNote", *COMMANDS))
+            intent = self._understand(utterance, ANSWERS[Listening.REVIEW])
             if intent is not None and intent.name == "RepeatNote":
                 self._read_back(note)
                 continue
@@ -632,20 +626,56 @@ class Session:
             return
 
 
-# -- small helpers -----------------------------------------------------------------------------------------
+# -- understanding (shared with `callbot eval`) ------------------------------------------------------------
 
 
-def _picked(candidate: Candidate) -> Candidate:
-    """The user chose this one: as sure as an exact name."""
-    return Candidate(candidate.contact, candidate.score, "picked")
+def understand(
+    utterance: Utterance, parser: IntentParser, allowed: Sequence[str], context: dict[str, Any] | None = None
+) -> Intent | None:
+    """The intent of the best hypothesis that parses (runners-up are tried when the best does not)."""
+    if utterance.transcript is None:
+        return None
+    for text in utterance.transcript.hypotheses:
+        intent = parser.parse(text, allowed=allowed, context=context)
+        if intent is not None:
+            return intent
+    return None
 
 
-def _listing(candidates: Sequence[Candidate]) -> str:
-    names = [c.contact.display for c in candidates]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+def slot_hypotheses(utterance: Utterance, parser: IntentParser, intent: Intent, slot: str) -> list[str]:
+    """The slot as heard in every hypothesis that parses to the same intent (the resolver weighs them)."""
+    values = [intent.slot(slot)]
+    if utterance.transcript is not None:
+        for text in utterance.transcript.alternatives:
+            other = parser.parse(text, allowed=[intent.name])
+            if other is not None and other.slot(slot) and other.slot(slot) not in values:
+                values.append(other.slot(slot))
+    return [v for v in values if v]
 
 
-def _pick(candidates: Sequence[Candidate], intent: Intent, nicknames: Any) -> Candidate | None:
+def resolve_heard(
+    resolver: Resolver, utterance: Utterance, intent: Intent, parser: IntentParser, sure_confidence: float
+) -> Resolution:
+    """Who a CallContact means. A name the ear was not sure of is never dialled on its say-so: asked about."""
+    queries = slot_hypotheses(utterance, parser, intent, "contact")
+    resolution = resolver.resolve(queries, label=intent.slot("label"), company=intent.slot("company"))
+    transcript = utterance.transcript
+    unsure = transcript is not None and (
+        not transcript.sure or (transcript.confidence is not None and transcript.confidence < sure_confidence)
+    )
+    if resolution.action == Action.DIAL and unsure:
+        return replace(
+            resolution,
+            action=Action.ASK,
+            reason="unsure",
+            candidates=resolution.candidates[:1],
+            contact=None,
+            number=None,
+        )
+    return resolution
+
+
+def pick(candidates: Sequence[Candidate], intent: Intent, nicknames: Any) -> Candidate | None:
     """Which candidate the answer names: by ordinal, by (part of the) name, or by company."""
     ordinal = intent.slot("ordinal")
     if ordinal:
@@ -666,6 +696,16 @@ def _pick(candidates: Sequence[Candidate], intent: Intent, nicknames: Any) -> Ca
     if best.score >= 70 and best.score - runner_up >= 5:
         return next(c for c in candidates if c.contact == best.contact)
     return None
+
+
+def _picked(candidate: Candidate) -> Candidate:
+    """The user chose this one: as sure as an exact name."""
+    return Candidate(candidate.contact, candidate.score, "picked")
+
+
+def _listing(candidates: Sequence[Candidate]) -> str:
+    names = [c.contact.display for c in candidates]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _duration(seconds: int) -> str:
@@ -698,4 +738,4 @@ def _outcome_words(record: CallRecord) -> str:
     }.get(Outcome(record.outcome) if record.outcome else Outcome.CANCELED, record.status.value)
 
 
-__all__ = ["COMMANDS", "CallLog", "Session", "SessionSettings"]
+__all__ = ["CallLog", "Session", "SessionSettings", "pick", "resolve_heard", "slot_hypotheses", "understand"]

@@ -132,9 +132,20 @@ def test_bad_config_is_one_clear_line_not_a_traceback(env, tmp_path):
     assert "dialog.confrim is not a setting (did you mean confirm?)" in result.stderr
 
 
-def test_demo_prints_the_log_with_note_and_followup(env):
+def test_demo_plays_its_recordings_through_the_recogniser_and_prints_the_log(env):
     result = callbot(env, "demo")
-    assert "you: call jane about the renewal" in result.stdout
-    assert "The call log:" in result.stdout
+    assert "you: call jane about the renewal" in result.stdout  # what the recogniser heard
     log = result.stdout.split("The call log:")[1]
-    assert "Jane Smith" in log and "she wants the updated quote by friday" in log and "busy" in log
+    assert "Jane Smith" in log and "the renewal" in log and "busy" in log and "no-answer" in log
+    store = stored(env)
+    calls = {c.contact_name: c for c in store.recent_calls()}
+    jane = calls["Jane Smith"]
+    assert jane.outcome == "connected" and jane.notes and "quote" in jane.notes[0].text.lower()
+    assert jane.notes[0].followup is not None  # "by Friday" was read from the spoken note
+    assert all(n.audio_path for c in calls.values() for n in c.notes)  # every spoken note kept its recording
+
+
+def test_demo_typed(env):
+    result = callbot(env, "demo", "--text")
+    assert "you: send her the updated quote by friday" in result.stdout
+    assert 'Saved: "send her the updated quote by friday". Follow-up on' in result.stdout

@@ -91,7 +91,7 @@ def test_cancel_window(run_text, book_store):
 
 
 def test_hang_up_a_live_call(run_text, book_store):
-    run = run_text("call jon park", "yes", "hang up", "no")
+    run = run_text("call grace okafor", "yes", "hang up", "no")
     assert "connected..." in run.output and "Hanging up." in run.output
     [call] = calls(book_store)
     assert (call.status, call.outcome) == (CallStatus.COMPLETED, "connected")
@@ -224,7 +224,7 @@ def test_a_new_command_instead_of_an_answer_is_not_lost(run_text, book_store):
 
 
 def test_input_ending_during_a_live_call_hangs_up_and_logs(run_text, book_store):
-    run = run_text("call jon park", "yes")
+    run = run_text("call grace okafor", "yes")
     assert "Input ended while the call is live: hanging up." in run.output
     [call] = calls(book_store)
     assert call.status == CallStatus.COMPLETED

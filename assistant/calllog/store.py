@@ -437,6 +437,18 @@ class Store:
         found = self._records(condition, limit=1)
         return found[0] if found else None
 
+    def known_topics(self, limit: int = 200) -> list[str]:
+        """Topics of recent calls, most recent first (the speech grammar learns them)."""
+        query = (
+            select(calls.c.topic, func.max(calls.c.created_at).label("last"))
+            .where(calls.c.topic != "")
+            .group_by(calls.c.topic)
+            .order_by(func.max(calls.c.created_at).desc())
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [row.topic for row in conn.execute(query)]
+
     def live_calls(self, rep: str) -> list[CallRecord]:
         live = [str(s) for s in CallStatus if s.is_live] + [str(CallStatus.PENDING)]
         return self._records(and_(calls.c.rep == rep, calls.c.status.in_(live)), limit=None)

@@ -41,6 +41,11 @@ class Nicknames:
     def __init__(self) -> None:
         self._namer: Any = None
 
+    def nicknames_of(self, name: str) -> frozenset[str]:
+        """Only the name's own nicknames (Jennifer -> Jen, Jenny), not its relatives."""
+        self._related(name.lower())  # loads the dataset
+        return frozenset(self._namer.nicknames_of(name.lower()))
+
     def related(self, name: str) -> frozenset[str]:
         """Names that may stand for `name`: its nicknames, its canonical forms, and their siblings."""
         return self._related(name.lower())

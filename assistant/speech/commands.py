@@ -1,0 +1,304 @@
+"""Heard audio -> a command transcript, biased towards the user's own contacts and commands.
+
+GrammarCommands decodes with pocketsphinx against a grammar per listening state, rebuilt whenever the
+contact book changes, and streams: audio is decoded while the user speaks. CheckedCommands adds a second,
+free-form engine (Whisper, prompted with the contact names) for the commands pocketsphinx is unsure of:
+when the two agree the command stands; when they differ the dialog gets both and asks. FreeFormCommands
+uses a free-form engine alone, for users who choose that.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Protocol
+
+from hassil import Intents
+
+from ..contacts.names import Nicknames, fold
+from ..contacts.resolver import Resolver
+from ..models import Action, AudioClip, Contact, Transcript
+from ..ports import ANSWERS, COMMANDS, Expect, Listening
+from .grammar import GrammarBuilder
+from .sphinx import SphinxEngine, SphinxStream
+
+GRAMMAR_MODES = (Listening.COMMAND, Listening.CONFIRM, Listening.REVIEW, Listening.IN_CALL, Listening.WINDOW)
+
+
+class Book(Protocol):
+    """The part of the contact book the recognisers need."""
+
+    nicknames: Nicknames
+
+    @property
+    def version(self) -> Any: ...
+
+    def contacts(self) -> list[Contact]: ...
+
+    def resolver(self) -> Resolver: ...
+
+
+class Parser(Protocol):
+    def parse(self, text: str, *, allowed: Iterable[str] | None = None) -> Any: ...
+
+
+class CommandStream(Protocol):
+    compute: float
+
+    def feed(self, pcm: bytes) -> None: ...
+
+    def finish(self, audio: AudioClip) -> Transcript: ...
+
+
+def contact_phrases(
+    contacts: Iterable[Contact],
+    nicknames: Nicknames | None = None,
+    known: Callable[[str], bool] | None = None,
+    surnames: bool = False,
+) -> dict[str, list[str]]:
+    """What a user may call each contact: full name, first name, aliases, short forms (and surnames)."""
+    names: dict[str, None] = {}
+    companies: dict[str, None] = {}
+    for contact in contacts:
+        words = fold(contact.name).split()
+        if not words:
+            continue
+        forms = [" ".join(words), words[0], *(fold(a) for a in (*contact.aliases, *contact.learned))]
+        if surnames:
+            forms.append(words[-1])
+        if nicknames is not None and known is not None and len(words) > 1:
+            # Short forms of the first name (Jen, Jenny for Jennifer; Rob for Robert) that the dictionary
+            # knows; the dataset's other relations (Bill for Robert) are too many to put in a grammar.
+            short = [n for n in sorted(nicknames.nicknames_of(words[0]), key=len) if n[:2] == words[0][:2]]
+            for nick in [n for n in short if len(n) > 2 and known(n)][:2]:
+                forms += [nick, f"{nick} {' '.join(words[1:])}"]
+        names.update(dict.fromkeys(f for f in forms if f))
+        if contact.company:
+            companies[fold(contact.company)] = None
+    return {"contact": list(names), "company": list(companies)}
+
+
+def choice_phrases(choices: Sequence[Contact]) -> dict[str, list[str]]:
+    """For "which one?": the candidates' names, parts of names and companies."""
+    phrases = contact_phrases(choices, surnames=True)
+    return {"name": phrases["contact"], "company": phrases["company"], "contact": phrases["contact"]}
+
+
+class GrammarCommands:
+    """pocketsphinx grammars for each listening state, kept in step with the contact book."""
+
+    name = "sphinx"
+
+    def __init__(
+        self,
+        engine: SphinxEngine,
+        intents: Intents,
+        book: Book,
+        topics: Sequence[str] = (),
+        wake_phrase: str = "",
+    ):
+        self.engine = engine
+        self.builder = GrammarBuilder(intents)
+        self.book = book
+        self.topics = [t for t in topics if t.strip()]
+        self.wake_phrase = wake_phrase
+        self._version: Any = object()
+        self.build_seconds = 0.0
+
+    def refresh(self) -> None:
+        """Rebuild the grammars if the contacts changed since the last build."""
+        version = self.book.version
+        if version == self._version:
+            return
+        started = time.perf_counter()
+        phrases = {
+            **contact_phrases(self.book.contacts(), self.book.nicknames, self.engine.knows),
+            "topic": self.topics,
+        }
+        grammars = [self.builder.build(str(mode), ANSWERS[mode], phrases) for mode in GRAMMAR_MODES]
+        if self.wake_phrase:
+            grammars.append(
+                self.builder.build("wake", ANSWERS[Listening.COMMAND], phrases, prefix=self.wake_phrase)
+            )
+        self.engine.load(grammars)
+        self._version = version
+        self.build_seconds = time.perf_counter() - started
+
+    def start(self, expect: Expect, *, wake: bool = False) -> _GrammarStream:
+        self.refresh()
+        if wake:
+            grammar = "wake"
+        elif expect.mode == Listening.CHOICE:
+            grammar = "choice"
+            self.engine.load(
+                [self.builder.build(grammar, ANSWERS[Listening.CHOICE], choice_phrases(expect.choices))]
+            )
+        else:
+            grammar = str(expect.mode)
+        return _GrammarStream(self.engine, self.engine.start(grammar))
+
+    def recognize(self, audio: AudioClip, expect: Expect, *, wake: bool = False) -> Transcript:
+        stream = self.start(expect, wake=wake)
+        stream.feed(audio.pcm)
+        return stream.finish(audio)
+
+
+class _GrammarStream:
+    def __init__(self, engine: SphinxEngine, stream: SphinxStream):
+        self.engine = engine
+        self.stream = stream
+
+    @property
+    def compute(self) -> float:
+        return self.stream.compute
+
+    def feed(self, pcm: bytes) -> None:
+        self.stream.feed(pcm)
+
+    def finish(self, audio: AudioClip) -> Transcript:
+        return self.engine.transcript(self.stream.finish())
+
+
+class Transcribing(Protocol):
+    name: str
+
+    def transcribe(self, audio: AudioClip, prompt: str = "", hotwords: str = "") -> Transcript: ...
+
+
+def _prompt(book: Book, expect: Expect) -> tuple[str, str]:
+    people = expect.choices or tuple(book.contacts()[:200])
+    names = ", ".join(c.name for c in people)
+    return (f"Call {names}." if names else "", names)
+
+
+class _Deferred:
+    """A free-form engine hears the whole recording at the end."""
+
+    def __init__(self, transcribe: Callable[[AudioClip], Transcript]):
+        self._transcribe = transcribe
+        self.compute = 0.0
+
+    def feed(self, pcm: bytes) -> None:
+        pass
+
+    def finish(self, audio: AudioClip) -> Transcript:
+        started = time.perf_counter()
+        try:
+            return self._transcribe(audio)
+        finally:
+            self.compute += time.perf_counter() - started
+
+
+class FreeFormCommands:
+    """Commands by a free-form engine, prompted with the contact names it should expect."""
+
+    def __init__(self, transcriber: Transcribing, book: Book):
+        self.transcriber = transcriber
+        self.name = transcriber.name
+        self.book = book
+
+    def start(self, expect: Expect, *, wake: bool = False) -> _Deferred:
+        prompt, names = _prompt(self.book, expect)
+        return _Deferred(lambda audio: self.transcriber.transcribe(audio, prompt=prompt, hotwords=names))
+
+    def recognize(self, audio: AudioClip, expect: Expect, *, wake: bool = False) -> Transcript:
+        return self.start(expect, wake=wake).finish(audio)
+
+
+class CheckedCommands:
+    """The grammar engine, checked by a second engine when it is not sure of a command."""
+
+    def __init__(
+        self,
+        grammar: GrammarCommands,
+        second: Transcribing,
+        parser: Parser,
+        *,
+        sure_at: float = 0.9,
+        min_confidence: float = 0.55,
+    ):
+        self.grammar = grammar
+        self.second = second
+        self.parser = parser
+        self.sure_at = sure_at
+        self.min_confidence = min_confidence
+        self.name = f"{grammar.name}+{second.name}"
+        self.checks = 0  # how often the second engine was asked (reported by `callbot eval`)
+
+    @property
+    def build_seconds(self) -> float:
+        return self.grammar.build_seconds
+
+    def refresh(self) -> None:
+        self.grammar.refresh()
+
+    def start(self, expect: Expect, *, wake: bool = False) -> _CheckedStream:
+        return _CheckedStream(self, expect, self.grammar.start(expect, wake=wake))
+
+    def recognize(self, audio: AudioClip, expect: Expect, *, wake: bool = False) -> Transcript:
+        stream = self.start(expect, wake=wake)
+        stream.feed(audio.pcm)
+        return stream.finish(audio)
+
+    def check(self, first: Transcript, audio: AudioClip, expect: Expect) -> Transcript:
+        """Combine the grammar's reading with the second engine's."""
+        if expect.mode != Listening.COMMAND or (first.confidence or 0.0) >= self.sure_at or not audio.pcm:
+            return first
+        self.checks += 1
+        prompt, names = _prompt(self.grammar.book, expect)
+        second = self.second.transcribe(audio, prompt=prompt, hotwords=names)
+        heard_first = (first.confidence or 0.0) >= self.min_confidence and bool(first.text)
+        a = self._meaning(first.text) if heard_first else None
+        b = self._meaning(second.text) if second.text else None
+        if a is not None and a == b:  # two engines, one meaning
+            return Transcript(
+                first.text,
+                (second.text, *first.alternatives),
+                max(first.confidence or 0.0, self.sure_at),
+                engine=self.name,
+                sure=True,
+            )
+        if a is None and b is None:
+            return first
+        if a is None:  # only the second engine made sense of it: act on it, but confirm first
+            return Transcript(
+                second.text, first.alternatives, self.min_confidence, engine=self.name, sure=False
+            )
+        if b is None:
+            return first
+        # They disagree: give the dialog both readings; it will ask which one was meant.
+        return Transcript(
+            first.text, (second.text, *first.alternatives), first.confidence, engine=self.name, sure=False
+        )
+
+    def _meaning(self, text: str) -> tuple[str, str] | None:
+        """(intent, who) for comparing two readings; who is the resolved contact or the candidates."""
+        intent = self.parser.parse(text, allowed=COMMANDS)
+        if intent is None:
+            return None
+        if intent.name != "CallContact":
+            return intent.name, ""
+        resolution = self.grammar.book.resolver().resolve(
+            intent.slot("contact"), company=intent.slot("company")
+        )
+        if resolution.action == Action.DIAL and resolution.contact is not None:
+            return intent.name, resolution.contact.name
+        return intent.name, "|".join(sorted(c.contact.name for c in resolution.candidates)) or "nobody"
+
+
+class _CheckedStream:
+    def __init__(self, owner: CheckedCommands, expect: Expect, stream: _GrammarStream):
+        self.owner = owner
+        self.expect = expect
+        self.stream = stream
+        self.compute = 0.0
+
+    def feed(self, pcm: bytes) -> None:
+        self.stream.feed(pcm)
+
+    def finish(self, audio: AudioClip) -> Transcript:
+        first = self.stream.finish(audio)
+        started = time.perf_counter()
+        result = self.owner.check(first, audio, self.expect)
+        self.compute = self.stream.compute + time.perf_counter() - started
+        return result

@@ -1,0 +1,92 @@
+"""Pronunciations for words the recogniser's dictionary lacks (Siobhan, Nguyen, Wojciech ...).
+
+espeak-ng spells a word as phoneme mnemonics (`espeak-ng -x --sep=_`); we map them onto the 39 ARPAbet
+phones of pocketsphinx's en-us model. One espeak-ng process serves a whole batch of words.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from collections.abc import Iterable
+
+from ..errors import SpeechError
+
+# espeak-ng en-us mnemonic -> ARPAbet phones ([] drops a marker)
+ESPEAK_TO_ARPABET: dict[str, list[str]] = {
+    # vowels and diphthongs
+    "a": ["AE"], "aa": ["AE"], "a#": ["AH"], "a2": ["AH"], "A:": ["AA"], "A@": ["AA", "R"], "A": ["AA"],
+    "0": ["AA"], "0#": ["AA"], "@": ["AH"], "@2": ["AH"], "@5": ["AH"], "@-": ["AH"], "V": ["AH"],
+    "@L": ["AH", "L"], "@r": ["ER"], "3": ["ER"], "3:": ["ER"], "3:r": ["ER"], "E": ["EH"], "E2": ["EH"],
+    "E3": ["EH"], "e": ["EY"], "e@": ["EH", "R"], "eI": ["EY"], "I": ["IH"], "I2": ["IH"], "I#": ["IH"],
+    "I2#": ["IH"], "i": ["IY"], "i:": ["IY"], "i@": ["IY", "AH"], "i@3": ["IH", "R"], "O": ["AO"],
+    "O:": ["AO"], "O2": ["AO"], "O@": ["AO", "R"], "o@": ["AO", "R"], "o": ["OW"], "oU": ["OW"],
+    "oU#": ["OW"], "OI": ["OY"], "u": ["UW"], "u:": ["UW"], "U": ["UH"], "U@": ["UH", "R"], "aI": ["AY"],
+    "aI@": ["AY", "ER"], "aI3": ["AY", "ER"], "aU": ["AW"], "aU@": ["AW", "ER"], "y": ["UW"], "Y": ["UW"],
+    "W": ["UW"],
+    # consonants
+    "p": ["P"], "b": ["B"], "t": ["T"], "t#": ["T"], "t2": ["T"], "?": ["T"], "d": ["D"], "d#": ["D"],
+    "k": ["K"], "g": ["G"], "x": ["K"], "C": ["HH"], "f": ["F"], "v": ["V"], "T": ["TH"], "D": ["DH"],
+    "s": ["S"], "z": ["Z"], "S": ["SH"], "Z": ["ZH"], "h": ["HH"], "tS": ["CH"], "dZ": ["JH"],
+    "ts": ["T", "S"], "dz": ["D", "Z"], "m": ["M"], "n": ["N"], "N": ["NG"], "n-": ["AH", "N"],
+    "m-": ["AH", "M"], "l-": ["AH", "L"], "l": ["L"], "l/": ["L"], "r": ["R"], "r-": [], "j": ["Y"],
+    "w": ["W"], "R": ["R"], "z/": ["Z"], "s/": ["S"],
+    # markers
+    ";": [], "|": [], "": [],
+}  # fmt: skip
+_STRESS = re.compile(r"^[',%=]+")
+
+
+def arpabet(espeak_line: str) -> list[str]:
+    """ARPAbet phones for one line of `espeak-ng -x --sep=_` output; unknown mnemonics are dropped."""
+    phones: list[str] = []
+    for word in espeak_line.split():
+        for mnemonic in word.split("_"):
+            mnemonic = _STRESS.sub("", mnemonic).rstrip("'")
+            mapped = ESPEAK_TO_ARPABET.get(mnemonic)
+            if mapped is None:
+                mapped = ESPEAK_TO_ARPABET.get(mnemonic[:-1], [])  # an unknown diacritic suffix
+            phones.extend(mapped)
+    out: list[str] = []
+    for phone in phones:
+        if not (phone == "R" and out and out[-1] == "ER"):  # "ER R" is one rhotic vowel
+            out.append(phone)
+    return out
+
+
+def guess(words: Iterable[str], voice: str = "en-us") -> dict[str, str]:
+    """{word: "PH PH ..."} from espeak-ng, in one process for the whole batch."""
+    words = [w.lower() for w in dict.fromkeys(words) if w.strip()]
+    if not words:
+        return {}
+    if shutil.which("espeak-ng") is None:
+        raise SpeechError(
+            f"espeak-ng is needed to pronounce names the dictionary lacks ({', '.join(words[:5])}); "
+            "install it (apt-get install espeak-ng)"
+        )
+    text = "".join(f"{w}.\n" for w in words)
+    result = subprocess.run(
+        ["espeak-ng", "-v", voice, "-q", "-x", "--sep=_"],
+        input=text,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    lines = [ln for ln in result.stdout.splitlines() if ln.strip()]
+    if result.returncode != 0 or len(lines) != len(words):  # rare: fall back to one word at a time
+        lines = [
+            subprocess.run(
+                ["espeak-ng", "-v", voice, "-q", "-x", "--sep=_", w],
+                capture_output=True,
+                text=True,
+                check=False,
+            ).stdout.strip()
+            for w in words
+        ]
+    out = {}
+    for word, line in zip(words, lines, strict=True):
+        phones = arpabet(line)
+        if phones:
+            out[word] = " ".join(phones)
+    return out

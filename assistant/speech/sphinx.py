@@ -1,0 +1,251 @@
+"""Commands by pocketsphinx: one long-lived Decoder, one JSGF search per listening state, and rejection.
+
+A grammar forces any sound into its nearest sentence, so each result is scored against a free phone loop
+over the same audio: speech that fits the grammar scores close to the phone loop, speech that does not
+(a name not in the book, chatter) scores far below it and is rejected rather than acted on.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..errors import MissingExtra, SpeechError
+from ..models import AudioClip, Transcript
+from . import pronounce
+from .grammar import Grammar
+
+# Score per frame of the grammar's best path minus the free phone loop's: at the threshold a result
+# gets confidence 0.5. Calibrated on the development corpus (see `callbot eval`).
+REJECT_RATIO = -30.0
+RATIO_SCALE = 4.0
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    alternatives: tuple[str, ...]
+    ratio: float | None  # None: nothing decoded
+    seconds: float  # spent after the audio ended
+
+
+class SphinxEngine:
+    """A pocketsphinx Decoder that decodes 16 kHz PCM against named grammars."""
+
+    name = "sphinx"
+
+    def __init__(self, *, reject_ratio: float = REJECT_RATIO, nbest: int = 0, **decoder_options: object):
+        try:
+            from pocketsphinx import Decoder, get_model_path
+        except ImportError:  # pragma: no cover - pocketsphinx is a core dependency
+            raise MissingExtra("pocketsphinx", "all") from None
+        options = {
+            "hmm": get_model_path("en-us/en-us"),
+            "dict": get_model_path("en-us/cmudict-en-us.dict"),
+            "lm": None,
+            "samprate": 16000,
+            "loglevel": "FATAL",
+            "bestpath": False,  # the lattice pass truncates grammar results; Viterbi's best path is better
+            # Wider beams than the defaults: names that sound alike survive to the end of the utterance.
+            # It costs about 40% more computing, spent while the user is still speaking.
+            "beam": 1e-80,
+            "wbeam": 1e-60,
+            "pbeam": 1e-80,
+            **decoder_options,
+        }
+        self.decoder = Decoder(**options)
+        self.decoder.add_allphone_file("phones", None)
+        self.decoder.activate_search("phones")
+        self.reject_ratio = reject_ratio
+        self.nbest = nbest
+        self._added: set[str] = set()
+        self._searches: dict[str, str] = {}  # grammar name -> current search name
+        self._generation = 0
+        self._lock = threading.Lock()  # one decoder: one utterance at a time
+
+    def load(self, grammars: Iterable[Grammar]) -> None:
+        """Add (or replace) grammars; words the dictionary lacks get pronunciations first."""
+        grammars = list(grammars)
+        with self._lock:
+            self._add_words(set().union(*(g.words for g in grammars)) if grammars else set())
+            self._generation += 1
+            self.decoder.activate_search("phones")  # never replace the active search
+            for grammar in grammars:
+                search = f"{grammar.name}_{self._generation}"
+                try:
+                    self.decoder.add_jsgf_string(search, grammar.jsgf)
+                except (ValueError, RuntimeError) as exc:
+                    raise SpeechError(f"the {grammar.name} grammar could not be built: {exc}") from None
+                old = self._searches.get(grammar.name)
+                self._searches[grammar.name] = search
+                if old:
+                    self.decoder.remove_search(old)
+
+    def has(self, grammar_name: str) -> bool:
+        return grammar_name in self._searches
+
+    def knows(self, word: str) -> bool:
+        """Whether the pronunciation dictionary has this word."""
+        return self.decoder.lookup_word(word) is not None
+
+    def _add_words(self, words: set[str]) -> None:
+        missing = sorted(w for w in words - self._added if self.decoder.lookup_word(w) is None)
+        if not missing:
+            return
+        guessed = pronounce.guess(missing)
+        unsayable = [w for w in missing if w not in guessed]
+        if unsayable:
+            raise SpeechError(f"no pronunciation for {', '.join(unsayable)}")
+        for i, word in enumerate(missing):
+            self.decoder.add_word(word, guessed[word], i == len(missing) - 1)
+            self._added.add(word)
+
+    def add_pronunciation(self, word: str, phones: str) -> None:
+        """A user's own pronunciation ("sounds like") for a word, as ARPAbet phones."""
+        with self._lock:
+            variant = word
+            n = 2
+            while self.decoder.lookup_word(variant) is not None:
+                variant = f"{word}({n})"
+                n += 1
+            self.decoder.add_word(variant, phones, True)
+
+    def start(self, grammar_name: str) -> SphinxStream:
+        """Begin an utterance: feed it audio while it is being spoken, then finish it."""
+        if grammar_name not in self._searches:
+            raise SpeechError(f"no {grammar_name} grammar is loaded")
+        return SphinxStream(self, self._searches[grammar_name])
+
+    def decode(self, audio: AudioClip, grammar_name: str) -> Decoded:
+        """Decode a whole recorded utterance."""
+        if audio.sample_rate != 16000:
+            raise SpeechError("pocketsphinx needs 16 kHz audio")
+        stream = self.start(grammar_name)
+        stream.feed(audio.pcm)
+        return stream.finish()
+
+    def _score(self) -> tuple[str, float]:
+        hyp = self.decoder.hyp()
+        if hyp is None or not hyp.hypstr.strip():
+            return "", -math.inf
+        score = self.decoder.logmath.log(hyp.score) if hyp.score > 0 else -math.inf
+        return _clean(hyp.hypstr), score
+
+    def _loop_score(self, pcm: bytes) -> float:
+        d = self.decoder
+        d.activate_search("phones")
+        d.start_utt()
+        d.process_raw(pcm, False, True)
+        d.end_utt()
+        return self._score()[1]
+
+    def _nbest(self, best: str) -> tuple[str, ...]:
+        """Runners-up from the lattice; off by default: with wide beams the A* search can take seconds."""
+        seen = [best]
+        try:
+            for i, hyp in enumerate(self.decoder.nbest()):
+                if hyp is None or i > 50:
+                    break
+                text = _clean(hyp.hypstr)
+                if text and text not in seen:
+                    seen.append(text)
+                if len(seen) > self.nbest:
+                    break
+        except (RuntimeError, ValueError):
+            pass
+        return tuple(seen[1:])
+
+    def confidence(self, ratio: float | None) -> float:
+        """0..1 from the phone-loop ratio; 0.5 at the rejection threshold."""
+        if ratio is None:
+            return 0.0
+        return 1.0 / (1.0 + math.exp(-(ratio - self.reject_ratio) / RATIO_SCALE))
+
+    def transcript(self, decoded: Decoded) -> Transcript:
+        return Transcript(decoded.text, decoded.alternatives, self.confidence(decoded.ratio), engine="sphinx")
+
+
+class SphinxStream:
+    """One utterance in progress: audio is decoded as it arrives, so the answer is ready when speech ends."""
+
+    def __init__(self, engine: SphinxEngine, search: str):
+        self.engine = engine
+        self._pcm: list[bytes] = []
+        self.compute = 0.0  # seconds spent decoding, for the real-time factor
+        engine._lock.acquire()
+        try:
+            engine.decoder.activate_search(search)
+            engine.decoder.start_utt()
+        except BaseException:
+            engine._lock.release()
+            raise
+        self._open = True
+
+    def feed(self, pcm: bytes) -> None:
+        started = time.perf_counter()
+        self._pcm.append(pcm)
+        self.engine.decoder.process_raw(pcm, False, False)
+        self.compute += time.perf_counter() - started
+
+    def finish(self) -> Decoded:
+        started = time.perf_counter()
+        engine = self.engine
+        try:
+            engine.decoder.end_utt()
+            frames = engine.decoder.n_frames()
+            text, score = engine._score()
+            alternatives: tuple[str, ...] = ()
+            ratio = None
+            if text:
+                alternatives = engine._nbest(text) if engine.nbest else ()
+                ratio = (score - engine._loop_score(b"".join(self._pcm))) / max(frames, 1)
+        finally:
+            self._open = False
+            engine._lock.release()
+        elapsed = time.perf_counter() - started
+        self.compute += elapsed
+        return Decoded(text, alternatives, ratio, elapsed)
+
+    def cancel(self) -> None:
+        if self._open:
+            try:
+                self.engine.decoder.end_utt()
+            finally:
+                self._open = False
+                self.engine._lock.release()
+
+
+def _clean(hypstr: str) -> str:
+    """Drop pronunciation-variant markers: "smith(2)" -> "smith"."""
+    return " ".join(w.split("(")[0] for w in hypstr.split())
+
+
+class SphinxDictation:
+    """Notes by pocketsphinx's general English language model: the fallback when Whisper is not installed."""
+
+    name = "sphinx-dictation"
+
+    def __init__(self) -> None:
+        from pocketsphinx import Decoder, get_model_path
+
+        self.decoder = Decoder(
+            hmm=get_model_path("en-us/en-us"),
+            dict=get_model_path("en-us/cmudict-en-us.dict"),
+            lm=get_model_path("en-us/en-us.lm.bin"),
+            samprate=16000,
+            loglevel="FATAL",
+        )
+        self._lock = threading.Lock()
+
+    def transcribe(self, audio: AudioClip, prompt: str = "", hotwords: str = "") -> Transcript:
+        with self._lock:
+            d = self.decoder
+            d.start_utt()
+            d.process_raw(audio.pcm, False, True)
+            d.end_utt()
+            hyp = d.hyp()
+        text = _clean(hyp.hypstr) if hyp is not None else ""
+        return Transcript(" ".join(w for w in text.split() if not w.startswith(("<", "["))), engine=self.name)

@@ -1,0 +1,1 @@
+"""callbot's benchmarks: `make bench` (python -m bench)."""

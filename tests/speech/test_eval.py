@@ -1,0 +1,51 @@
+"""`callbot eval` on a slice of the development corpus, through the real recogniser."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import corpus  # scripts/corpus.py, put on the path by conftest
+import pytest
+from typer.testing import CliRunner
+
+from assistant.cli import app
+
+
+@pytest.fixture(scope="module")
+def slice_dir(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("corpus")
+    corpus.build(out, "dev", limit=14)
+    return out
+
+
+def test_eval_reports_every_figure(slice_dir: Path, tmp_path: Path, monkeypatch):
+    (tmp_path / "empty.toml").write_text("")
+    monkeypatch.setenv("CALLBOT_CONFIG", str(tmp_path / "empty.toml"))
+    monkeypatch.setenv("CALLBOT_DATA_DIR", str(tmp_path))
+    report_path = tmp_path / "report.json"
+    result = CliRunner().invoke(app, ["eval", str(slice_dir), "--json", str(report_path), "--failures"])
+    assert result.exit_code == 0, result.output
+    last = result.output.strip().splitlines()[-1]
+    assert last.startswith("eval: ") and "commands right" in last and "wrong dials" in last
+    assert "note WER" in last and "p50" in last and "p95" in last
+    report = json.loads(report_path.read_text())
+    items = report["items"]
+    manifest = [json.loads(line) for line in (slice_dir / "manifest.jsonl").read_text().splitlines()]
+    assert len(items) == len(manifest) == 28  # 14 utterances, clean and noisy
+    overall = report["overall"]
+    commands = [i for i in items if i["kind"] == "command"]
+    assert overall["commands"] == len(commands)
+    assert overall["success"] == sum(i["success"] for i in commands)
+    assert overall["wrong_dials"] == sum(i["wrong_dial"] for i in commands)
+    assert {"clean", "noisy"} <= set(report["by_tag"])
+    assert all(i["latency_ms"] > 0 for i in commands) and overall["rtf"] > 0
+    # Every scored figure is consistent with the item it came from
+    for item in commands:
+        assert item["success"] == (not item["errors"])
+
+
+def test_a_directory_that_is_not_a_corpus_is_a_clear_error(tmp_path: Path):
+    result = CliRunner().invoke(app, ["eval", str(tmp_path)])
+    assert result.exit_code != 0
+    assert "needs contacts.csv" in str(result.exception) or "needs contacts.csv" in result.output

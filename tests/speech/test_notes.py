@@ -1,0 +1,98 @@
+"""Spoken notes: the recording is kept before transcription, a failure leaves it pending, and retry works."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from assistant.console import PrintVoice
+from assistant.contacts.book import ContactBook
+from assistant.errors import TranscriptionFailed
+from assistant.models import AudioClip, Transcript, Utterance
+from assistant.ports import EndOfInput, Expect, Listening
+from assistant.session import Session, SessionSettings
+from assistant.speech.audio import NoteArchive, read_audio
+from assistant.telephony.simulator import Simulator
+
+
+class ScriptedEar:
+    """Typed commands, and real audio when a note is asked for (a fake at the ear port)."""
+
+    def __init__(self, lines: list[str], note: Path):
+        self.lines = list(lines)
+        self.note = note
+
+    def listen(self, expect: Expect, timeout: float | None = None) -> Utterance | None:
+        if expect.mode == Listening.NOTE:
+            return Utterance(audio=read_audio(self.note))
+        if not self.lines:
+            raise EndOfInput
+        return Utterance(Transcript(self.lines.pop(0), confidence=1.0))
+
+
+class BrokenTranscriber:
+    def transcribe(self, audio: AudioClip) -> Transcript:
+        raise TranscriptionFailed("the model file is damaged")
+
+
+def run(store, ear, transcriber, tmp_path: Path) -> str:
+    out = io.StringIO()
+    Session(
+        ear=ear,
+        voice=PrintVoice(out),
+        telephony=Simulator(),
+        log=store,
+        book=ContactBook(store),
+        settings=SessionSettings(rep="tester", confirm="always", cancel_window=0, poll_interval=0.01),
+        transcriber=transcriber,
+        keep_audio=NoteArchive(tmp_path / "notes").keep,
+    ).run()
+    return out.getvalue()
+
+
+def test_failed_transcription_keeps_the_recording_and_retry_saves_it(
+    book_store, speak, tmp_path, monkeypatch
+):
+    note_wav = speak("send the contract and follow up next tuesday", voice="en-gb", speed=150)
+    output = run(book_store, ScriptedEar(["call jane doe", "yes"], note_wav), BrokenTranscriber(), tmp_path)
+    assert "I kept your note's recording but couldn't transcribe it (the model file is damaged)" in output
+    [pending] = book_store.notes(status="pending")
+    assert pending.text == "" and Path(pending.audio_path).exists()
+    assert read_audio(Path(pending.audio_path)).pcm == read_audio(note_wav).pcm  # the very words, kept
+
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+
+    monkeypatch.setenv("CALLBOT_DATABASE_URL", book_store.url)
+    monkeypatch.setenv("CALLBOT_DATA_DIR", str(tmp_path))
+    (tmp_path / "empty.toml").write_text("")
+    monkeypatch.setenv("CALLBOT_CONFIG", str(tmp_path / "empty.toml"))
+    result = CliRunner().invoke(app, ["notes", "retry"])
+    assert result.exit_code == 0, result.output
+    assert "1 of 1 pending notes transcribed." in result.output
+    [saved] = book_store.notes(status="saved")
+    assert saved.id == pending.id and "contract" in saved.text.lower() and saved.followup is not None
+    assert book_store.notes(status="pending") == []
+
+
+def test_whisper_model_from_a_path_and_a_clear_error_for_a_missing_one(speak, tmp_path):
+    from assistant.speech.whisper import WhisperTranscriber, default_model_path
+
+    clip = read_audio(speak("send the contract today", voice="en-gb", speed=150))
+    by_path = WhisperTranscriber(default_model_path())
+    assert "contract" in by_path.transcribe(clip).text.lower()
+    missing = WhisperTranscriber(str(tmp_path / "no-such-model"))
+    with pytest.raises(TranscriptionFailed, match="could not be loaded"):
+        missing.transcribe(clip)
+
+
+def test_sphinx_dictation_is_the_fallback_for_notes(speak):
+    from assistant.speech.sphinx import SphinxDictation
+
+    text = SphinxDictation().transcribe(
+        read_audio(speak("please send the contract today", voice="en-us+klatt2"))
+    )
+    assert text.engine == "sphinx-dictation" and "contract" in text.text
