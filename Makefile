@@ -5,8 +5,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+PRISM  := .tools/prism/node_modules/.bin/prism
 
-.PHONY: demo test bench lint typecheck system-deps clean
+.PHONY: demo test bench services system-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +22,17 @@ demo: $(STAMP) system-deps
 	rm -rf .demo
 	CALLBOT_DATA_DIR=$(CURDIR)/.demo $(BIN)/callbot demo
 
-test: $(STAMP) system-deps
-	$(BIN)/ruff check assistant tests scripts
+# Prism (Twilio's API contract) for the telephony tests; PostgreSQL is started by the tests themselves.
+$(PRISM):
+	npm install --prefix .tools/prism --no-audit --no-fund --loglevel=error @stoplight/prism-cli@5.14.2
+
+services:
+	@bash scripts/system-deps.sh test
+	@$(MAKE) --no-print-directory $(PRISM)
+
+test: $(STAMP) system-deps services
+	$(BIN)/ruff check assistant tests scripts bench
+	$(BIN)/ruff format --check assistant tests scripts bench
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
@@ -30,4 +40,4 @@ bench: $(STAMP) system-deps
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) .demo .tools .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .demo .tools .pytest_cache .mypy_cache .ruff_cache bench/corpus

@@ -76,8 +76,32 @@ class Runtime:
                 time_scale=sim.time_scale,
                 caller_id=settings.telephony.caller_id or "+15005550006",
             )
-        raise ConfigError(
-            [f"telephony.provider = {provider!r}: use simulator (twilio comes with its own settings)"]
+        if provider == "twilio":
+            from .telephony.twilio import TwilioCarrier
+
+            return TwilioCarrier(self.twilio_settings())
+        raise ConfigError([f"telephony.provider = {provider!r} is not a provider: use simulator or twilio"])
+
+    def twilio_settings(self) -> Any:
+        from .telephony.twilio import TwilioSettings
+
+        s = self.settings
+        t = s.twilio
+        return TwilioSettings(
+            account_sid=t.account_sid,
+            auth_token=s.secrets.twilio_auth_token,
+            caller_id=s.telephony.caller_id,
+            agent_number=s.telephony.agent_number,
+            mode=t.mode,
+            direct_twiml=t.direct_twiml,
+            ring_timeout=t.ring_timeout,
+            record=t.record,
+            consent_notice=t.consent_notice,
+            machine_detection=t.machine_detection,
+            webhook_url=t.webhook_url,
+            webhook_port=t.webhook_port,
+            calls_per_second=t.calls_per_second,
+            api_base=t.api_base,
         )
 
     def topics(self) -> list[str]:
@@ -532,7 +556,8 @@ def config_check(ctx: typer.Context) -> None:
         for problem in exc.problems:
             out.print(f"[red]✗[/] {problem}")
         raise typer.Exit(1) from None
-    results = check_settings(settings)
+    extra = [_twilio_checks(rt)] if settings.telephony.provider == "twilio" else []
+    results = check_settings(settings, extra)
     for setting, ok, message in results:
         mark = "[green]✓[/]" if ok else "[red]✗[/]"
         out.print(f"{mark} {setting}: {message}")
@@ -589,6 +614,22 @@ def notes_retry(ctx: typer.Context) -> None:
         done += 1
         out.print(f'note {note.id}: "{text}"' + (f" (follow-up {followup.due:%a %d %b})" if followup else ""))
     out.print(f"{done} of {len(pending)} pending notes transcribed.")
+
+
+def _twilio_checks(rt: Runtime) -> Any:
+    """The Twilio settings, then a read-only request that proves the credentials and caller ID."""
+
+    def check(_: config_mod.Settings) -> list[tuple[str, bool, str]]:
+        from .telephony.twilio import TwilioCarrier
+
+        twilio = rt.twilio_settings()
+        problems = twilio.problems()
+        if problems:
+            return [("twilio", False, p) for p in problems]
+        carrier = TwilioCarrier(twilio, serve_webhooks=False)
+        return carrier.verify()
+
+    return check
 
 
 @db_app.command("upgrade")

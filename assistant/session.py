@@ -464,19 +464,21 @@ class Session:
             self._reply("place_failed", reason=exc.reason)
             return
         self.log.call_placed(placed)
-        record = self._follow(placed, name)
-        self._report(record, name)
+        record, legs = self._follow(placed, name)
+        self._report(record, name, rep_phone_only="agent" in legs and "lead" not in legs)
         if record is not None and record.outcome == Outcome.CONNECTED and self.settings.ask_for_note:
             self._take_note(record, prompt="ask_note")
 
-    def _follow(self, placed: PlacedCall, name: str) -> CallRecord | None:
+    def _follow(self, placed: PlacedCall, name: str) -> tuple[CallRecord | None, set[str]]:
         """Apply the call's events to the log until it ends; "hang up" or "cancel" end it early."""
         answered = False
         ended = False
         shown: set[str] = set()
+        legs: set[str] = set()
         while not ended:
             events = self.telephony.poll(placed, self.settings.poll_interval)
             for event in events:
+                legs.add(event.leg)
                 self.log.apply_event(placed.key, event)
                 answered = answered or (event.status == CallStatus.IN_PROGRESS and event.leg != "agent")
                 self._show_progress(event, shown)
@@ -502,7 +504,7 @@ class Session:
             else:
                 self._reply("call_in_progress")
         self.voice.status("ended", "")
-        return self.log.call(placed.key)
+        return self.log.call(placed.key), legs
 
     def _drain(self, placed: PlacedCall) -> None:
         """After ending a call, take its last events so the log has the final status."""
@@ -526,11 +528,13 @@ class Session:
             shown.add(key)
             self.voice.status(key.replace("_", "-"), self.say(key))
 
-    def _report(self, record: CallRecord | None, name: str) -> None:
+    def _report(self, record: CallRecord | None, name: str, *, rep_phone_only: bool = False) -> None:
         if record is None:
             return
         outcome = record.outcome
-        if outcome == Outcome.CONNECTED:
+        if rep_phone_only and outcome in (Outcome.NO_ANSWER, Outcome.BUSY, Outcome.FAILED):
+            self._reply("agent_no_answer", name=name)  # bridge mode: the rep's own phone never picked up
+        elif outcome == Outcome.CONNECTED:
             self._reply("call_ended", duration=_duration(record.duration or 0))
         elif outcome == Outcome.VOICEMAIL:
             self._reply("voicemail", duration=_duration(record.duration or 0))

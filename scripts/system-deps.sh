@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# The system packages callbot's demo and tests use; installed with apt-get when missing and we are root.
+# System packages callbot's demo and tests use, installed with apt-get when missing and we are root.
+#   scripts/system-deps.sh          what the demo needs (espeak-ng)
+#   scripts/system-deps.sh test     plus what the test services need (Node.js for Prism, PostgreSQL)
 set -euo pipefail
 
 need=()
 command -v espeak-ng >/dev/null || need+=(espeak-ng)
-[ -e /usr/lib/x86_64-linux-gnu/libespeak-ng.so.1 ] || [ -e /usr/lib/aarch64-linux-gnu/libespeak-ng.so.1 ] \
-  || need+=(libespeak-ng1)
+ldconfig -p 2>/dev/null | grep -q libespeak-ng || need+=(libespeak-ng1)
+if [ "${1:-}" = "test" ]; then
+  command -v node >/dev/null || need+=(nodejs)
+  command -v npm >/dev/null || need+=(npm)
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+fi
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

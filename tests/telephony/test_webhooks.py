@@ -1,0 +1,199 @@
+"""The call lifecycle from signed status callbacks: ordered, de-duplicated, and forgeries refused."""
+
+from __future__ import annotations
+
+import io
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+from twilio.request_validator import RequestValidator
+
+from assistant.console import PrintVoice, TextEar
+from assistant.contacts.book import ContactBook
+from assistant.models import CallStatus
+from assistant.session import Session, SessionSettings
+from assistant.telephony.twilio import TwilioCarrier, TwilioSettings
+
+from .conftest import SID, TOKEN, free_port
+
+AGENT, CALLER = "+14155550100", "+14155550199"
+
+
+def sign(url: str, form: dict[str, str], token: str = TOKEN) -> str:
+    return RequestValidator(token).compute_signature(url, form)
+
+
+def post(url: str, form: dict[str, str], signature: str | None) -> int:
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    if signature is not None:
+        headers["X-Twilio-Signature"] = signature
+    request = urllib.request.Request(url, urllib.parse.urlencode(form).encode(), headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+@pytest.fixture
+def carrier(prism):
+    port = free_port()
+    settings = TwilioSettings(
+        account_sid=SID,
+        auth_token=TOKEN,
+        caller_id=CALLER,
+        agent_number=AGENT,
+        api_base=prism.url,
+        webhook_url=f"http://127.0.0.1:{port}/hooks",
+        webhook_port=port,
+    )
+    made = TwilioCarrier(settings)
+    yield made
+    made.close()
+
+
+def callback(carrier: TwilioCarrier, key: str, leg: str) -> str:
+    return carrier._callback(key, leg)
+
+
+def test_forged_and_unsigned_callbacks_get_403_and_change_nothing(carrier):
+    app = carrier.webhook_app().test_client()
+    url = callback(carrier, "k1", "lead")
+    path = url.split("127.0.0.1", 1)[1].split("/", 1)[1]
+    path = "/" + path
+    form = {"CallSid": "CA" + "1" * 32, "CallStatus": "completed", "SequenceNumber": "3"}
+    assert app.post(path, data=form).status_code == 403
+    assert (
+        app.post(path, data=form, headers={"X-Twilio-Signature": sign(url, form, "wrong-token")}).status_code
+        == 403
+    )
+    assert carrier.box.take("k1", 0) == []
+    assert app.post(path, data=form, headers={"X-Twilio-Signature": sign(url, form)}).status_code == 204
+    [event] = carrier.box.take("k1", 0)
+    assert event.status == CallStatus.COMPLETED and event.leg == "lead"
+
+
+def test_duplicates_and_late_events_are_dropped(carrier):
+    app = carrier.webhook_app().test_client()
+    url = callback(carrier, "k2", "lead")
+    path = "/" + url.split("127.0.0.1", 1)[1].split("/", 1)[1]
+    sid = "CA" + "2" * 32
+
+    def send(status: str, seq: int) -> None:
+        form = {"CallSid": sid, "CallStatus": status, "SequenceNumber": str(seq)}
+        assert app.post(path, data=form, headers={"X-Twilio-Signature": sign(url, form)}).status_code == 204
+
+    send("in-progress", 2)
+    send("ringing", 1)  # late
+    send("in-progress", 2)  # Twilio retried it
+    send("completed", 3)
+    assert [e.status for e in carrier.box.take("k2", 0)] == [CallStatus.IN_PROGRESS, CallStatus.COMPLETED]
+
+
+@pytest.mark.parametrize(
+    ("lead_final", "outcome", "answered"),
+    [
+        ("completed", "connected", True),
+        ("busy", "busy", False),
+        ("no-answer", "no-answer", False),
+        ("failed", "failed", False),
+        ("canceled", "canceled", False),
+    ],
+)
+def test_lifecycle_through_the_dialog(carrier, book_store, lead_final, outcome, answered):
+    """Prism takes the create request; the test plays Twilio, posting signed callbacks over HTTP."""
+    jane = next(c for c in book_store.contacts() if c.name == "Jane Doe")
+    out = io.StringIO()
+    lines = ["call jane doe", "yes", *(["sent the deck, follow up friday"] if answered else [])]
+    session = Session(
+        ear=TextEar(io.StringIO("\n".join(lines) + "\n")),
+        voice=PrintVoice(out),
+        telephony=carrier,
+        log=book_store,
+        book=ContactBook(book_store),
+        settings=SessionSettings(
+            rep="tester", confirm="always", cancel_window=0, poll_interval=0.2, review_timeout=0
+        ),
+    )
+    key_seen = threading.Event()
+
+    def play_twilio() -> None:
+        deadline = time.monotonic() + 20
+        while not carrier._followed and time.monotonic() < deadline:
+            time.sleep(0.05)
+        key, followed = next(iter(carrier._followed.items()))
+        key_seen.set()
+        agent_sid, lead_sid = followed.main.sid, "CA" + "9" * 32
+
+        def send(leg: str, sid: str, status: str, seq: int, **extra: str) -> int:
+            url = callback(carrier, key, leg)
+            form = {"CallSid": sid, "CallStatus": status, "SequenceNumber": str(seq), **extra}
+            return post(url, form, sign(url, form))
+
+        assert send("agent", agent_sid, "ringing", 1) == 204
+        assert send("agent", agent_sid, "in-progress", 2) == 204
+        assert send("lead", lead_sid, "ringing", 0, ParentCallSid=agent_sid) == 204
+        forged_url = callback(carrier, key, "agent")
+        forged = {"CallSid": agent_sid, "CallStatus": "completed", "SequenceNumber": "9"}
+        assert post(forged_url, forged, sign(forged_url, forged, "not-the-token")) == 403
+        if answered:
+            assert send("lead", lead_sid, "in-progress", 1) == 204
+            assert send("lead", lead_sid, "in-progress", 1) == 204  # duplicate
+            assert send("lead", lead_sid, "ringing", 0) == 204  # late
+            assert send("lead", lead_sid, lead_final, 2, CallDuration="42") == 204
+        else:
+            assert send("lead", lead_sid, lead_final, 2, CallDuration="0") == 204
+        assert send("agent", agent_sid, "completed", 3, CallDuration="50") == 204
+
+    player = threading.Thread(target=play_twilio)
+    player.start()
+    session.run()
+    player.join(timeout=30)
+    assert key_seen.is_set()
+    [call] = book_store.recent_calls()
+    assert call.provider == "twilio" and call.contact_id == jane.id
+    assert (call.status, call.lead_status, call.outcome) == (CallStatus.COMPLETED, lead_final, outcome)
+    assert call.lead_call_id == "CA" + "9" * 32
+    if answered:
+        assert call.duration == 42 and call.answered_at is not None
+        assert (
+            "Calling Jane Doe... ringing your phone... ringing... connected... call ended after 0:42."
+            in out.getvalue()
+        )
+        assert call.notes[0].text == "sent the deck, follow up friday"
+    else:
+        assert call.answered_at is None and call.notes == ()
+
+
+def test_when_the_reps_own_phone_does_not_answer_the_lead_is_not_called(carrier, book_store):
+    out = io.StringIO()
+    session = Session(
+        ear=TextEar(io.StringIO("call jane doe\nyes\n")),
+        voice=PrintVoice(out),
+        telephony=carrier,
+        log=book_store,
+        book=ContactBook(book_store),
+        settings=SessionSettings(rep="tester", confirm="always", cancel_window=0, poll_interval=0.2),
+    )
+
+    def play_twilio() -> None:
+        while not carrier._followed:
+            time.sleep(0.05)
+        key, followed = next(iter(carrier._followed.items()))
+        url = callback(carrier, key, "agent")
+        for seq, status in enumerate(("ringing", "no-answer")):
+            form = {"CallSid": followed.main.sid, "CallStatus": status, "SequenceNumber": str(seq)}
+            assert post(url, form, sign(url, form)) == 204
+
+    player = threading.Thread(target=play_twilio)
+    player.start()
+    session.run()
+    player.join(timeout=30)
+    assert "ringing your phone..." in out.getvalue()
+    assert "Your own phone didn't answer, so Jane Doe was not called." in out.getvalue()
+    [call] = book_store.recent_calls()
+    assert (call.status, call.outcome, call.lead_call_id) == (CallStatus.NO_ANSWER, "no-answer", "")
