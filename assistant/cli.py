@@ -41,6 +41,7 @@ class Runtime:
 
     def __init__(self, config_file: Path | None, db: str | None, provider: str | None = None):
         self.config_file = config_file
+        self._closing: list[Any] = []
         self.overrides: dict[str, dict[str, Any]] = {
             "database": {"url": db},
             "telephony": {"provider": provider},
@@ -79,7 +80,9 @@ class Runtime:
         if provider == "twilio":
             from .telephony.twilio import TwilioCarrier
 
-            return TwilioCarrier(self.twilio_settings())
+            carrier = TwilioCarrier(self.twilio_settings())
+            self._closing.append(carrier.close)
+            return carrier
         raise ConfigError([f"telephony.provider = {provider!r} is not a provider: use simulator or twilio"])
 
     def twilio_settings(self) -> Any:
@@ -103,6 +106,13 @@ class Runtime:
             calls_per_second=t.calls_per_second,
             api_base=t.api_base,
         )
+
+    def close(self) -> None:
+        """Release what was opened (database connections, a carrier's webhook server)."""
+        for close in self._closing:
+            close()
+        if "store" in self.__dict__:
+            self.store.close()
 
     def topics(self) -> list[str]:
         return list(dict.fromkeys([*self.settings.speech.topics, *self.store.known_topics()]))
@@ -213,6 +223,7 @@ def _options(
     ] = None,
 ) -> None:
     ctx.obj = Runtime(config, db)
+    ctx.call_on_close(ctx.obj.close)
 
 
 # -- the dialog ---------------------------------------------------------------------------------------------
@@ -493,17 +504,137 @@ def contacts_find(
 # -- the call log -------------------------------------------------------------------------------------------
 
 
-@app.command("log")
+log_app = typer.Typer(help="The call log: show, search, export, import.", invoke_without_command=True)
+app.add_typer(log_app, name="log")
+followups_app = typer.Typer(
+    help="Follow-ups read from notes: what is due, and marking them done.", invoke_without_command=True
+)
+app.add_typer(followups_app, name="followups")
+
+
+@log_app.callback()
 def log_show(
     ctx: typer.Context,
     contact: Annotated[
         str | None, typer.Option(help="Only calls to this contact (part of the name).")
     ] = None,
+    search: Annotated[
+        str | None, typer.Option(help="Only calls whose notes or topic have these words.")
+    ] = None,
     limit: Annotated[int, typer.Option(help="How many calls.")] = 20,
     rep: Annotated[str | None, typer.Option(help="Only this rep's calls.")] = None,
 ) -> None:
     """Recent calls, newest first, with their notes and follow-ups."""
-    print_log(_runtime(ctx).store.recent_calls(contact=contact, limit=limit, rep=rep))
+    if ctx.invoked_subcommand:
+        return
+    store = _runtime(ctx).store
+    if search:
+        records = store.search(search, rep=rep, limit=limit)
+        if contact:
+            records = [r for r in records if contact.lower() in r.contact_name.lower()]
+    else:
+        records = store.recent_calls(contact=contact, limit=limit, rep=rep)
+    print_log(records)
+
+
+@log_app.command("export")
+def log_export(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="Where to write.")],
+    fmt: Annotated[str, typer.Option("--format", help="csv or jsonl.")] = "csv",
+    since: Annotated[str | None, typer.Option(help="Only calls on or after this date (YYYY-MM-DD).")] = None,
+    rep: Annotated[str | None, typer.Option(help="Only this rep's calls.")] = None,
+) -> None:
+    """Write the log with HubSpot's call engagement columns (plus callbot's own) for a CRM import."""
+    from .calllog.export import write
+
+    records = _runtime(ctx).store.recent_calls(since=_since(since), rep=rep, limit=None)[::-1]
+    count = write(records, file, fmt)
+    out.print(f"Wrote {count} calls to {file}.")
+
+
+@log_app.command("import")
+def log_import(
+    ctx: typer.Context, file: Annotated[Path, typer.Argument(help="A callbot export (CSV or JSON lines).")]
+) -> None:
+    """Read a callbot export into this log; calls already here are skipped, so importing twice is harmless."""
+    from .calllog.export import read
+
+    imported, skipped = _runtime(ctx).store.import_rows(read(file), source=str(file))
+    out.print(f"Imported {imported} calls from {file}; {skipped} were already in the log.")
+
+
+def _since(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text).astimezone()
+    except ValueError:
+        raise CallbotError(f"--since {text!r} is not a date: use YYYY-MM-DD") from None
+
+
+@followups_app.callback()
+def followups_list(
+    ctx: typer.Context,
+    days: Annotated[int, typer.Option(help="How far ahead to look.")] = 7,
+    rep: Annotated[
+        str | None, typer.Option(help="This rep's follow-ups (default: yours; 'all' for everyone).")
+    ] = None,
+) -> None:
+    """Follow-ups due: overdue, today, and the coming days."""
+    if ctx.invoked_subcommand:
+        return
+    from datetime import timedelta
+
+    rt = _runtime(ctx)
+    today = datetime.now().astimezone().date()
+    who = None if rep == "all" else (rep or rt.settings.rep)
+    due = rt.store.due_followups(until=today + timedelta(days=days - 1), rep=who)
+    table = Table("ID", "Due", "When", "Contact", "Note")
+    for note in due:
+        assert note.followup is not None
+        when = "overdue" if note.followup < today else "today" if note.followup == today else "this week"
+        table.add_row(str(note.id), f"{note.followup:%a %d %b}", when, note.contact_name, note.text)
+    out.print(table)
+    out.print(f"{len(due)} follow-ups due in the next {days} days (overdue included).")
+
+
+@followups_app.command("done")
+def followups_done(
+    ctx: typer.Context, note_id: Annotated[int, typer.Argument(help="The follow-up's ID.")]
+) -> None:
+    """Mark a follow-up done."""
+    if not _runtime(ctx).store.followup_done(note_id):
+        raise CallbotError(f"there is no follow-up {note_id}: see callbot followups")
+    out.print(f"Follow-up {note_id} is done.")
+
+
+@app.command()
+def report(
+    ctx: typer.Context,
+    out_dir: Annotated[Path, typer.Option("--out", help="Directory for report.html and its charts.")],
+    since: Annotated[str | None, typer.Option(help="Only calls on or after this date (YYYY-MM-DD).")] = None,
+    rep: Annotated[str | None, typer.Option(help="Only this rep's calls.")] = None,
+) -> None:
+    """A self-contained HTML report with charts: calls by outcome, connect rate, talk time, best hours."""
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from .calllog.report import default_title, write
+
+    rt = _runtime(ctx)
+    store = rt.store
+    start = _since(since)
+    records = store.recent_calls(since=start, rep=rep, limit=None)
+    today = datetime.now().astimezone().date()
+    due = store.due_followups(until=today + timedelta(days=6), rep=rep)
+    zones = {c.id: c.timezone for c in store.contacts() if c.id is not None and c.timezone}
+    local = datetime.now().astimezone().tzinfo
+    zone = local if isinstance(local, ZoneInfo) else ZoneInfo("UTC")
+    path = write(
+        records, due, out_dir, zone_of=zones, title=default_title(rep, start), today=today, local_zone=zone
+    )
+    out.print(f"Report for {len(records)} calls: {path}")
 
 
 def print_log(records: list[Any]) -> None:
@@ -630,6 +761,15 @@ def _twilio_checks(rt: Runtime) -> Any:
         return carrier.verify()
 
     return check
+
+
+@db_app.command("backup")
+def db_backup(
+    ctx: typer.Context, file: Annotated[Path, typer.Argument(help="Where to write the copy.")]
+) -> None:
+    """A consistent copy of the SQLite call log, safe to take while callbot runs."""
+    path = _runtime(ctx).store.backup(file)
+    out.print(f"Backed up the call log to {path}.")
 
 
 @db_app.command("upgrade")

@@ -36,6 +36,8 @@ COMMANDS = (
     "LastCall",
     "AddNote",
     "RepeatNote",
+    "DueFollowups",
+    "CallNext",
     "Help",
     "Cancel",
     "HangUp",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from .calllog.followups import describe, read_followup
@@ -89,6 +89,8 @@ class CallLog(Protocol):
     ) -> None: ...
     def note(self, note_id: int) -> Note | None: ...
     def contact_for_number(self, e164: str) -> Contact | None: ...
+    def due_followups(self, *, until: date, rep: str | None = None) -> list[Note]: ...
+    def followup_done(self, note_id: int) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,8 @@ class Session:
         self.keep_audio = keep_audio
         self.clock = clock or SystemClock()
         self._pending: Utterance | None = None  # heard while waiting for something else: the next command
+        self._due: list[Note] = []  # today's follow-ups, read out, for "call the next one"
+        self._following_up: Note | None = None
 
     # -- the loop -----------------------------------------------------------------------------------------
 
@@ -345,6 +349,54 @@ class Session:
             return
         self._read_back(notes[-1], "note_read")
 
+    def _on_DueFollowups(self, intent: Intent, utterance: Utterance) -> None:
+        today = self.clock.now().date()
+        self._due = self.log.due_followups(until=today, rep=self.settings.rep)
+        if not self._due:
+            self._reply("nothing_due")
+            return
+        items = []
+        for note in self._due:
+            name = note.contact_name or "someone"
+            if note.followup and note.followup < today:
+                items.append(
+                    self.say(
+                        "due_item_overdue", name=name, date=describe(note.followup, today), text=note.text
+                    )
+                )
+            else:
+                items.append(self.say("due_item", name=name, text=note.text))
+        self._reply("due_intro", count=len(self._due), items="; ".join(items))
+
+    def _on_CallNext(self, intent: Intent, utterance: Utterance) -> None:
+        """Call the next person on the follow-up list read out by "what's due today"."""
+        if not self._due:
+            self._due = self.log.due_followups(until=self.clock.now().date(), rep=self.settings.rep)
+        while self._due:
+            note = self._due.pop(0)
+            call = self.log.call(note.call_id) if note.call_id else None
+            contact = next((c for c in self.book.contacts() if call and c.id == call.contact_id), None)
+            if contact is None or call is None:
+                continue
+            number = next((n for n in contact.numbers if n.e164 == call.to_number), contact.default_number)
+            resolution = Resolution(
+                Action.DIAL,
+                contact.name,
+                (_picked(Candidate(contact, 100.0)),),
+                contact=contact,
+                number=number,
+                label_requested=number.label if number else "",
+                certain=True,
+                reason="followup",
+            )
+            self._following_up = note
+            try:
+                self._prepare_call(resolution, topic=call.topic)
+            finally:
+                self._following_up = None
+            return
+        self._reply("no_next")
+
     def _on_Help(self, intent: Intent, utterance: Utterance) -> None:
         self._reply("help")
 
@@ -466,6 +518,9 @@ class Session:
         self.log.call_placed(placed)
         record, legs = self._follow(placed, name)
         self._report(record, name, rep_phone_only="agent" in legs and "lead" not in legs)
+        if record is not None and record.outcome == Outcome.CONNECTED and self._following_up is not None:
+            self.log.followup_done(self._following_up.id)  # the follow-up call happened
+            self._reply("followup_done", name=name)
         if record is not None and record.outcome == Outcome.CONNECTED and self.settings.ask_for_note:
             self._take_note(record, prompt="ask_note")
 

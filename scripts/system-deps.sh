@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # System packages callbot's demo and tests use, installed with apt-get when missing and we are root.
 #   scripts/system-deps.sh          what the demo needs (espeak-ng)
-#   scripts/system-deps.sh test     plus what the test services need (Node.js for Prism, PostgreSQL)
+#   scripts/system-deps.sh test     plus what the tests need (Node.js for Prism, PostgreSQL, Chromium)
 set -euo pipefail
 
 need=()
@@ -11,6 +11,7 @@ if [ "${1:-}" = "test" ]; then
   command -v node >/dev/null || need+=(nodejs)
   command -v npm >/dev/null || need+=(npm)
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+  command -v chromium >/dev/null || need+=(chromium)
 fi
 
 if [ ${#need[@]} -eq 0 ]; then

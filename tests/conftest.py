@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import itertools
+import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,9 +24,32 @@ EXAMPLE_CONTACTS = data_path("config") / "contacts.example.csv"
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store(f"sqlite:///{tmp_path / 'callbot.db'}")
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[object]:
+    """A real PostgreSQL server for the session (make test installs it); CI fails loudly without one."""
+    from .pg import PostgresServer, binaries
+
+    if binaries() is None:
+        message = "PostgreSQL is not installed: make test installs it (apt-get install postgresql)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    server = PostgresServer()
+    yield server
+    server.close()
+
+
+_databases = itertools.count(1)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """The call log on each database callbot supports: a fresh one per test."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'callbot.db'}"
+    else:
+        url = request.getfixturevalue("postgres").database(f"callbot_{next(_databases)}")
+    s = Store(url)
     yield s
     s.close()
 

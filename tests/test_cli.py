@@ -149,3 +149,14 @@ def test_demo_typed(env):
     result = callbot(env, "demo", "--text")
     assert "you: send her the updated quote by friday" in result.stdout
     assert 'Saved: "send her the updated quote by friday". Follow-up on' in result.stdout
+
+
+def test_demo_against_postgresql(env, postgres):
+    url = postgres.database("demo").replace("postgresql+psycopg://", "postgresql://")  # as a user writes it
+    env = {**env, "CALLBOT_DATABASE_URL": url}
+    result = callbot(env, "demo")
+    assert "The call log:" in result.stdout and "Jane Smith" in result.stdout.split("The call log:")[1]
+    assert callbot(env, "db", "upgrade").stdout.strip() == "Call log at revision 0002."
+    store = Store(url)
+    assert store.engine.dialect.name == "postgresql" and len(store.recent_calls()) == 5
+    store.close()

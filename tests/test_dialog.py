@@ -235,3 +235,24 @@ def test_confirmation_policy_always_and_never(run_text, book_store):
     assert "Call Jane Doe" not in never.output and len(never.carrier.placed) == 1
     always = run_text("call jane doe", "yes", confirm="always")
     assert "Call Jane Doe on mobile, +1 415 555 0101?" in always.output
+
+
+def test_whats_due_today_and_call_the_next_one(run_text, book_store):
+    today = FRIDAY_BEFORE.now()
+    run_text("call jane doe", "yes", "send pricing today", "call kelly chen", "yes", clock=FRIDAY_BEFORE)
+    [note] = [n for r in calls(book_store) for n in r.notes]
+    assert note.followup == today.date()
+    run = run_text(
+        "what's due today",
+        "call the next one",
+        "yes",
+        "done, she signed",
+        "call the next one",
+        clock=FRIDAY_BEFORE,
+    )
+    assert "You have 1 due: Jane Doe: send pricing today. Say call the next one to start." in run.output
+    assert "Call Jane Doe on mobile, +1 415 555 0101?" in run.output
+    assert "Marked the follow-up with Jane Doe done." in run.output
+    assert run.replies()[-1] == "There's no one left on today's list."
+    assert book_store.due_followups(until=today.date()) == []
+    assert [c.contact_name for c in calls(book_store)] == ["Jane Doe", "Kelly Chen", "Jane Doe"]

@@ -146,3 +146,13 @@ dnc = Table(
     Column("rep", String(100), nullable=False, server_default=""),
     Column("added_at", UTCDateTime, nullable=False),
 )
+
+
+# Full-text search lives outside this metadata (an FTS5 table on SQLite, expression indexes on PostgreSQL);
+# migration 0002 makes it. Schema comparisons skip these names.
+SEARCH_OBJECTS = ("call_search", "ix_notes_fts", "ix_calls_fts")
+
+
+def in_metadata(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """Alembic's include_object: leave the search objects out of autogenerate comparisons."""
+    return not (name or "").startswith(SEARCH_OBJECTS)

@@ -7,6 +7,7 @@ Every write is one transaction; migrations (Alembic) run on first use.
 from __future__ import annotations
 
 import contextlib
+import re
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -564,6 +565,147 @@ class Store:
             for r in conn.execute(query)
         ]
 
+    def import_rows(self, rows: Iterable[tuple[int, dict[str, str]]], source: str = "") -> tuple[int, int]:
+        """Calls from an export (export.read); a call already in the log (by id or carrier id) is skipped.
+
+        Returns (imported, skipped). Each call and its note go in one transaction.
+        """
+        from .export import parse_date, parse_time
+
+        by_name = {c.name: c.id for c in self.contacts()}
+        imported = skipped = 0
+        for line, row in rows:
+            try:
+                created = parse_time(row["hs_timestamp"]) or now()
+                status = CallStatus(row.get("status") or _status_from_hubspot(row.get("hs_call_status", "")))
+                values = {
+                    "id": row["callbot_id"],
+                    "rep": row.get("rep", ""),
+                    "contact_id": by_name.get(row.get("contact", "")),
+                    "contact_name": row.get("contact", ""),
+                    "to_number": row["hs_call_to_number"],
+                    "from_number": row.get("hs_call_from_number", ""),
+                    "label": row.get("label", ""),
+                    "topic": row.get("topic", ""),
+                    "status": str(status),
+                    "outcome": row.get("outcome", ""),
+                    "reason": row.get("reason", ""),
+                    "provider": row.get("provider", ""),
+                    "provider_call_id": row.get("provider_call_id") or None,
+                    "lead_call_id": row.get("lead_call_id", ""),
+                    "created_at": created,
+                    "answered_at": parse_time(row.get("answered_at", "")),
+                    "ended_at": parse_time(row.get("ended_at", "")),
+                    "duration": int(row.get("hs_call_duration") or 0) // 1000 or None,
+                    "updated_at": now(),
+                }
+                followup = parse_date(row.get("followup_date", ""))
+            except (KeyError, ValueError) as exc:
+                raise StoreError(f"{source}:{line}: cannot import this row ({exc})") from None
+            with self._tx() as conn:
+                if (
+                    values["provider_call_id"]
+                    and conn.execute(
+                        select(calls.c.id).where(calls.c.provider_call_id == values["provider_call_id"])
+                    ).first()
+                ):
+                    skipped += 1
+                    continue
+                if not _insert_ignore(conn, calls, values):
+                    skipped += 1
+                    continue
+                body = row.get("hs_call_body", "")
+                if body or followup:
+                    conn.execute(
+                        notes.insert().values(
+                            call_id=values["id"],
+                            contact_id=values["contact_id"],
+                            rep=values["rep"],
+                            text=body,
+                            status="saved",
+                            followup_date=followup,
+                            followup_done_at=now() if row.get("followup_done") == "true" else None,
+                            created_at=created,
+                            updated_at=now(),
+                        )
+                    )
+                imported += 1
+        return imported, skipped
+
+    # -- search, follow-ups, backup ---------------------------------------------------------------------
+
+    def search(self, words: str, *, rep: str | None = None, limit: int | None = 50) -> list[CallRecord]:
+        """Calls whose topic or (kept) notes contain all these words, newest first."""
+        terms = re.findall(r"\w+", words.lower())
+        if not terms:
+            return []
+        with self.engine.connect() as conn:
+            if self.engine.dialect.name == "postgresql":
+                query = " & ".join(terms)
+                note_hits = select(notes.c.call_id).where(
+                    notes.c.status != "discarded",
+                    func.to_tsvector("english", notes.c.text).op("@@")(func.to_tsquery("english", query)),
+                )
+                topic_hit = func.to_tsvector("english", calls.c.topic).op("@@")(
+                    func.to_tsquery("english", query)
+                )
+                condition: Any = or_(calls.c.id.in_(note_hits), topic_hit)
+            else:
+                match = " ".join(f'"{t}"' for t in terms)  # each word quoted: FTS5 syntax is never injected
+                ids = [
+                    r[0]
+                    for r in conn.exec_driver_sql(
+                        "SELECT DISTINCT call_id FROM call_search WHERE call_search MATCH ?", (match,)
+                    )
+                    if r[0]
+                ]
+                # FTS5 matches each row (a note or a topic) alone; keep calls where the words are anywhere
+                condition = calls.c.id.in_(ids)
+        if rep:
+            condition = and_(condition, calls.c.rep == rep)
+        return self._records(condition, limit=limit)
+
+    def due_followups(self, *, until: date, rep: str | None = None) -> list[Note]:
+        """Follow-ups not done yet and due on or before `until` (overdue ones included), soonest first."""
+        condition = and_(
+            notes.c.followup_date.is_not(None),
+            notes.c.followup_date <= until,
+            notes.c.followup_done_at.is_(None),
+            notes.c.status == "saved",
+        )
+        if rep:
+            condition = and_(condition, notes.c.rep == rep)
+        with self.engine.connect() as conn:
+            found = self._notes(conn, condition)
+        return sorted(found, key=lambda n: (n.followup or until, n.id))
+
+    def followup_done(self, note_id: int) -> bool:
+        with self._tx() as conn:
+            result = conn.execute(
+                update(notes)
+                .where(and_(notes.c.id == note_id, notes.c.followup_date.is_not(None)))
+                .values(followup_done_at=now(), updated_at=now())
+                .returning(notes.c.id)
+            )
+            return result.first() is not None
+
+    def backup(self, target: Path) -> Path:
+        """A consistent copy of a SQLite call log, taken while it may be in use."""
+        if self.engine.dialect.name != "sqlite":
+            raise StoreError("db backup copies SQLite files; for PostgreSQL use pg_dump")
+        import sqlite3
+
+        target = Path(target).expanduser()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        source = sqlite3.connect(self.engine.url.database or "")
+        try:
+            with sqlite3.connect(target) as copy:
+                source.backup(copy)
+            copy.close()
+        finally:
+            source.close()
+        return target
+
     # -- do not call --------------------------------------------------------------------------------------
 
     def dnc_add(self, numbers: Sequence[str], *, reason: str = "", source: str = "", rep: str = "") -> int:
@@ -639,13 +781,20 @@ def _safe_url(url: str) -> str:
         return "(unparseable database URL)"
 
 
+def _status_from_hubspot(status: str) -> str:
+    from .export import STATUSES
+
+    return next((ours for ours, theirs in STATUSES.items() if theirs == status.upper()), "completed")
+
+
 def _insert_ignore(conn: Connection, table: Any, values: dict[str, Any]) -> bool:
     """Insert a row unless it would break a unique key; True when inserted."""
     from sqlalchemy.dialects import postgresql, sqlite
 
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     stmt = dialect.insert(table).values(values).on_conflict_do_nothing()
-    return conn.execute(stmt).rowcount > 0
+    # rowcount is not reliable for this statement on every driver; a returned key is
+    return conn.execute(stmt.returning(*table.primary_key.columns)).first() is not None
 
 
 def _contact_row(c: Contact, source: str, stamp: datetime) -> dict[str, Any]:

@@ -106,3 +106,8 @@ def time_zones(e164: str) -> tuple[str, ...]:
     except phonenumbers.NumberParseException:
         return ()
     return tuple(z for z in zones if z != "Etc/Unknown")
+
+
+def callee_zones(e164: str, contact_zone: str = "") -> tuple[str, ...]:
+    """Where the callee may be: the contact's own zone if the file gave one, else the number's zones."""
+    return (contact_zone,) if contact_zone else time_zones(e164)
