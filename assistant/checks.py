@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,7 +11,6 @@ import phonenumbers
 from .config import Settings
 
 Result = tuple[str, bool, str]
-_HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
 
 
 def check_settings(
@@ -110,8 +108,11 @@ def _e164(name: str, number: str) -> Result:
 
 
 def _hours(name: str, value: str) -> Result:
-    match = _HOURS.match(value.replace(" ", ""))
-    if not match or value.replace(" ", "")[:5] >= value.replace(" ", "")[6:]:
+    from .compliance import window
+
+    try:
+        window(value)
+    except ValueError:
         return name, False, f"{value!r} should look like 08:00-21:00 (start before end)"
     return name, True, value
 

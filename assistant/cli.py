@@ -26,12 +26,14 @@ app = typer.Typer(
 )
 contacts_app = typer.Typer(help="Import, list and find contacts.", no_args_is_help=True)
 notes_app = typer.Typer(help="Spoken notes: list them, retry transcriptions.", no_args_is_help=True)
+dnc_app = typer.Typer(help="The do-not-call list.", no_args_is_help=True)
 config_app = typer.Typer(help="Show and check settings.", no_args_is_help=True)
 db_app = typer.Typer(help="The call log database.", no_args_is_help=True)
 app.add_typer(contacts_app, name="contacts")
 app.add_typer(config_app, name="config")
 app.add_typer(db_app, name="db")
 app.add_typer(notes_app, name="notes")
+app.add_typer(dnc_app, name="dnc")
 
 out = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 
@@ -55,7 +57,7 @@ class Runtime:
     def store(self) -> Any:
         from .calllog.store import Store
 
-        return Store(self.settings.database_url)
+        return Store(self.settings.database_url, clock=self.clock.now)
 
     @cached_property
     def book(self) -> Any:
@@ -180,6 +182,55 @@ class Runtime:
 
         return NoteArchive(self.settings.data_dir / "notes")
 
+    @cached_property
+    def clock(self) -> Any:
+        """The system clock, or a fixed one from CALLBOT_NOW (an ISO time with its zone: tests, replays)."""
+        from .ports import FixedClock, SystemClock
+
+        fixed = os.environ.get("CALLBOT_NOW", "")
+        if not fixed:
+            return SystemClock()
+        try:
+            return FixedClock(datetime.fromisoformat(fixed))
+        except ValueError as exc:
+            raise ConfigError([f"CALLBOT_NOW={fixed!r}: {exc}"]) from None
+
+    def rules(self) -> Any:
+        from .compliance import Rules
+
+        c = self.settings.compliance
+        try:
+            return Rules.from_settings(
+                c.calling_hours, c.days, c.outside_hours, self.settings.allowed_countries
+            )
+        except ValueError as exc:
+            raise ConfigError([f"compliance: {exc}"]) from None
+
+    def dnc_lookup(self) -> Any:
+        """Why a number is on a do-not-call list: the log's list, then [compliance] dnc_file if set."""
+        listed_in_file: set[str] = set()
+        path = self.settings.compliance.dnc_file
+        if path:
+            from .compliance import read_dnc_file
+            from .contacts.numbers import BadNumber, normalize
+
+            file = Path(path).expanduser()
+            try:
+                text = file.read_text(encoding="utf-8-sig")
+            except OSError as exc:
+                raise ConfigError([f"compliance.dnc_file {file}: {exc.strerror}"]) from None
+            for written in read_dnc_file(text):
+                try:
+                    listed_in_file.add(normalize(written, self.settings.callbot.region))
+                except BadNumber:
+                    continue
+        store = self.store
+
+        def listed(e164: str) -> str | None:
+            return store.dnc_reason(e164) or (f"listed in {path}" if e164 in listed_in_file else None)
+
+        return listed
+
     def session(
         self, ear: Any, voice: Any, *, transcriber: Any = None, keep_audio: Any = None, **kw: Any
     ) -> Any:
@@ -194,6 +245,8 @@ class Runtime:
             book=self.book,
             transcriber=transcriber,
             keep_audio=keep_audio,
+            clock=kw.pop("clock", None) or self.clock,
+            listed=self.dnc_lookup(),
             settings=SessionSettings(
                 rep=s.rep,
                 region=s.callbot.region,
@@ -202,6 +255,9 @@ class Runtime:
                 ask_for_note=s.dialog.ask_for_note,
                 min_confidence=s.speech.min_confidence,
                 sure_confidence=s.speech.sure_confidence,
+                rules=self.rules(),
+                repeat_window=s.dialog.repeat_window,
+                max_concurrent=s.telephony.max_concurrent,
                 **kw,
             ),
         )
@@ -275,7 +331,13 @@ def listen(
 
 
 def run_voice_session(
-    rt: Runtime, *, audio: Path | None, quiet: bool, mode: str | None = None, engine: str | None = None
+    rt: Runtime,
+    *,
+    audio: Path | None,
+    quiet: bool,
+    mode: str | None = None,
+    engine: str | None = None,
+    clock: Any = None,
 ) -> None:
     """Compose the voice front end from settings: source, recogniser, voice, display, and run the dialog."""
     from .console import TerminalDisplay
@@ -320,6 +382,7 @@ def run_voice_session(
         voice,
         transcriber=transcriber,
         keep_audio=rt.note_archive().keep,
+        clock=clock,
         answer_timeout=speech.listen_timeout if live else None,
         note_timeout=speech.listen_timeout if live else None,
         review_timeout=6.0 if live else None,
@@ -407,6 +470,19 @@ def parse(
                 [intent.slot("contact")], label=intent.slot("label"), company=intent.slot("company")
             )
             result["resolution"] = _resolution_json(resolution)
+            if resolution.contact is not None and resolution.number is not None:
+                from .compliance import check
+
+                verdict = check(
+                    resolution.contact, resolution.number.e164, rt.clock.now(), rt.rules(), rt.dnc_lookup()
+                )
+                result["compliance"] = {
+                    "allowed": verdict.allowed,
+                    "rule": verdict.rule or None,
+                    "reason": verdict.reason or None,
+                    "may_override": verdict.may_override,
+                    "callee_time": verdict.callee_time.isoformat() if verdict.callee_time else None,
+                }
     if as_json:
         print(json.dumps(result, indent=2, ensure_ascii=False))
         return
@@ -414,6 +490,10 @@ def parse(
         out.print("No intent: callbot would say it didn't catch that.")
         return
     out.print(f"intent: {intent.name}  slots: {dict(intent.slots)}")
+    rule = result.get("compliance")
+    if rule and not rule["allowed"]:
+        overridable = " (you may say call anyway)" if rule["may_override"] else ""
+        out.print(f"blocked by the {rule['rule']} rule: {rule['reason']}{overridable}")
     res = result.get("resolution")
     if res:
         out.print(
@@ -763,6 +843,89 @@ def _twilio_checks(rt: Runtime) -> Any:
     return check
 
 
+def _number(rt: Runtime, written: str) -> str:
+    from .contacts.numbers import BadNumber, normalize
+
+    try:
+        return normalize(written, rt.settings.callbot.region)
+    except BadNumber as exc:
+        raise CallbotError(str(exc)) from None
+
+
+@dnc_app.command("add")
+def dnc_add(
+    ctx: typer.Context,
+    numbers: Annotated[list[str], typer.Argument(help="Numbers, or a contact's name (all their numbers).")],
+    reason: Annotated[str, typer.Option(help="Why (shown when a call is refused).")] = "",
+) -> None:
+    """Put numbers (or a contact) on the do-not-call list."""
+    rt = _runtime(ctx)
+    store = rt.store
+    found: list[str] = []
+    for item in numbers:
+        if any(ch.isdigit() for ch in item):
+            found.append(_number(rt, item))
+            continue
+        resolution = rt.book.resolver().resolve([item])
+        if resolution.contact is None or resolution.contact.id is None:
+            raise CallbotError(
+                f"{item!r} is neither a phone number nor one contact: try callbot contacts find"
+            )
+        store.set_do_not_call(resolution.contact.id, True)
+        found += [n.e164 for n in resolution.contact.numbers]
+    added = store.dnc_add(found, reason=reason, source="callbot dnc add", rep=rt.settings.rep)
+    out.print(f"{added} numbers added to the do-not-call list ({len(found) - added} were on it already).")
+
+
+@dnc_app.command("remove")
+def dnc_remove(
+    ctx: typer.Context, number: Annotated[str, typer.Argument(help="A number on the list.")]
+) -> None:
+    """Take a number off the do-not-call list."""
+    rt = _runtime(ctx)
+    e164 = _number(rt, number)
+    if not rt.store.dnc_remove(e164):
+        raise CallbotError(f"{e164} is not on the do-not-call list")
+    contact = rt.store.contact_for_number(e164)
+    if contact is not None and contact.id is not None and contact.do_not_call:
+        rt.store.set_do_not_call(contact.id, False)
+    out.print(f"{e164} may be called again.")
+
+
+@dnc_app.command("list")
+def dnc_list(ctx: typer.Context) -> None:
+    """Every number on the do-not-call list, with why and when."""
+    table = Table("Number", "Reason", "From", "Added")
+    entries = _runtime(ctx).store.dnc_entries()
+    for e164, reason, source, added in entries:
+        table.add_row(e164, reason, source, added.astimezone().strftime("%Y-%m-%d"))
+    out.print(table)
+    out.print(f"{len(entries)} numbers.")
+
+
+@dnc_app.command("import")
+def dnc_import(
+    ctx: typer.Context, file: Annotated[Path, typer.Argument(help="One number per line, or a CSV.")]
+) -> None:
+    """Add a do-not-call list file to the log's list; numbers that cannot be read are reported."""
+    from .compliance import read_dnc_file
+    from .contacts.numbers import BadNumber, normalize
+
+    rt = _runtime(ctx)
+    try:
+        written = read_dnc_file(file.read_text(encoding="utf-8-sig"))
+    except OSError as exc:
+        raise CallbotError(f"cannot read {file}: {exc.strerror}") from None
+    good = []
+    for item in written:
+        try:
+            good.append(normalize(item, rt.settings.callbot.region))
+        except BadNumber as exc:
+            out.print(f"[yellow]skipped[/]: {exc}")
+    added = rt.store.dnc_add(good, reason=f"listed in {file.name}", source=str(file), rep=rt.settings.rep)
+    out.print(f"{added} numbers added from {file} ({len(good) - added} were on the list already).")
+
+
 @db_app.command("backup")
 def db_backup(
     ctx: typer.Context, file: Annotated[Path, typer.Argument(help="Where to write the copy.")]
@@ -801,17 +964,25 @@ def demo(
 
         example = config_mod.data_path("config") / "contacts.example.csv"
         rt.store.import_contacts(read_contacts(example, "US").contacts, source=str(example))
+    before = {r.id for r in rt.store.recent_calls(limit=None)}  # a shared database may hold other calls
     started = datetime.now(UTC)
     demo_dir = config_mod.data_path("config") / "demo"
+    # The demo's day starts at 17:00 UTC (09:00 in California), so its calls fall within calling hours
+    # whenever it runs; CALLBOT_NOW still wins.
+    from .ports import FixedClock
+
+    clock = rt.clock if os.environ.get("CALLBOT_NOW") else FixedClock(started.replace(hour=17, minute=0))
+    rt.store.now = clock.now
     if text_only:
         lines = [
             ln for ln in (demo_dir / "script.txt").read_text().splitlines() if ln and not ln.startswith("#")
         ]
-        rt.session(TextEar(io.StringIO("\n".join(lines) + "\n")), PrintVoice(echo=True)).run()
+        ear = TextEar(io.StringIO("\n".join(lines) + "\n"))
+        rt.session(ear, PrintVoice(echo=True), clock=clock).run()
     else:
-        run_voice_session(rt, audio=demo_dir, quiet=quiet)
+        run_voice_session(rt, audio=demo_dir, quiet=quiet, clock=clock)
     out.print("\nThe call log:")
-    print_log([r for r in rt.store.recent_calls(limit=None) if r.created_at >= started][::-1])
+    print_log([r for r in rt.store.recent_calls(limit=None) if r.id not in before][::-1])
 
 
 def main() -> None:

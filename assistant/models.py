@@ -208,6 +208,9 @@ class CallRequest:
     label: str = ""
     topic: str = ""
     rep: str = ""
+    override: str = (
+        ""  # a safety rule the user chose to override, and how ("outside hours: said call anyway")
+    )
     key: str = field(default_factory=lambda: uuid.uuid4().hex)
 
 
@@ -220,6 +223,7 @@ class PlacedCall:
     provider_call_id: str
     from_number: str = ""
     status: CallStatus = CallStatus.QUEUED
+    recording: str = ""  # set when the carrier records the call: how the callee was told
 
 
 @dataclass(frozen=True)
@@ -267,6 +271,8 @@ class CallRecord:
     lead_call_id: str = ""
     lead_status: str = ""
     answered_by: str = ""
+    override: str = ""
+    recording: str = ""
     notes: tuple[Note, ...] = ()
 
 

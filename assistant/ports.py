@@ -38,6 +38,7 @@ COMMANDS = (
     "RepeatNote",
     "DueFollowups",
     "CallNext",
+    "DoNotCall",
     "Help",
     "Cancel",
     "HangUp",
@@ -105,3 +106,15 @@ class Clock(Protocol):
 class SystemClock:
     def now(self) -> datetime:
         return datetime.now().astimezone()
+
+
+class FixedClock:
+    """A clock that always says the same time (tests, the demo, CALLBOT_NOW)."""
+
+    def __init__(self, now: datetime):
+        if now.tzinfo is None:
+            raise ValueError("a fixed clock needs a time zone, e.g. 2026-11-27T10:00:00-08:00")
+        self._now = now
+
+    def now(self) -> datetime:
+        return self._now

@@ -10,13 +10,14 @@ voice mode and tests all drive this same code.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
-from datetime import date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
 
 from .calllog.followups import describe, read_followup
+from .compliance import Rules, Verdict, check
 from .contacts.book import ContactBook
-from .contacts.numbers import BadNumber, display, normalize
+from .contacts.numbers import BadNumber, display, normalize, region_of
 from .contacts.resolver import Resolver
 from .errors import CallFailed, TranscriptionFailed
 from .intents import IntentParser, Replies
@@ -91,12 +92,22 @@ class CallLog(Protocol):
     def contact_for_number(self, e164: str) -> Contact | None: ...
     def due_followups(self, *, until: date, rep: str | None = None) -> list[Note]: ...
     def followup_done(self, note_id: int) -> bool: ...
+    def calls_to(self, e164: str, *, since: datetime | None = None) -> list[CallRecord]: ...
+    def live_calls(self, rep: str) -> list[CallRecord]: ...
+    def dnc_reason(self, e164: str) -> str | None: ...
+    def dnc_add(
+        self, numbers: Sequence[str], *, reason: str = "", source: str = "", rep: str = ""
+    ) -> int: ...
+    def set_do_not_call(self, contact_id: int, flag: bool) -> None: ...
 
 
 @dataclass(frozen=True)
 class SessionSettings:
     rep: str
     region: str = "US"
+    rules: Rules = field(default_factory=lambda: Rules({i: (time(8), time(21)) for i in range(7)}))
+    repeat_window: float = 300.0  # seconds: the same person asked for again within this asks before ringing
+    max_concurrent: int = 1  # live calls per rep (across callbot processes sharing the log)
     confirm: str = "unsure"  # always | unsure | never
     cancel_window: float = 3.0
     ask_for_note: bool = True
@@ -125,6 +136,7 @@ class Session:
         transcriber: Transcriber | None = None,
         keep_audio: Callable[[AudioClip], str] | None = None,
         clock: Clock | None = None,
+        listed: Callable[[str], str | None] | None = None,
     ):
         self.ear = ear
         self.voice = voice
@@ -137,6 +149,7 @@ class Session:
         self.transcriber = transcriber
         self.keep_audio = keep_audio
         self.clock = clock or SystemClock()
+        self.listed = listed or log.dnc_reason  # why a number is on a do-not-call list, if it is
         self._pending: Utterance | None = None  # heard while waiting for something else: the next command
         self._due: list[Note] = []  # today's follow-ups, read out, for "call the next one"
         self._following_up: Note | None = None
@@ -290,6 +303,10 @@ class Session:
             rep=self.settings.rep,
         )
         name_part = f" ({contact.name})" if contact else ""
+        cleared = self._cleared(request, contact)
+        if cleared is None:
+            return
+        request, _ = cleared
         # A number heard digit by digit is always read back before it is dialled.
         if self._confirm(self.say("confirm_number", number=display(e164), name_part=name_part), request):
             self._dial(request)
@@ -397,6 +414,31 @@ class Session:
             return
         self._reply("no_next")
 
+    def _on_DoNotCall(self, intent: Intent, utterance: Utterance) -> None:
+        """ "Don't call Jane again": the contact and all their numbers go on the do-not-call list."""
+        resolver = self.book.resolver()
+        resolution = resolver.resolve(
+            self._slot_hypotheses(utterance, intent, "contact"), company=intent.slot("company")
+        )
+        if resolution.action == Action.ASK:
+            picked = self._ask_which(resolution, resolver)
+            if picked is None:
+                return
+            resolution = picked
+        contact = resolution.contact
+        if contact is None or contact.id is None:
+            self._reply("no_such_contact", name=resolution.query)
+            return
+        if not self._yes(self.say("confirm_dnc", name=contact.name), CallRequest(to="")):
+            self._reply("dnc_not_changed")
+            return
+        self.log.set_do_not_call(contact.id, True)
+        reason = f"{self.settings.rep} asked on {self.clock.now():%Y-%m-%d} not to call {contact.name}"
+        self.log.dnc_add(
+            [n.e164 for n in contact.numbers], reason=reason, source="voice", rep=self.settings.rep
+        )
+        self._reply("dnc_done", name=contact.name)
+
     def _on_Help(self, intent: Intent, utterance: Utterance) -> None:
         self._reply("help")
 
@@ -421,9 +463,15 @@ class Session:
             topic=topic,
             rep=self.settings.rep,
         )
-        if resolution.reason == "confirmed" and not (resolution.label_missing or resolution.label_guessed):
-            pass  # the user has just said yes to this very person
-        elif self._needs_confirmation(resolution):
+        cleared = self._cleared(request, contact)
+        if cleared is None:
+            return
+        request, consented = cleared
+        if consented or (
+            resolution.reason == "confirmed" and not (resolution.label_missing or resolution.label_guessed)
+        ):
+            pass  # the user has just said yes to this very call
+        elif self._needs_confirmation(resolution, request):
             label_part = f" on {number.label}" if number.label else ""
             topic_part = f", about {topic}" if topic else ""
             question = self.say(
@@ -439,14 +487,69 @@ class Session:
             return
         self._dial(request)
 
-    def _needs_confirmation(self, resolution: Resolution) -> bool:
+    def _cleared(self, request: CallRequest, contact: Contact | None) -> tuple[CallRequest, bool] | None:
+        """The safety rules, before any carrier hears of the call: (request, user consented) or None.
+
+        Do-not-call and countries refuse; calling hours ask or refuse; a live call refuses a second;
+        the same person again within the repeat window asks first. Every refusal is a call-log row.
+        """
+        name = request.contact_name or display(request.to)
+        verdict = check(contact, request.to, self.clock.now(), self.settings.rules, self.listed)
+        consented = False
+        if not verdict.allowed:
+            if not verdict.may_override:
+                self._block(request, verdict.reason)
+                return None
+            if not self._yes(self.say("outside_hours", reason=_sentence(verdict.reason)), request):
+                self._block(request, f"{verdict.reason}; not overridden")
+                return None
+            request = replace(request, override=_joined(request.override, _override(verdict)))
+            consented = True
+        live = [c for c in self.log.live_calls(self.settings.rep) if _recent(c, self.clock.now())]
+        if len(live) >= self.settings.max_concurrent:
+            self._block(
+                request, f"another call is in progress (with {live[0].contact_name or live[0].to_number})"
+            )
+            return None
+        since = self.clock.now() - timedelta(seconds=self.settings.repeat_window)
+        earlier = [c for c in self.log.calls_to(request.to, since=since) if c.provider_call_id]
+        if earlier:
+            minutes = max(1, int((self.clock.now() - earlier[0].created_at).total_seconds() // 60))
+            ago = "a minute ago" if minutes == 1 else f"{minutes} minutes ago"
+            if not self._yes(self.say("called_recently", name=name, ago=ago), request):
+                self._cancelled_before_dialling(request, f"already called {minutes} min before; not repeated")
+                return None
+            request = replace(
+                request, override=_joined(request.override, f"called again within {minutes} min")
+            )
+            consented = True
+        return request, consented
+
+    def _block(self, request: CallRequest, reason: str) -> None:
+        self.log.record_unplaced(request, CallStatus.BLOCKED, reason, provider=self.telephony.name)
+        self._reply("blocked", reason=reason)
+
+    def _yes(self, question: str, request: CallRequest) -> bool:
+        """A yes/no question before a call; anything but yes is no (a new command is kept for next)."""
+        self.voice.say(question)
+        utterance = self._hear(Expect(Listening.CONFIRM), self.settings.answer_timeout)
+        if utterance is None:
+            return False
+        intent = self._understand(utterance, (*ANSWERS[Listening.CONFIRM], *COMMANDS))
+        if intent is not None and intent.name in COMMANDS and intent.name != "Cancel":
+            self._pending = utterance
+        return intent is not None and intent.name == "Yes"
+
+    def _needs_confirmation(self, resolution: Resolution, request: CallRequest) -> bool:
         policy = self.settings.confirm
         if policy == "always":
             return True
         unclear = not resolution.certain or resolution.label_missing
         if policy == "never":
             return unclear and resolution.reason != "redial"
-        return unclear or resolution.label_guessed
+        international = region_of(request.to) != self.settings.region.upper()
+        first_time = not any(c.provider_call_id for c in self.log.calls_to(request.to))
+        return unclear or resolution.label_guessed or international or first_time
 
     def _confirm(self, question: str, request: CallRequest, *, contact: Contact | None = None) -> bool:
         """Ask yes/no about this call; a "no" or silence logs the call as cancelled before dialling."""
@@ -755,6 +858,25 @@ def pick(candidates: Sequence[Candidate], intent: Intent, nicknames: Any) -> Can
     if best.score >= 70 and best.score - runner_up >= 5:
         return next(c for c in candidates if c.contact == best.contact)
     return None
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _joined(first: str, second: str) -> str:
+    return f"{first}; {second}" if first else second
+
+
+def _override(verdict: Verdict) -> str:
+    return f"{verdict.reason}: the user said call anyway"
+
+
+def _recent(call: CallRecord, now: datetime) -> bool:
+    """Whether a call the log shows as live is really live: a crashed process leaves rows behind, so a
+    creation request counts for two minutes and a ringing or answered call for four hours."""
+    age = now - call.created_at
+    return age < (timedelta(minutes=2) if call.status == CallStatus.PENDING else timedelta(hours=4))
 
 
 def _picked(candidate: Candidate) -> Candidate:

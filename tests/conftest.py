@@ -7,8 +7,9 @@ import itertools
 import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -17,6 +18,7 @@ from assistant.config import data_path, load
 from assistant.console import PrintVoice, TextEar
 from assistant.contacts.book import ContactBook
 from assistant.contacts.importers import read_contacts
+from assistant.ports import FixedClock
 from assistant.session import Session, SessionSettings
 from assistant.telephony.simulator import Simulator
 
@@ -61,12 +63,19 @@ def book_store(store: Store) -> Store:
     return store
 
 
-class FixedClock:
-    def __init__(self, now: datetime):
-        self._now = now
+# Friday 27 November 2026, 10:00 in California: inside calling hours for every example contact.
+WORKDAY = FixedClock(datetime(2026, 11, 27, 10, 0, tzinfo=ZoneInfo("America/Los_Angeles")))
+
+
+class StepClock:
+    """A clock that moves a second each time it is read: distinct, ordered timestamps, no waiting."""
+
+    def __init__(self, start: datetime):
+        self._next = start
 
     def now(self) -> datetime:
-        return self._now
+        current, self._next = self._next, self._next + timedelta(seconds=1)
+        return current
 
 
 @dataclass
@@ -84,6 +93,7 @@ class TextRun:
 @pytest.fixture
 def run_text(book_store: Store) -> Callable[..., TextRun]:
     """Run typed lines through the real dialog, parser, resolver, simulator and database."""
+    shared = StepClock(WORKDAY.now())  # one timeline for every run in a test
 
     def run(
         *lines: str,
@@ -94,6 +104,8 @@ def run_text(book_store: Store) -> Callable[..., TextRun]:
         **settings: object,
     ) -> TextRun:
         defaults = load(env={}).simulator.outcomes  # the packaged per-number outcomes
+        clock = clock or shared
+        book_store.now = clock.now  # type: ignore[attr-defined,union-attr]  # the log keeps the session's time
         carrier = Simulator({**defaults, **(outcomes or {})})
         out = io.StringIO()
         session = Session(

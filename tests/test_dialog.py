@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from assistant.models import CallStatus
 
-from .conftest import FixedClock
-
-FRIDAY_BEFORE = FixedClock(datetime(2026, 11, 27, 10, 0, tzinfo=ZoneInfo("America/Los_Angeles")))
+from .conftest import WORKDAY as FRIDAY_BEFORE
 
 
 def calls(store):
@@ -124,6 +121,7 @@ def test_cancel_while_ringing_is_a_cancelled_call(book_store):
         log=book_store,
         book=ContactBook(book_store),
         settings=SessionSettings(rep="tester", cancel_window=0, poll_interval=0.6),
+        clock=FRIDAY_BEFORE,
     ).run()
     assert "Cancelling the call." in out.getvalue()
     assert "Call cancelled." in out.getvalue()
@@ -188,13 +186,14 @@ def test_requested_label_is_used(run_text, book_store):
 def test_call_a_number_by_digits_and_redial(run_text, book_store):
     run = run_text("call 415 555 0101", "yes", "no", "redial", "yes")
     assert "Call +1 415 555 0101 (Jane Doe)?" in run.output
-    assert "Call Jane Doe on mobile, +1 415 555 0101?" in run.output  # redial: same person, same number
+    # redial: the same person on the same number, asked about first: they were just called
+    assert "You called Jane Doe a minute ago. Call again?" in run.output
     assert [c.to_number for c in calls(book_store)] == ["+14155550101", "+14155550101"]
 
 
 def test_who_did_i_call_last_and_repeat_the_note(run_text, book_store):
     run = run_text("call jane doe", "yes", "send the deck", "who did I call last", "repeat the note")
-    assert "You last called Jane Doe on mobile today at" in run.output
+    assert "You last called Jane Doe on mobile " in run.output
     assert "The call lasted 2:41." in run.output
     assert run.replies()[-1] == 'The note says: "send the deck".'
 
@@ -233,22 +232,27 @@ def test_input_ending_during_a_live_call_hangs_up_and_logs(run_text, book_store)
 def test_confirmation_policy_always_and_never(run_text, book_store):
     never = run_text("call jane doe", confirm="never")
     assert "Call Jane Doe" not in never.output and len(never.carrier.placed) == 1
-    always = run_text("call jane doe", "yes", confirm="always")
-    assert "Call Jane Doe on mobile, +1 415 555 0101?" in always.output
+    always = run_text("call siobhan nguyen", "yes", confirm="always")
+    assert "Call Siobhan Nguyen on mobile, +1 206 555 0160?" in always.output
 
 
 def test_whats_due_today_and_call_the_next_one(run_text, book_store):
+    from datetime import timedelta
+
+    from .conftest import StepClock
+
     today = FRIDAY_BEFORE.now()
-    run_text("call jane doe", "yes", "send pricing today", "call kelly chen", "yes", clock=FRIDAY_BEFORE)
+    run_text("call jane doe", "yes", "send pricing today", "call kelly chen", "yes", clock=StepClock(today))
     [note] = [n for r in calls(book_store) for n in r.notes]
     assert note.followup == today.date()
+    after_lunch = StepClock(today + timedelta(hours=2))
     run = run_text(
         "what's due today",
         "call the next one",
         "yes",
         "done, she signed",
         "call the next one",
-        clock=FRIDAY_BEFORE,
+        clock=after_lunch,
     )
     assert "You have 1 due: Jane Doe: send pricing today. Say call the next one to start." in run.output
     assert "Call Jane Doe on mobile, +1 415 555 0101?" in run.output

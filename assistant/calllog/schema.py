@@ -93,6 +93,7 @@ calls = Table(
     Column("outcome", String(20), nullable=False, server_default=""),
     Column("reason", Text, nullable=False, server_default=""),
     Column("override", Text, nullable=False, server_default=""),
+    Column("recording", Text, nullable=False, server_default=""),  # "" or how consent was given
     Column("provider", String(20), nullable=False, server_default=""),
     Column("provider_call_id", String(64), nullable=True, unique=True),
     Column("lead_call_id", String(64), nullable=False, server_default=""),

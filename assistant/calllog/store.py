@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import re
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -49,7 +49,7 @@ from .schema import call_events, calls, contact_aliases, contact_numbers, contac
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def now() -> datetime:
+def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
@@ -80,8 +80,9 @@ def outcome_for(status: str, answered_by: str = "") -> str:
 class Store:
     """One call log database. `Store(url)` connects and brings the schema up to date."""
 
-    def __init__(self, url: str, *, migrate: bool = True):
+    def __init__(self, url: str, *, migrate: bool = True, clock: Callable[[], datetime] = utc_now):
         self.url = url
+        self.now = clock  # every timestamp the log writes comes from here (tests and replays fix it)
         self.engine = _engine(url)
         if migrate:
             self.upgrade()
@@ -183,7 +184,7 @@ class Store:
         batch = {c.source_key: c for c in new}
         if not batch:
             return ImportResult()
-        stamp = now()
+        stamp = self.now()
         with self._tx() as conn:
             existing = (
                 {
@@ -276,15 +277,17 @@ class Store:
             )
             conn.execute(
                 contact_aliases.insert().values(
-                    contact_id=contact_id, alias=alias, learned=True, created_at=now()
+                    contact_id=contact_id, alias=alias, learned=True, created_at=self.now()
                 )
             )
-            conn.execute(update(contacts).where(contacts.c.id == contact_id).values(updated_at=now()))
+            conn.execute(update(contacts).where(contacts.c.id == contact_id).values(updated_at=self.now()))
 
     def set_do_not_call(self, contact_id: int, flag: bool) -> None:
         with self._tx() as conn:
             conn.execute(
-                update(contacts).where(contacts.c.id == contact_id).values(do_not_call=flag, updated_at=now())
+                update(contacts)
+                .where(contacts.c.id == contact_id)
+                .values(do_not_call=flag, updated_at=self.now())
             )
 
     def contact_for_number(self, e164: str) -> Contact | None:
@@ -318,7 +321,7 @@ class Store:
         reason: str = "",
         final: bool = False,
     ) -> None:
-        stamp = now()
+        stamp = self.now()
         with self._tx() as conn:
             exists = conn.execute(select(calls.c.id).where(calls.c.id == request.key)).first()
             values = {
@@ -332,6 +335,7 @@ class Store:
                 "status": str(status),
                 "outcome": outcome_for(status) if final else "",
                 "reason": reason,
+                "override": request.override,
                 "provider": provider,
                 "updated_at": stamp,
             }
@@ -346,7 +350,7 @@ class Store:
         with self._tx() as conn:
             current = conn.execute(select(calls.c.override).where(calls.c.id == key)).scalar() or ""
             text = f"{current}; {override}" if current else override
-            conn.execute(update(calls).where(calls.c.id == key).values(override=text, updated_at=now()))
+            conn.execute(update(calls).where(calls.c.id == key).values(override=text, updated_at=self.now()))
 
     def call_placed(self, placed: PlacedCall) -> None:
         with self._tx() as conn:
@@ -358,7 +362,8 @@ class Store:
                     provider_call_id=placed.provider_call_id,
                     from_number=placed.from_number or calls.c.from_number,
                     status=str(placed.status),
-                    updated_at=now(),
+                    recording=placed.recording,
+                    updated_at=self.now(),
                 )
             )
 
@@ -373,8 +378,8 @@ class Store:
                     status=str(CallStatus.FAILED),
                     outcome=str(Outcome.FAILED),
                     reason=text,
-                    ended_at=now(),
-                    updated_at=now(),
+                    ended_at=self.now(),
+                    updated_at=self.now(),
                 )
             )
 
@@ -399,7 +404,7 @@ class Store:
                 return False
             changes = _advance(row, ev)
             if changes:
-                changes["updated_at"] = now()
+                changes["updated_at"] = self.now()
                 conn.execute(update(calls).where(calls.c.id == key).values(changes))
             return bool(changes)
 
@@ -487,7 +492,7 @@ class Store:
         followup: FollowUp | None = None,
         contact_id: int | None = None,
     ) -> int:
-        stamp = now()
+        stamp = self.now()
         with self._tx() as conn:
             if contact_id is None and call_id:
                 contact_id = conn.execute(select(calls.c.contact_id).where(calls.c.id == call_id)).scalar()
@@ -516,7 +521,7 @@ class Store:
         followup: FollowUp | bool | None = False,
     ) -> None:
         """Change a note; `followup=False` leaves its follow-up as it is, None clears it."""
-        values: dict[str, Any] = {"updated_at": now()}
+        values: dict[str, Any] = {"updated_at": self.now()}
         if text is not None:
             values["text"] = text
         if status is not None:
@@ -576,7 +581,7 @@ class Store:
         imported = skipped = 0
         for line, row in rows:
             try:
-                created = parse_time(row["hs_timestamp"]) or now()
+                created = parse_time(row["hs_timestamp"]) or self.now()
                 status = CallStatus(row.get("status") or _status_from_hubspot(row.get("hs_call_status", "")))
                 values = {
                     "id": row["callbot_id"],
@@ -590,6 +595,8 @@ class Store:
                     "status": str(status),
                     "outcome": row.get("outcome", ""),
                     "reason": row.get("reason", ""),
+                    "override": row.get("override", ""),
+                    "recording": row.get("recording", ""),
                     "provider": row.get("provider", ""),
                     "provider_call_id": row.get("provider_call_id") or None,
                     "lead_call_id": row.get("lead_call_id", ""),
@@ -597,7 +604,7 @@ class Store:
                     "answered_at": parse_time(row.get("answered_at", "")),
                     "ended_at": parse_time(row.get("ended_at", "")),
                     "duration": int(row.get("hs_call_duration") or 0) // 1000 or None,
-                    "updated_at": now(),
+                    "updated_at": self.now(),
                 }
                 followup = parse_date(row.get("followup_date", ""))
             except (KeyError, ValueError) as exc:
@@ -624,9 +631,9 @@ class Store:
                             text=body,
                             status="saved",
                             followup_date=followup,
-                            followup_done_at=now() if row.get("followup_done") == "true" else None,
+                            followup_done_at=self.now() if row.get("followup_done") == "true" else None,
                             created_at=created,
-                            updated_at=now(),
+                            updated_at=self.now(),
                         )
                     )
                 imported += 1
@@ -684,7 +691,7 @@ class Store:
             result = conn.execute(
                 update(notes)
                 .where(and_(notes.c.id == note_id, notes.c.followup_date.is_not(None)))
-                .values(followup_done_at=now(), updated_at=now())
+                .values(followup_done_at=self.now(), updated_at=self.now())
                 .returning(notes.c.id)
             )
             return result.first() is not None
@@ -715,7 +722,7 @@ class Store:
                 added += _insert_ignore(
                     conn,
                     dnc,
-                    {"e164": e164, "reason": reason, "source": source, "rep": rep, "added_at": now()},
+                    {"e164": e164, "reason": reason, "source": source, "rep": rep, "added_at": self.now()},
                 )
         return added
 
@@ -876,6 +883,8 @@ def _record(r: Any, call_notes: tuple[Note, ...]) -> CallRecord:
         lead_call_id=r.lead_call_id,
         lead_status=r.lead_status,
         answered_by=r.answered_by,
+        override=r.override,
+        recording=r.recording,
         notes=call_notes,
     )
 

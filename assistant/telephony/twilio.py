@@ -194,9 +194,13 @@ class TwilioCarrier:
         s = self.settings
         response = VoiceResponse()
         if s.mode == "direct":
-            if s.record:
-                response.say(s.consent_notice)
-            return s.direct_twiml or str(response)
+            own = s.direct_twiml or str(response)
+            if not s.record:
+                return own
+            notice = VoiceResponse()
+            notice.say(s.consent_notice)  # the callee hears it before anything the user's TwiML does
+            say = str(notice).split("<Response>", 1)[1].rsplit("</Response>", 1)[0]
+            return re.sub(r"(<Response[^>]*>)", lambda m: m.group(1) + say, own, count=1)
         if request.contact_name:
             response.say(f"Connecting you to {request.contact_name}.")
         dial = Dial(
@@ -241,7 +245,10 @@ class TwilioCarrier:
         status = _status(call.status)
         if status is None or status.is_final:  # how it ends is for the follow-up to tell
             status = CallStatus.QUEUED
-        placed = PlacedCall(request.key, self.name, call.sid, from_number=s.caller_id, status=status)
+        recording = f"recorded; consent notice played first: {s.consent_notice!r}" if s.record else ""
+        placed = PlacedCall(
+            request.key, self.name, call.sid, from_number=s.caller_id, status=status, recording=recording
+        )
         self._placed[request.key] = placed
         # With callbacks, polling is a safety net for callbacks that never come: it starts after a while.
         first_poll = self._monotonic() + (SAFETY_POLL if s.webhook_url else 0.0)

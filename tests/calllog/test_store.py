@@ -163,3 +163,15 @@ def test_bad_database_url_is_a_clear_error():
 
     with pytest.raises(CallbotError, match="nosuchdb"):
         Store("nosuchdb://whatever")
+
+
+def test_recording_consent_and_overrides_are_kept_on_the_row(store: Store):
+    request = CallRequest(
+        to="+14155550101", rep="ann", override="outside calling hours: the user said call anyway"
+    )
+    store.begin_call(request, provider="twilio")
+    store.call_placed(
+        PlacedCall(request.key, "twilio", "CA" + "1" * 32, recording="recorded; consent notice played")
+    )
+    call = store.call(request.key)
+    assert call.override.startswith("outside calling hours") and call.recording.startswith("recorded")

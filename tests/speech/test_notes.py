@@ -16,6 +16,8 @@ from assistant.session import Session, SessionSettings
 from assistant.speech.audio import NoteArchive, read_audio
 from assistant.telephony.simulator import Simulator
 
+from ..conftest import WORKDAY
+
 
 class ScriptedEar:
     """Typed commands, and real audio when a note is asked for (a fake at the ear port)."""
@@ -45,6 +47,7 @@ def run(store, ear, transcriber, tmp_path: Path) -> str:
         telephony=Simulator(),
         log=store,
         book=ContactBook(store),
+        clock=WORKDAY,
         settings=SessionSettings(rep="tester", confirm="always", cancel_window=0, poll_interval=0.01),
         transcriber=transcriber,
         keep_audio=NoteArchive(tmp_path / "notes").keep,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,6 +14,8 @@ from assistant.ports import COMMANDS, Expect, Listening
 from assistant.speech.audio import FileSource, feed, read_audio
 from assistant.speech.commands import GrammarCommands
 from assistant.speech.sphinx import SphinxEngine
+
+from ..conftest import WORKDAY
 
 VOICE = "en-us+klatt2"
 
@@ -129,6 +131,7 @@ def test_listen_loop_driven_by_files(book_store, speak, tmp_path: Path):
         telephony=Simulator(),
         log=book_store,
         book=ContactBook(book_store),
+        clock=WORKDAY,
         settings=SessionSettings(rep="tester", poll_interval=0.01),
         transcriber=WhisperTranscriber(),
         keep_audio=NoteArchive(tmp_path / "notes").keep,
@@ -143,8 +146,7 @@ def test_listen_loop_driven_by_files(book_store, speak, tmp_path: Path):
     [note] = call.notes
     assert note.status == "saved" and Path(note.audio_path).exists()
     assert "contract" in note.text.lower() and "tuesday" in note.text.lower()
-    today = date.today()
-    assert note.followup == today + timedelta(days=(1 - today.weekday()) % 7 or 7)
+    assert note.followup == date(2026, 12, 1)  # "next tuesday", said on Friday 27 November
 
 
 def test_a_recording_that_is_not_audio_is_a_clear_error(tmp_path: Path):

@@ -27,6 +27,7 @@ def test_printf_call_jane_yes_places_the_call_through_prism(prism_unmodified, tm
         TWILIO_ACCOUNT_SID=SID,
         TWILIO_AUTH_TOKEN=TOKEN,
         TWILIO_API_BASE=prism_unmodified.url,
+        CALLBOT_NOW="2026-11-27T10:00:00-08:00",  # inside calling hours, whenever the test runs
     )
 
     def callbot(*args: str, stdin: str = "") -> subprocess.CompletedProcess:

@@ -118,3 +118,30 @@ def test_config_check_reads_the_account_and_caller_id(make):
     results = dict((name, (ok, msg)) for name, ok, msg in make().verify())
     assert results["twilio credentials"][0] is True
     assert results["telephony.caller_id"][0] is True
+
+
+def test_recording_plays_the_consent_notice_first_and_is_logged(make, prism):
+    direct = make(
+        mode="direct",
+        agent_number="",
+        record=True,
+        consent_notice="This call is recorded.",
+        direct_twiml="<Response><Dial><Sip>sip:rep@example.com</Sip></Dial></Response>",
+    )
+    placed = direct.place(CallRequest(to=LEAD))
+    twiml = sent(direct)["Twiml"][0]
+    assert twiml.startswith("<Response><Say>This call is recorded.</Say><Dial>")
+    assert sent(direct)["Record"] == ["true"] and "consent notice played first" in placed.recording
+    bridge = make(
+        record=True, consent_notice="This call is recorded.", webhook_url="https://cb.example.com/tw"
+    )
+    bridge.place(CallRequest(to=LEAD))
+    twiml = sent(bridge)["Twiml"][0]
+    assert 'url="https://cb.example.com/tw/consent"' in twiml and 'record="record-from-answer-dual"' in twiml
+    consent = bridge.webhook_app().test_client()
+    from twilio.request_validator import RequestValidator
+
+    signature = RequestValidator(TOKEN).compute_signature("https://cb.example.com/tw/consent", {})
+    answer = consent.post("/tw/consent", headers={"X-Twilio-Signature": signature})
+    assert answer.status_code == 200 and b"<Say>This call is recorded.</Say>" in answer.data
+    assert verdicts(prism, "post", r"/Calls\.json")[-2:] == ["passed", "passed"]

@@ -18,6 +18,7 @@ from assistant.models import CallStatus
 from assistant.session import Session, SessionSettings
 from assistant.telephony.twilio import TwilioCarrier, TwilioSettings
 
+from ..conftest import WORKDAY
 from .conftest import SID, TOKEN, free_port
 
 AGENT, CALLER = "+14155550100", "+14155550199"
@@ -117,6 +118,7 @@ def test_lifecycle_through_the_dialog(carrier, book_store, lead_final, outcome, 
         telephony=carrier,
         log=book_store,
         book=ContactBook(book_store),
+        clock=WORKDAY,
         settings=SessionSettings(
             rep="tester", confirm="always", cancel_window=0, poll_interval=0.2, review_timeout=0
         ),
@@ -179,6 +181,7 @@ def test_when_the_reps_own_phone_does_not_answer_the_lead_is_not_called(carrier,
         telephony=carrier,
         log=book_store,
         book=ContactBook(book_store),
+        clock=WORKDAY,
         settings=SessionSettings(rep="tester", confirm="always", cancel_window=0, poll_interval=0.2),
     )
 
