@@ -232,7 +232,7 @@ class Runtime:
         return listed
 
     def session(
-        self, ear: Any, voice: Any, *, transcriber: Any = None, keep_audio: Any = None, **kw: Any
+        self, ear: Any, voice: Any, *, transcriber: Any = None, archive: Any = None, **kw: Any
     ) -> Any:
         from .session import Session, SessionSettings
 
@@ -244,7 +244,7 @@ class Runtime:
             log=self.store,
             book=self.book,
             transcriber=transcriber,
-            keep_audio=keep_audio,
+            archive=archive,
             clock=kw.pop("clock", None) or self.clock,
             listed=self.dnc_lookup(),
             settings=SessionSettings(
@@ -381,7 +381,7 @@ def run_voice_session(
         ear,
         voice,
         transcriber=transcriber,
-        keep_audio=rt.note_archive().keep,
+        archive=rt.note_archive(),
         clock=clock,
         answer_timeout=speech.listen_timeout if live else None,
         note_timeout=speech.listen_timeout if live else None,

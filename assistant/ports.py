@@ -75,6 +75,20 @@ class Voice(Protocol):
         ...
 
 
+class Archive(Protocol):
+    """Where note recordings are kept, before anything tries to transcribe them."""
+
+    def keep(self, audio: AudioClip, call_id: str | None) -> str:
+        """Write the recording; returns its path."""
+        ...
+
+    def recordings(self) -> list[tuple[str, str | None]]:
+        """Every kept recording: (path, the call it belongs to)."""
+        ...
+
+    def load(self, path: str) -> AudioClip: ...
+
+
 class Transcriber(Protocol):
     def transcribe(self, audio: AudioClip) -> Transcript:
         """Free speech to text; raises TranscriptionFailed."""

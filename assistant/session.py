@@ -42,6 +42,7 @@ from .models import (
 from .ports import (
     ANSWERS,
     COMMANDS,
+    Archive,
     Clock,
     Ear,
     EndOfInput,
@@ -90,6 +91,7 @@ class CallLog(Protocol):
     ) -> None: ...
     def note(self, note_id: int) -> Note | None: ...
     def contact_for_number(self, e164: str) -> Contact | None: ...
+    def notes(self, *, status: str | None = None, rep: str | None = None) -> list[Note]: ...
     def due_followups(self, *, until: date, rep: str | None = None) -> list[Note]: ...
     def followup_done(self, note_id: int) -> bool: ...
     def calls_to(self, e164: str, *, since: datetime | None = None) -> list[CallRecord]: ...
@@ -134,7 +136,7 @@ class Session:
         parser: IntentParser | None = None,
         replies: Replies | None = None,
         transcriber: Transcriber | None = None,
-        keep_audio: Callable[[AudioClip], str] | None = None,
+        archive: Archive | None = None,
         clock: Clock | None = None,
         listed: Callable[[str], str | None] | None = None,
     ):
@@ -147,7 +149,7 @@ class Session:
         self.parser = parser or IntentParser()
         self.say = replies or Replies()
         self.transcriber = transcriber
-        self.keep_audio = keep_audio
+        self.archive = archive
         self.clock = clock or SystemClock()
         self.listed = listed or log.dnc_reason  # why a number is on a do-not-call list, if it is
         self._pending: Utterance | None = None  # heard while waiting for something else: the next command
@@ -157,7 +159,8 @@ class Session:
     # -- the loop -----------------------------------------------------------------------------------------
 
     def run(self) -> None:
-        """Take commands until the input ends."""
+        """Take commands until the input ends (after picking up what an earlier run left unfinished)."""
+        self.recover()
         while True:
             try:
                 utterance = self._hear(Expect(Listening.COMMAND))
@@ -165,6 +168,32 @@ class Session:
                     self.handle(utterance)
             except EndOfInput:
                 return
+
+    def recover(self) -> None:
+        """What a killed process left behind: calls the carrier never confirmed, notes never saved.
+
+        A call is never placed again here; a note's recording (or its row) is found and transcribed now.
+        """
+        now = self.clock.now()
+        for call in self.log.live_calls(self.settings.rep):
+            if call.status == CallStatus.PENDING and now - call.created_at > timedelta(minutes=2):
+                self.log.call_failed(call.id, UNCONFIRMED)
+                self._reply("unconfirmed_call", name=call.contact_name or display(call.to_number))
+        if self.archive is not None:
+            kept = {n.audio_path for n in self.log.notes(rep=self.settings.rep)}
+            for path, call_id in self.archive.recordings():
+                if path not in kept and (call_id is None or self.log.call(call_id) is not None):
+                    self.log.add_note(
+                        call_id=call_id, rep=self.settings.rep, status="pending", audio_path=path
+                    )
+        pending = [n for n in self.log.notes(status="pending", rep=self.settings.rep) if n.audio_path]
+        if not pending:
+            return
+        self._reply("recovering_notes", count=len(pending))
+        for note in pending:
+            called = self.log.call(note.call_id) if note.call_id else None
+            audio = self.archive.load(note.audio_path) if self.archive else None
+            self._finish_note(note.id, audio, called)
 
     def handle(self, utterance: Utterance) -> None:
         """One command turn, with whatever questions it needs."""
@@ -722,44 +751,60 @@ class Session:
             self._reply("no_note")
             return
         call_id = record.id if record else None
-        contact_id = record.contact_id if record else None
-        text = utterance.text
-        if utterance.audio is not None:
-            path = self.keep_audio(utterance.audio) if self.keep_audio else ""
+        if utterance.audio is None:  # typed: the text is the note
+            followup = read_followup(utterance.text, self.clock.now())
+            if note_id is None:
+                note_id = self.log.add_note(
+                    call_id=call_id,
+                    rep=self.settings.rep,
+                    text=utterance.text,
+                    followup=followup,
+                    contact_id=record.contact_id if record else None,
+                )
+            else:
+                self.log.update_note(note_id, text=utterance.text, status="saved", followup=followup)
+            note = self.log.note(note_id)
+        else:
+            # The recording is on disk, and its row says "pending", before anything tries to transcribe it.
+            path = self.archive.keep(utterance.audio, call_id) if self.archive else ""
             if note_id is None:
                 note_id = self.log.add_note(
                     call_id=call_id,
                     rep=self.settings.rep,
                     status="pending",
                     audio_path=path,
-                    contact_id=contact_id,
+                    contact_id=record.contact_id if record else None,
                 )
             else:
                 self.log.update_note(note_id, status="pending")
-            try:
-                if self.transcriber is None:
-                    raise TranscriptionFailed("no speech engine for notes is configured")
-                text = self.transcriber.transcribe(utterance.audio).text.strip()
-                if not text:
-                    raise TranscriptionFailed("no words were recognised")
-            except TranscriptionFailed as exc:
-                self._reply("note_pending", reason=str(exc))
-                return
-            if text.lower().strip(".!") in _NO_NOTE:
-                self.log.update_note(note_id, status="discarded")
-                self._reply("no_note")
-                return
-        followup = read_followup(text, self.clock.now())
-        if note_id is None:
-            note_id = self.log.add_note(
-                call_id=call_id, rep=self.settings.rep, text=text, followup=followup, contact_id=contact_id
-            )
-        else:
-            self.log.update_note(note_id, text=text, status="saved", followup=followup)
+            note = self._finish_note(note_id, utterance.audio, record)
+        if note is not None and note.status == "saved":
+            if utterance.audio is None:
+                self._read_back(note)
+            self._review(record, note)
+
+    def _finish_note(self, note_id: int, audio: AudioClip | None, record: CallRecord | None) -> Note | None:
+        """Transcribe a kept recording, save the text with its follow-up date, and read it back."""
+        try:
+            if self.transcriber is None or audio is None:
+                raise TranscriptionFailed("no speech engine for notes is configured")
+            text = self.transcriber.transcribe(audio).text.strip()
+            if not text:
+                raise TranscriptionFailed("no words were recognised")
+        except TranscriptionFailed as exc:
+            self._reply("note_pending", reason=str(exc))
+            return None
+        if text.lower().strip(".!") in _NO_NOTE:
+            self.log.update_note(note_id, status="discarded")
+            self._reply("no_note")
+            return None
+        self.log.update_note(
+            note_id, text=text, status="saved", followup=read_followup(text, self.clock.now())
+        )
         note = self.log.note(note_id)
-        assert note is not None
-        self._read_back(note)
-        self._review(record, note)
+        if note is not None:
+            self._read_back(note)
+        return note
 
     def _read_back(self, note: Note, key: str = "note_saved") -> None:
         message = self.say(key, text=note.text)
@@ -920,3 +965,9 @@ def _outcome_words(record: CallRecord) -> str:
 
 
 __all__ = ["CallLog", "Session", "SessionSettings", "pick", "resolve_heard", "slot_hypotheses", "understand"]
+
+
+UNCONFIRMED = (
+    "callbot stopped before the carrier confirmed this call; it was not placed again. "
+    "Check your phone or the carrier's call list before calling again"
+)

@@ -5,12 +5,17 @@ from __future__ import annotations
 import io
 import itertools
 import os
+import re
+import shutil
+import sys
+import zlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pytest
 
 from assistant.calllog.store import Store
@@ -23,6 +28,10 @@ from assistant.session import Session, SessionSettings
 from assistant.telephony.simulator import Simulator
 
 EXAMPLE_CONTACTS = data_path("config") / "contacts.example.csv"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+import corpus  # noqa: E402  (scripts/corpus.py: espeak-ng speech for the tests)
+
+VOICE = "en-us+m1"
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -128,3 +137,26 @@ def run_text(book_store: Store) -> Callable[..., TextRun]:
         return TextRun(out.getvalue(), carrier, list(lines))
 
     return run
+
+
+@pytest.fixture(scope="session")
+def speak(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
+    """Say a line into a 16 kHz WAV with a room-noise floor, as a microphone would record it."""
+    if shutil.which("espeak-ng") is None:
+        pytest.fail("espeak-ng is missing: make test installs it (apt-get install espeak-ng)")
+    folder = tmp_path_factory.mktemp("spoken")
+
+    def say(
+        text: str, voice: str = VOICE, speed: int = 155, name: str = "", snr: float | None = None
+    ) -> Path:
+        rng = np.random.default_rng(
+            zlib.crc32(f"{text}|{voice}|{speed}|{snr}".encode())
+        )  # same words, same file
+        samples = corpus.mix(corpus.speak(text, voice, speed), 45, "pink", rng)
+        if snr is not None:
+            samples = corpus.mix(samples, snr, "white", rng)
+        path = folder / f"{name or re.sub(r'[^a-z0-9]+', '-', text.lower())}.wav"
+        corpus.write_wav(path, samples)
+        return path
+
+    return say

@@ -6,6 +6,7 @@ only scores the contacts that share a token, a nickname or a sound with it: fast
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -20,6 +21,9 @@ EXACT = 100.0
 NICKNAME = 92.0
 LEARNED = 104.0  # an alias the user taught us beats every other reading
 FUZZY_CUTOFF = 72.0
+WHOLE_WEIGHT = 0.1  # the whole-name similarity's share in a score (a tie-breaker between word matches)
+WHOLE_PENALTY = 6.0  # a whole-name-only match scores this much below its similarity
+SCORED = 300  # at most this many candidates are scored word by word
 UNMATCHED_PENALTY = (
     3.0  # per name word the query did not say: "Jane Doe" beats "Jane Doe-Smith" for "jane doe"
 )
@@ -75,7 +79,8 @@ class Resolver:
     def __init__(self, contacts: Iterable[Contact], nicknames: Nicknames | None = None):
         self.nicknames = nicknames or Nicknames()
         self._entries: list[_Entry] = []
-        self._by_token: dict[str, set[int]] = defaultdict(set)
+        self._by_token: dict[str, set[int]] = defaultdict(set)  # a word of a name or alias -> contacts
+        self._by_pair: dict[str, set[int]] = defaultdict(set)  # two words run together: "vander", "janedoe"
         self._by_sound: dict[str, set[str]] = defaultdict(set)
         self._by_company: dict[str, set[int]] = defaultdict(set)
         self._learned: dict[str, set[int]] = defaultdict(set)
@@ -83,6 +88,7 @@ class Resolver:
             self._add(contact)
         self._vocab = list(self._by_token)
         self._companies = list(self._by_company)
+        self._full = [" ".join(e.forms[0]) if e.forms else "" for e in self._entries]
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -98,12 +104,12 @@ class Resolver:
         company = fold(contact.company)
         self._entries.append(_Entry(contact, forms, learned, company))
         for form in forms:
-            words = set(form)
-            words |= {"".join(form[i : i + 2]) for i in range(len(form) - 1)}  # "van der" -> "vander"
-            for word in words:
+            for word in form:
                 self._by_token[word].add(index)
                 for key in phonetic_keys(word):
                     self._by_sound[key].add(word)
+            for i in range(len(form) - 1):
+                self._by_pair[form[i] + form[i + 1]].add(index)
         for alias in learned:
             self._learned[alias].add(index)
         if company:
@@ -134,6 +140,32 @@ class Resolver:
                 offer(other, score, "spelling")
         return found
 
+    def _contacts_of(self, matches: dict[str, tuple[float, str]]) -> set[int]:
+        found: set[int] = set()
+        for word in matches:
+            found |= self._by_token[word]
+        return found
+
+    def _candidates(self, words: list[str], maps: list[dict[str, tuple[float, str]]]) -> set[int]:
+        """Contacts worth scoring: those that match two or more of the heard words, if any do."""
+        hits = [self._contacts_of(m) for m in maps]
+        for i in range(len(words) - 1):  # two heard words that are one written word ("mc donald")
+            joined = words[i] + words[i + 1]
+            if joined in self._by_token:
+                hits.append(self._by_token[joined])
+        for word in words:  # one heard word that is two written ones ("janedoe")
+            if word in self._by_pair:
+                return set(self._by_pair[word]) | set().union(*hits)
+        if len(hits) > 1:
+            seen: set[int] = set()
+            twice: set[int] = set()
+            for group in hits:
+                twice |= seen & group
+                seen |= group
+            if twice:
+                return twice
+        return set().union(*hits) if hits else set()
+
     def _score_query(self, query: str) -> dict[int, tuple[float, str]]:
         words = list(tokens(query))
         if not words:
@@ -142,22 +174,30 @@ class Resolver:
         learned = self._learned.get(" ".join(words), set())
         for index in learned:
             scores[index] = (LEARNED, "learned alias")
-        # Merged words ("mc donald" said for "mcdonald") are tried as one word too.
         maps = [self._token_matches(w) for w in words]
+        # Two heard words may be one written word ("mc donald" for "mcdonald"): try them joined too.
         merged = {
             i: self._token_matches(words[i] + words[i + 1])
             for i in range(len(words) - 1)
             if words[i] + words[i + 1] in self._by_token
         }
-        candidates: set[int] = set()
-        for m in (*maps, *merged.values()):
-            for word in m:
-                candidates |= self._by_token[word]
-        for index in candidates - learned:
+        options = [maps] + [[*maps[:i], m, *maps[i + 2 :]] for i, m in merged.items()]
+        candidates = self._candidates(words, maps) - learned
+        heard = " ".join(words)
+        # The whole name as heard, against the whole name as written: it catches what word by word misses
+        # (run-together and split words, a dropped syllable) and breaks ties between word-level matches.
+        # With many candidates (a common first name), only the closest whole names are scored word by word.
+        whole = {
+            i: score
+            for _, score, i in process.extract(
+                heard, {i: self._full[i] for i in candidates}, scorer=fuzz.WRatio, limit=SCORED
+            )
+        }
+        candidates = set(whole)
+        for index in candidates:
             entry = self._entries[index]
             best, how = 0.0, ""
             for form in entry.forms:
-                options = [maps] + [[*maps[:i], m, *maps[i + 2 :]] for i, m in merged.items()]
                 for option in options:
                     score, kind = _form_score(form, option)
                     if score > best:
@@ -165,8 +205,11 @@ class Resolver:
                             score,
                             ("alias" if kind == "name" and form is not entry.forms[0] else kind),
                         )
+            if whole.get(index, 0.0) - WHOLE_PENALTY > best:
+                best, how = whole[index] - WHOLE_PENALTY, "spelling"
+            best += WHOLE_WEIGHT * whole.get(index, 0.0)
             if best > 0:
-                scores[index] = (best, how)
+                scores[index] = (best / (1 + WHOLE_WEIGHT), how)
         return scores
 
     def _company_scores(self, company: str) -> dict[int, float]:
@@ -183,8 +226,8 @@ class Resolver:
 
     # -- policy -------------------------------------------------------------------------------------------
 
-    def rank(self, queries: Sequence[str], company: str = "") -> list[Candidate]:
-        """Candidates for the heard name (best hypothesis first, then runners-up), best first."""
+    def rank(self, queries: Sequence[str], company: str = "", limit: int = 50) -> list[Candidate]:
+        """The `limit` best candidates for the heard name (best hypothesis first, then runners-up)."""
         combined: dict[int, tuple[float, str]] = {}
         for rank, query in enumerate(q for q in queries if q.strip()):
             weight = 1.0 - 0.03 * rank  # a runner-up hypothesis counts a little less
@@ -202,7 +245,9 @@ class Resolver:
             combined = {
                 i: (s - 0.3 * (100 - company_scores.get(i, 0.0)), how) for i, (s, how) in combined.items()
             }
-        ranked = sorted(combined.items(), key=lambda item: (-item[1][0], self._entries[item[0]].contact.name))
+        ranked = heapq.nsmallest(
+            limit, combined.items(), key=lambda item: (-item[1][0], self._entries[item[0]].contact.name)
+        )
         return [Candidate(self._entries[i].contact, round(s, 1), how) for i, (s, how) in ranked]
 
     def resolve(self, queries: Sequence[str] | str, *, label: str = "", company: str = "") -> Resolution:

@@ -163,11 +163,26 @@ def write_wav(path: Path, clip: AudioClip) -> Path:
 
 
 class NoteArchive:
-    """Where spoken notes are kept, written before anyone tries to transcribe them."""
+    """Where spoken notes are kept, written before anyone tries to transcribe them.
+
+    The file name carries the call's id, so a recording whose note row never got written (the process
+    was killed in between) still knows which call it belongs to.
+    """
 
     def __init__(self, directory: Path):
         self.directory = directory
 
-    def keep(self, clip: AudioClip) -> str:
+    def keep(self, audio: AudioClip, call_id: str | None) -> str:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-        return str(write_wav(self.directory / f"note-{stamp}.wav", clip))
+        return str(write_wav(self.directory / f"note-{call_id or 'nocall'}-{stamp}.wav", audio))
+
+    def recordings(self) -> list[tuple[str, str | None]]:
+        found = []
+        for path in sorted(self.directory.glob("note-*.wav")):
+            parts = path.stem.split("-")
+            call_id = parts[1] if len(parts) == 3 and parts[1] != "nocall" else None
+            found.append((str(path), call_id))
+        return found
+
+    def load(self, path: str) -> AudioClip:
+        return read_audio(Path(path))

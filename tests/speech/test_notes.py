@@ -50,7 +50,7 @@ def run(store, ear, transcriber, tmp_path: Path) -> str:
         clock=WORKDAY,
         settings=SessionSettings(rep="tester", confirm="always", cancel_window=0, poll_interval=0.01),
         transcriber=transcriber,
-        keep_audio=NoteArchive(tmp_path / "notes").keep,
+        archive=NoteArchive(tmp_path / "notes"),
     ).run()
     return out.getvalue()
 

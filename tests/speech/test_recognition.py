@@ -134,7 +134,7 @@ def test_listen_loop_driven_by_files(book_store, speak, tmp_path: Path):
         clock=WORKDAY,
         settings=SessionSettings(rep="tester", poll_interval=0.01),
         transcriber=WhisperTranscriber(),
-        keep_audio=NoteArchive(tmp_path / "notes").keep,
+        archive=NoteArchive(tmp_path / "notes"),
     )
     session.run()
     [call] = book_store.recent_calls()
