@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -10,11 +11,13 @@ from typing import Any
 import yaml
 from hassil import Intents, recognize_all
 from hassil.models import MatchEntity
+from hassil.util import merge_dict
 
 from .config import data_path
 from .models import Intent
 
 RESPONSES_FILE = "_responses.yaml"
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when present: 10x faster
 _DIGITS = re.compile(r"(?<=\d)[\s().-]+(?=\d)")
 
 
@@ -29,12 +32,22 @@ def intent_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.glob("*.yaml") if p.name != RESPONSES_FILE)
 
 
+@functools.cache
+def load_intents(directory: Path) -> Intents:
+    """The templates of one language directory, read once per process (hassil's own reader, faster)."""
+    merged: dict[str, Any] = {}
+    for path in intent_files(directory):
+        with open(path, encoding="utf-8") as fh:
+            merge_dict(merged, yaml.load(fh, Loader=_Loader))
+    return Intents.from_dict(merged)
+
+
 class IntentParser:
     """Typed or transcribed text -> the best matching Intent, or None (never a guess)."""
 
     def __init__(self, directory: Path | None = None):
         self.directory = directory or language_dir()
-        self.intents = Intents.from_files(intent_files(self.directory))
+        self.intents = load_intents(self.directory)
 
     @property
     def names(self) -> list[str]:
@@ -88,7 +101,7 @@ class Replies:
     def __init__(self, directory: Path | None = None):
         path = (directory or language_dir()) / RESPONSES_FILE
         with open(path, encoding="utf-8") as fh:
-            self.templates: dict[str, str] = yaml.safe_load(fh)["responses"]
+            self.templates: dict[str, str] = yaml.load(fh, Loader=_Loader)["responses"]
 
     def __call__(self, key: str, **values: object) -> str:
         return self.templates[key].format(**values)

@@ -1,32 +1,101 @@
-"""Run every benchmark and write bench/results/*.md and *.json (python -m bench [speech ...])."""
+"""Run the benchmarks; print one markdown report and write it, with the figures as JSON, to bench/results/.
+
+python -m bench                    # speech (dev corpus), latency, resolver, grammar, startup
+python -m bench heldout            # the held-out corpus too (or only some: python -m bench resolver)
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import platform
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
-from . import speech
+from . import grammar, latency, resolver, speech, startup
 
 RESULTS = Path(__file__).resolve().parent / "results"
+DEFAULT = ("speech", "latency", "resolver", "grammar", "startup")
+PARTS = (*DEFAULT, "heldout")
 
 
 def machine() -> str:
-    import os
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or platform.machine(),
+    )
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {memory:.0f} GiB; "
+        f"{platform.system()} {platform.release()}; Python {platform.python_version()}"
+    )
 
-    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+def speech_table(overall: dict[str, Any], name: str) -> str:
+    return (
+        "| corpus | commands right | wrong dials | topic WER | note WER | p50 ms | p95 ms | RTF |\n"
+        "|---|---:|---:|---:|---:|---:|---:|---:|\n"
+        f"| {name} | {overall['success_rate']:.1f}% ({overall['success']}/{overall['commands']}) "
+        f"| {overall['wrong_dials']} | {overall['topic_wer']:.1f}% | {overall['note_wer']:.1f}% "
+        f"| {overall['p50_ms']:.0f} | {overall['p95_ms']:.0f} | {overall['rtf']} |"
+    )
 
 
 def main(argv: list[str]) -> int:
+    unknown = set(argv) - set(PARTS)
+    if unknown:
+        print(f"unknown benchmark {', '.join(sorted(unknown))}; choose from {', '.join(PARTS)}")
+        return 2
+    wanted = [p for p in PARTS if p in argv] or list(DEFAULT)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    wanted = set(argv) or {"speech"}
-    summary: dict[str, object] = {"machine": machine(), "started": time.strftime("%Y-%m-%d %H:%M:%S")}
-    if "speech" in wanted:
-        summary["speech-dev"] = speech.run("dev", RESULTS)
-        summary["speech-heldout"] = speech.run("heldout", RESULTS)
-    (RESULTS / "summary.json").write_text(json.dumps(summary, indent=1))
+    figures: dict[str, Any] = {"machine": machine(), "started": time.strftime("%Y-%m-%d %H:%M:%S")}
+    sections = [f"# callbot benchmarks\n\n{figures['machine']}; {figures['started']}"]
+    started = time.monotonic()
+    for part in wanted:
+        print(f"== {part}", flush=True)
+        begun = time.monotonic()
+        if part == "speech":
+            figures[part] = speech.run("dev", RESULTS)
+            sections.append("## Speech, development corpus\n\n" + speech_table(figures[part], "dev"))
+        elif part == "heldout":
+            figures[part] = speech.run("heldout", RESULTS)
+            sections.append("## Speech, held-out corpus\n\n" + speech_table(figures[part], "held-out"))
+        elif part == "latency":
+            figures[part] = latency.run(speech.ensure_corpus("dev"))
+            sections.append("## Turn latency (median of 3 runs)\n\n" + latency.table(figures[part]))
+        elif part == "resolver":
+            figures[part] = resolver.run()
+            sections.append(
+                f"## Contact resolution ({resolver.QUERIES} perturbed queries per size, median of "
+                f"{resolver.RUNS} runs; baseline: extractOne(WRatio) over all names)\n\n"
+                + resolver.table(figures[part])
+            )
+        elif part == "grammar":
+            figures[part] = grammar.run()
+            sections.append(
+                f"## Command grammars (fresh process each, median of {grammar.RUNS})\n\n"
+                + grammar.table(figures[part])
+            )
+        elif part == "startup":
+            figures[part] = startup.run()
+            sections.append(
+                f"## Start-up of `callbot listen` (median of {startup.RUNS} starts)\n\n"
+                + startup.table(figures[part])
+            )
+        print(f"   ({time.monotonic() - begun:.0f} s)", flush=True)
+    figures["seconds"] = round(time.monotonic() - started)
+    sections.append(f"All of it took {figures['seconds'] / 60:.1f} minutes.")
+    report = "\n\n".join(sections) + "\n"
+    (RESULTS / "bench.md").write_text(report)
+    (RESULTS / "bench.json").write_text(json.dumps(figures, indent=1, default=str))
+    print("\n" + report)
+    print(f"written to {RESULTS / 'bench.md'} and bench.json")
     return 0
 
 

@@ -7,6 +7,7 @@ Every write is one transaction; migrations (Alembic) run on first use.
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -26,6 +27,7 @@ from sqlalchemy import (
     inspect,
     or_,
     select,
+    text,
     update,
 )
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
@@ -47,6 +49,18 @@ from ..models import (
 from .schema import call_events, calls, contact_aliases, contact_numbers, contacts, dnc, metadata, notes
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+@functools.cache
+def head_revision() -> str:
+    """The newest migration's revision, read from the migration files as Alembic reads them."""
+    revisions, parents = set(), set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        revisions |= set(re.findall(r'^revision = "(\w+)"', source, re.M))
+        parents |= set(re.findall(r'^down_revision = "(\w+)"', source, re.M))
+    (head,) = revisions - parents
+    return head
 
 
 def utc_now() -> datetime:
@@ -112,6 +126,8 @@ class Store:
 
     def upgrade(self) -> None:
         """Apply pending migrations, in order (safe to call from several processes)."""
+        if self._current():
+            return  # the usual start: nothing to do, and no need to load Alembic to know it
         from alembic import command
         from alembic.config import Config
 
@@ -134,6 +150,15 @@ class Store:
                 time.sleep(0.3 * (attempt + 1))
             except SQLAlchemyError as exc:
                 raise StoreError(f"cannot open the call log at {_safe_url(self.url)}: {exc}") from None
+
+    def _current(self) -> bool:
+        """Whether the log is already at the newest migration."""
+        try:
+            with self.engine.connect() as conn:
+                found = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+        except SQLAlchemyError:
+            return False  # a new database (or one being created right now)
+        return found == [head_revision()]
 
     def revision(self) -> str | None:
         from alembic.runtime.migration import MigrationContext

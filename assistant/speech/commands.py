@@ -22,7 +22,16 @@ from ..ports import ANSWERS, COMMANDS, Expect, Listening
 from .grammar import GrammarBuilder
 from .sphinx import SphinxEngine, SphinxStream
 
-GRAMMAR_MODES = (Listening.COMMAND, Listening.CONFIRM, Listening.REVIEW, Listening.IN_CALL, Listening.WINDOW)
+# The grammars kept loaded, by the listening states they serve. After a note is read back the user may
+# change it, discard it or give the next command: the command grammar carries those few answers too,
+# rather than a second grammar with a second copy of every contact name (memory grows with each copy).
+GRAMMARS: dict[str, tuple[Listening, ...]] = {
+    "command": (Listening.COMMAND, Listening.REVIEW),
+    "confirm": (Listening.CONFIRM,),
+    "in-call": (Listening.IN_CALL,),
+    "window": (Listening.WINDOW,),
+}
+GRAMMAR_OF = {mode: name for name, modes in GRAMMARS.items() for mode in modes}
 
 
 class Book(Protocol):
@@ -115,11 +124,10 @@ class GrammarCommands:
             **contact_phrases(self.book.contacts(), self.book.nicknames, self.engine.knows),
             "topic": self.topics,
         }
-        grammars = [self.builder.build(str(mode), ANSWERS[mode], phrases) for mode in GRAMMAR_MODES]
+        grammars = [self.builder.build(name, _answers(modes), phrases) for name, modes in GRAMMARS.items()]
         if self.wake_phrase:
-            grammars.append(
-                self.builder.build("wake", ANSWERS[Listening.COMMAND], phrases, prefix=self.wake_phrase)
-            )
+            command = _answers(GRAMMARS["command"])
+            grammars.append(self.builder.build("wake", command, phrases, prefix=self.wake_phrase))
         self.engine.load(grammars)
         self._version = version
         self.build_seconds = time.perf_counter() - started
@@ -134,13 +142,17 @@ class GrammarCommands:
                 [self.builder.build(grammar, ANSWERS[Listening.CHOICE], choice_phrases(expect.choices))]
             )
         else:
-            grammar = str(expect.mode)
+            grammar = GRAMMAR_OF[expect.mode]
         return _GrammarStream(self.engine, self.engine.start(grammar))
 
     def recognize(self, audio: AudioClip, expect: Expect, *, wake: bool = False) -> Transcript:
         stream = self.start(expect, wake=wake)
         stream.feed(audio.pcm)
         return stream.finish(audio)
+
+
+def _answers(modes: Iterable[Listening]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(name for mode in modes for name in ANSWERS[mode]))
 
 
 class _GrammarStream:

@@ -78,12 +78,16 @@ class GrammarBuilder:
             intent = self.intents.intents.get(intent_name)
             if intent is None:
                 continue
+            sentences = []
             for data in intent.data:
                 if (data.metadata or {}).get("voice") is False:
                     continue  # phrasings for typing only
                 self._expansion = {**self.intents.expansion_rules, **data.expansion_rules}
                 self._slot_lists = {**self.intents.slot_lists, **data.slot_lists}
-                alternatives += [self._expr(s.expression) for s in data.sentences]
+                sentences += [self._expr(s.expression) for s in data.sentences]
+            for phrase_list in self._phrases:
+                sentences = _share(sentences, f"<{_list_rule(phrase_list)}>")
+            alternatives += sentences
         body = _alt(alternatives)
         if body in (VOID, NULL):
             raise ValueError(f"grammar {name!r} has nothing to say")
@@ -131,13 +135,13 @@ class GrammarBuilder:
         return VOID if self._rules[rule] == VOID else f"<{rule}>"
 
     def _list(self, name: str) -> str:
-        rule = "list_" + re.sub(r"\W", "_", name)
+        rule = _list_rule(name)
         if rule not in self._lists:
             if name in GRAMMAR_LISTS:
                 self._rule("digit")
                 body = GRAMMAR_LISTS[name]
             elif name in self._phrases:
-                body = _alt(_phrase(p, name=True) for p in self._phrases[name])
+                body = _factored(_phrase(p, name=True) for p in self._phrases[name])
             else:
                 slot_list = self._slot_lists.get(name)
                 if isinstance(slot_list, TextSlotList):
@@ -159,6 +163,64 @@ class GrammarBuilder:
             return VOID  # "jane's": every name twice over is not worth its confusions
         strings = [list(sample_expression(i, dict(self._slot_lists), self._expansion)) for i in cluster]
         return _alt(_phrase("".join(combo)) for combo in itertools.product(*strings))
+
+
+def _list_rule(name: str) -> str:
+    return "list_" + re.sub(r"\W", "_", name)
+
+
+def _share(sentences: list[str], reference: str) -> list[str]:
+    """An intent's sentences that each say a phrase list once become one sentence around one copy of it.
+
+    pocketsphinx copies a list for every place a grammar refers to it, and a book's names are most of a
+    grammar's size: "(don't call | put) {contact} (again | on the do not call list)" keeps one copy. The
+    merged sentence also admits mixtures ("put Jane Doe again"), which the intent parser then refuses.
+    """
+    parts = {}
+    for sentence in sentences:
+        tokens = sentence.split()
+        depth, at = 0, []
+        for i, token in enumerate(tokens):
+            if token == reference and depth == 0:
+                at.append(i)
+            depth += token.count("(") + token.count("[") - token.count(")") - token.count("]")
+        if len(at) == 1:
+            parts[sentence] = (" ".join(tokens[: at[0]]) or NULL, " ".join(tokens[at[0] + 1 :]) or NULL)
+    if len(parts) < 2:
+        return sentences
+    before, after = ([p[i] for p in parts.values()] for i in (0, 1))
+    merged = " ".join(_alt(part) for part in (before, [reference], after) if any(p != NULL for p in part))
+    return [*(s for s in sentences if s not in parts), merged]
+
+
+def _factored(phrases: Iterable[str]) -> str:
+    """The same phrases as `_alt`, written as a tree that shares words: "(jeffrey | jeff) [moreau | smith]".
+
+    pocketsphinx builds decoder state for every word of every alternative; a book's names share most
+    of their words (first names above all), so the shared form is several times smaller and faster to load.
+    """
+    said = [tuple(p.split()) for p in dict.fromkeys(phrases) if p not in (VOID, NULL)]
+    if not said:
+        return VOID
+    return _tree(said) or NULL
+
+
+def _tree(phrases: Sequence[tuple[str, ...]]) -> str:
+    rests: dict[str, list[tuple[str, ...]]] = {}
+    for words in phrases:
+        if words:
+            rests.setdefault(words[0], []).append(words[1:])
+    heads: dict[str, list[str]] = {}  # what may follow -> the first words it follows
+    for first, after in rests.items():
+        heads.setdefault(_tree(after), []).append(first)
+    options = sorted(
+        " ".join(part for part in (_alt(sorted(firsts)), after) if part) for after, firsts in heads.items()
+    )
+    if not options:
+        return ""
+    if any(not words for words in phrases):
+        return "[" + " | ".join(options) + "]"
+    return options[0] if len(options) == 1 else "(" + " | ".join(options) + ")"
 
 
 def _group(body: str) -> str:

@@ -5,6 +5,7 @@ The default model is Whisper tiny.en in CTranslate2 format from the `meeting-not
 
 from __future__ import annotations
 
+import importlib.util
 import threading
 from pathlib import Path
 from typing import Any
@@ -29,10 +30,8 @@ class WhisperTranscriber:
     def __init__(
         self, model: str = "", *, cpu_threads: int = 2, beam_size: int = 5, compute_type: str = "int8"
     ):
-        try:
-            import faster_whisper  # noqa: F401  - fail now, with the extra to install, not at the first note
-        except ImportError:
-            raise MissingExtra("faster-whisper", "whisper") from None
+        if importlib.util.find_spec("faster_whisper") is None:  # fail now, not at the first note
+            raise MissingExtra("faster-whisper", "whisper")
         self.model_spec = model
         self.cpu_threads = cpu_threads
         self.beam_size = beam_size

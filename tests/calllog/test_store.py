@@ -38,6 +38,19 @@ def test_migrations_build_exactly_the_schema(store: Store):
     }
 
 
+def test_a_log_at_the_newest_migration_opens_without_alembic(store: Store, monkeypatch):
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from assistant.calllog.store import MIGRATIONS, head_revision
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    assert head_revision() == ScriptDirectory.from_config(config).get_current_head() == store.revision()
+    monkeypatch.setattr("alembic.command.upgrade", lambda *a, **k: pytest.fail("migrated again"))
+    Store(store.url).close()
+
+
 def test_reimporting_updates_instead_of_duplicating(store: Store):
     jane = Contact(
         "Jane Doe", (PhoneNumber("+14155550101"),), company="Acme", source_key="k1", aliases=("JD",)

@@ -99,3 +99,22 @@ def test_sphinx_dictation_is_the_fallback_for_notes(speak):
         read_audio(speak("please send the contract today", voice="en-us+klatt2"))
     )
     assert text.engine == "sphinx-dictation" and "contract" in text.text
+
+
+def test_without_the_whisper_extra_notes_fall_back_to_pocketsphinx_and_say_so(monkeypatch, tmp_path: Path):
+    import importlib.util
+
+    from assistant.cli import Runtime
+    from assistant.speech.sphinx import SphinxDictation
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "faster_whisper" else real_find_spec(name, *a),
+    )
+    monkeypatch.setenv("CALLBOT_DATA_DIR", str(tmp_path))
+    said: list[str] = []
+    transcriber = Runtime(None, None).note_transcriber(said.append)
+    assert isinstance(transcriber, SphinxDictation)
+    assert "pip install" in said[0] and "pocketsphinx instead" in said[0]
