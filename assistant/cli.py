@@ -44,6 +44,7 @@ class Runtime:
     def __init__(self, config_file: Path | None, db: str | None, provider: str | None = None):
         self.config_file = config_file
         self._closing: list[Any] = []
+        self._engines: dict[str, Any] = {}  # one of each: commands and notes share a Whisper model
         self.overrides: dict[str, dict[str, Any]] = {
             "database": {"url": db},
             "telephony": {"provider": provider},
@@ -148,9 +149,16 @@ class Runtime:
         except MissingExtra as exc:
             out.print(f"{exc}; commands are not double-checked.")
             return grammar
-        return CheckedCommands(grammar, second, parser, min_confidence=speech.min_confidence)
+        return CheckedCommands(
+            grammar, second, parser, sure_at=speech.sure_confidence, min_confidence=speech.min_confidence
+        )
 
     def free_form(self, name: str) -> Any:
+        if name not in self._engines:
+            self._engines[name] = self._free_form(name)
+        return self._engines[name]
+
+    def _free_form(self, name: str) -> Any:
         speech = self.settings.speech
         if name == "whisper":
             from .speech.whisper import WhisperTranscriber

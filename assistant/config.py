@@ -55,7 +55,7 @@ class Dialog:
 @dataclass(frozen=True)
 class Speech:
     engine: str = "sphinx"
-    check_with: str = ""
+    check_with: str = "whisper"
     notes_engine: str = "whisper"
     whisper_model: str = ""
     cloud_key: str = ""

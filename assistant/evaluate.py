@@ -59,6 +59,7 @@ class Report:
     engine: str
     notes_engine: str
     build_seconds: float = 0.0
+    checks: int | None = None  # commands the second engine was asked about, if there is one
 
     def group(self, tag: str | None = None) -> dict[str, Any]:
         items = [o for o in self.outcomes if tag is None or tag in o.tags]
@@ -97,6 +98,7 @@ class Report:
             "engine": self.engine,
             "notes_engine": self.notes_engine,
             "grammar_build_s": round(self.build_seconds, 3),
+            "second_engine_checks": self.checks,
             "overall": self.group(),
             "by_tag": {t: self.group(t) for t in self.tags()},
             "items": [asdict(o) for o in self.outcomes],
@@ -226,7 +228,13 @@ def evaluate(
         outcomes.append(outcome)
         if progress:
             progress(outcome)
-    return Report(outcomes, getattr(recognizer, "name", "?"), getattr(transcriber, "name", "-"), build)
+    return Report(
+        outcomes,
+        getattr(recognizer, "name", "?"),
+        getattr(transcriber, "name", "-"),
+        build,
+        getattr(recognizer, "checks", None),
+    )
 
 
 def _note(outcome: Outcome, clip: Any, transcriber: Any, normalizer: Normalizer) -> None:
@@ -333,7 +341,8 @@ def _score(outcome: Outcome, expect: dict[str, Any], normalizer: Normalizer) -> 
 def format_table(report: Report) -> str:
     """The report as a markdown table, overall and per tag."""
     lines = [
-        f"engine: {report.engine}; notes: {report.notes_engine}; grammar build {report.build_seconds:.2f} s",
+        f"engine: {report.engine}; notes: {report.notes_engine}; grammar build {report.build_seconds:.2f} s"
+        + (f"; second engine asked about {report.checks} commands" if report.checks is not None else ""),
         "",
         "| group | commands | right | wrong dials | topic WER | notes | note WER | p50 ms | p95 ms | RTF |",
         "|---|---|---|---|---|---|---|---|---|---|",

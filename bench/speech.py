@@ -32,4 +32,6 @@ def run(which: str, results: Path, extra: list[str] | None = None, label: str = 
     ).stdout
     (results / f"{name}.md").write_text(table)
     print(table)
-    return json.loads(report.read_text())["overall"]
+    figures = json.loads(report.read_text())
+    by_tag = figures["by_tag"]
+    return {"all": figures["overall"], **{tag: by_tag[tag] for tag in ("clean", "noisy") if tag in by_tag}}

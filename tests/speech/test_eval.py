@@ -40,6 +40,10 @@ def test_eval_reports_every_figure(slice_dir: Path, tmp_path: Path, monkeypatch)
     assert overall["wrong_dials"] == sum(i["wrong_dial"] for i in commands)
     assert {"clean", "noisy"} <= set(report["by_tag"])
     assert all(i["latency_ms"] > 0 for i in commands) and overall["rtf"] > 0
+    # The default engine: pocketsphinx, checked by Whisper on the commands it is unsure of (noise makes some)
+    assert report["engine"] == "sphinx+whisper"
+    assert 0 < report["second_engine_checks"] <= len(commands)
+    assert f"second engine asked about {report['second_engine_checks']} commands" in result.output
     # Every scored figure is consistent with the item it came from
     for item in commands:
         assert item["success"] == (not item["errors"])

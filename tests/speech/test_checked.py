@@ -1,0 +1,153 @@
+"""Two engines on one command: the grammar's reading stands when the second engine names the same person."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from assistant.contacts.book import ContactBook
+from assistant.intents import IntentParser
+from assistant.models import AudioClip, Transcript
+from assistant.ports import Expect, Listening
+from assistant.speech.commands import CheckedCommands, GrammarCommands, label_phrases
+from assistant.speech.sphinx import SphinxEngine
+
+COMMAND = Expect(Listening.COMMAND)
+AUDIO = AudioClip(b"\x00\x01" * 1600)
+
+
+@dataclass
+class Heard:
+    """The second engine, at our own port: it hears what it is told to, and keeps the prompts."""
+
+    text: str
+    name: str = "second"
+    prompts: list[tuple[str, str]] = field(default_factory=list)
+
+    def transcribe(self, audio: AudioClip, prompt: str = "", hotwords: str = "") -> Transcript:
+        self.prompts.append((prompt, hotwords))
+        return Transcript(self.text, confidence=0.6, engine=self.name)
+
+
+@pytest.fixture(scope="module")
+def grammar(tmp_path_factory) -> GrammarCommands:
+    from assistant.calllog.store import Store
+    from assistant.contacts.importers import read_contacts
+
+    from ..conftest import EXAMPLE_CONTACTS
+
+    store = Store(f"sqlite:///{tmp_path_factory.mktemp('checked') / 'c.db'}")
+    store.import_contacts(read_contacts(EXAMPLE_CONTACTS).contacts, "example")
+    commands = GrammarCommands(SphinxEngine(), IntentParser().intents, ContactBook(store))
+    commands.refresh()
+    return commands
+
+
+def checked(grammar: GrammarCommands, second: str) -> tuple[CheckedCommands, Heard]:
+    engine = Heard(second)
+    return CheckedCommands(grammar, engine, IntentParser(), sure_at=0.85, min_confidence=0.3), engine
+
+
+def first(text: str, confidence: float) -> Transcript:
+    return Transcript(text, ("call janie doe",), confidence, engine="sphinx")
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        "Call Jane Doe on the mobile.",
+        "Bring Jane Doe on this mobile.",  # the verb and the small words misheard: the name and label agree
+        "jane doe mobile",
+    ],
+)
+def test_two_engines_naming_the_same_person_make_the_command_sure(grammar, second: str):
+    commands, engine = checked(grammar, second)
+    result = commands.check(first("call jane doe on the mobile", 0.6), AUDIO, COMMAND)
+    assert result.sure and result.confidence == pytest.approx(0.85)
+    assert result.text == "call jane doe on the mobile"
+    assert result.alternatives[0] == second
+    prompt, hotwords = engine.prompts[0]
+    assert "Jane Doe" in prompt and hotwords == ""  # names as a prompt only: hotwords make tiny models recite
+    assert commands.checks == 1
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        "Call Jane Smith on the mobile.",  # another person
+        "Call Jane Doe at home.",  # the same person, another number
+        "Call Jane Doe.",  # a label the second engine did not hear is not agreement on it
+        "Thank you very much.",
+    ],
+)
+def test_engines_that_disagree_leave_the_dialog_to_ask(grammar, second: str):
+    commands, _ = checked(grammar, second)
+    result = commands.check(first("call jane doe on the mobile", 0.6), AUDIO, COMMAND)
+    assert not result.sure
+    assert result.text == "call jane doe on the mobile" and result.confidence == 0.6
+
+
+def test_a_name_shared_by_two_contacts_is_still_asked_about(grammar):
+    """Both engines hearing "Jane" agree on nobody in particular: the dialog still asks which Jane."""
+    from assistant.models import Action
+    from assistant.ports import Utterance
+    from assistant.session import resolve_heard
+
+    commands, _ = checked(grammar, "Call Jane.")
+    parser = IntentParser()
+    result = commands.check(first("call jane", 0.6), AUDIO, COMMAND)
+    intent = parser.parse(result.text)
+    resolution = resolve_heard(grammar.book.resolver(), Utterance(result), intent, parser, 0.85)
+    assert resolution.action == Action.ASK
+    assert {c.contact.name for c in resolution.candidates} >= {"Jane Doe", "Jane Smith"}
+    assert not commands._names_the_same("Call Jane.", ("CallContact", "Jane Doe|Jane Smith", ""))
+
+
+def test_a_sure_grammar_result_is_not_checked(grammar):
+    commands, engine = checked(grammar, "anything")
+    sure = first("call jane doe", 0.97)
+    assert commands.check(sure, AUDIO, COMMAND) is sure
+    assert engine.prompts == [] and commands.checks == 0
+
+
+def test_only_commands_are_checked(grammar):
+    """A yes/no or a "cancel" is a short answer from a small grammar: checking it would only slow it."""
+    commands, engine = checked(grammar, "no")
+    answer = Transcript("yes", (), 0.5, engine="sphinx")
+    assert commands.check(answer, AUDIO, Expect(Listening.CONFIRM)) is answer
+    assert engine.prompts == []
+
+
+def test_what_only_the_second_engine_understood_is_confirmed_before_acting(grammar):
+    commands, _ = checked(grammar, "Call Jane Doe on the mobile.")
+    result = commands.check(first("", 0.1), AUDIO, COMMAND)
+    assert result.text == "Call Jane Doe on the mobile."
+    assert not result.sure and result.confidence == 0.3
+
+
+def test_an_unsure_reading_the_second_engine_cannot_back_is_asked_about(grammar):
+    """Between `sure_confidence` and CHECK_BELOW the grammar alone would have dialled: not any more."""
+    commands, _ = checked(grammar, "")
+    result = commands.check(first("call jane doe", 0.9), AUDIO, COMMAND)
+    assert (result.text, result.confidence, result.sure) == ("call jane doe", 0.9, False)
+    assert result.alternatives == ("call janie doe",)
+
+
+def test_every_spoken_label_is_known(grammar):
+    labels = label_phrases(grammar.builder.intents)
+    assert labels["cell"] == labels["mobile phone"] == "mobile"
+    assert labels["office"] == "work" and labels["home"] == "home"
+
+
+def test_real_recording_through_both_engines(grammar, speak):
+    """Real audio: pocketsphinx streams it, Whisper (the bundled model) checks it."""
+    from assistant.speech.audio import read_audio
+    from assistant.speech.whisper import WhisperTranscriber
+
+    commands = CheckedCommands(grammar, WhisperTranscriber(), IntentParser(), check_below=1.01)
+    clip = read_audio(speak("call priya raghunathan on her mobile"))
+    result = commands.recognize(clip, COMMAND)
+    assert commands.checks == 1  # check_below above any confidence: every command is checked
+    assert "raghunathan" in result.text.lower()
+    assert result.sure, f"the engines disagreed: {result.text!r} / {result.alternatives[:1]}"
