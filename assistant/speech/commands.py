@@ -177,10 +177,11 @@ class Transcribing(Protocol):
     def transcribe(self, audio: AudioClip, prompt: str = "", hotwords: str = "") -> Transcript: ...
 
 
-def _prompt(book: Book, expect: Expect) -> tuple[str, str]:
+def _prompt(book: Book, expect: Expect) -> str:
+    """The names Whisper should expect, as a prompt. Not as hotwords too: tiny models recite them back."""
     people = expect.choices or tuple(book.contacts()[:200])
     names = ", ".join(c.name for c in people)
-    return (f"Call {names}." if names else "", names)
+    return f"Call {names}." if names else ""
 
 
 class _Deferred:
@@ -210,8 +211,8 @@ class FreeFormCommands:
         self.book = book
 
     def start(self, expect: Expect, *, wake: bool = False) -> _Deferred:
-        prompt, names = _prompt(self.book, expect)
-        return _Deferred(lambda audio: self.transcriber.transcribe(audio, prompt=prompt, hotwords=names))
+        prompt = _prompt(self.book, expect)
+        return _Deferred(lambda audio: self.transcriber.transcribe(audio, prompt=prompt))
 
     def recognize(self, audio: AudioClip, expect: Expect, *, wake: bool = False) -> Transcript:
         return self.start(expect, wake=wake).finish(audio)
@@ -271,9 +272,7 @@ class CheckedCommands:
         if expect.mode != Listening.COMMAND or (first.confidence or 0.0) >= self.check_below or not audio.pcm:
             return first
         self.checks += 1
-        prompt, _ = _prompt(self.grammar.book, expect)
-        # A prompt and no hotwords: with the names as hotwords too, tiny models recite the list back.
-        second = self.second.transcribe(audio, prompt=prompt)
+        second = self.second.transcribe(audio, prompt=_prompt(self.grammar.book, expect))
         heard_first = (first.confidence or 0.0) >= self.min_confidence and bool(first.text)
         a = self._meaning(first.text) if heard_first else None
         b = self._meaning(second.text) if second.text else None

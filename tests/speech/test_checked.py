@@ -151,3 +151,14 @@ def test_real_recording_through_both_engines(grammar, speak):
     assert commands.checks == 1  # check_below above any confidence: every command is checked
     assert "raghunathan" in result.text.lower()
     assert result.sure, f"the engines disagreed: {result.text!r} / {result.alternatives[:1]}"
+
+
+def test_a_free_form_engine_alone_gets_the_names_as_a_prompt(grammar):
+    from assistant.speech.commands import FreeFormCommands
+
+    engine = Heard("Call Jane Doe.")
+    commands = FreeFormCommands(engine, grammar.book)
+    result = commands.recognize(AUDIO, COMMAND)
+    assert result.text == "Call Jane Doe."
+    [(prompt, hotwords)] = engine.prompts
+    assert prompt.startswith("Call ") and "Siobhan Nguyen" in prompt and hotwords == ""
