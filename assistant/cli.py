@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from dataclasses import asdict
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
@@ -92,22 +93,11 @@ class Runtime:
         from .telephony.twilio import TwilioSettings
 
         s = self.settings
-        t = s.twilio
         return TwilioSettings(
-            account_sid=t.account_sid,
+            **asdict(s.twilio),
             auth_token=s.secrets.twilio_auth_token,
             caller_id=s.telephony.caller_id,
             agent_number=s.telephony.agent_number,
-            mode=t.mode,
-            direct_twiml=t.direct_twiml,
-            ring_timeout=t.ring_timeout,
-            record=t.record,
-            consent_notice=t.consent_notice,
-            machine_detection=t.machine_detection,
-            webhook_url=t.webhook_url,
-            webhook_port=t.webhook_port,
-            calls_per_second=t.calls_per_second,
-            api_base=t.api_base,
         )
 
     def close(self) -> None:

@@ -351,18 +351,7 @@ class Session:
                 Intent("CallNumber", {"number": last.to_number, "topic": last.topic}), utterance
             )
             return
-        number = next((n for n in contact.numbers if n.e164 == last.to_number), contact.default_number)
-        resolution = Resolution(
-            Action.DIAL,
-            contact.name,
-            (_picked(Candidate(contact, 100.0)),),
-            contact=contact,
-            number=number,
-            label_requested=number.label if number else "",
-            certain=True,
-            reason="redial",
-        )
-        self._prepare_call(resolution, topic=last.topic)
+        self._prepare_call(_again(contact, last.to_number, "redial"), topic=last.topic)
 
     def _on_LastCall(self, intent: Intent, utterance: Utterance) -> None:
         last = self.log.last_call(self.settings.rep, placed_only=False)
@@ -424,20 +413,9 @@ class Session:
             contact = next((c for c in self.book.contacts() if call and c.id == call.contact_id), None)
             if contact is None or call is None:
                 continue
-            number = next((n for n in contact.numbers if n.e164 == call.to_number), contact.default_number)
-            resolution = Resolution(
-                Action.DIAL,
-                contact.name,
-                (_picked(Candidate(contact, 100.0)),),
-                contact=contact,
-                number=number,
-                label_requested=number.label if number else "",
-                certain=True,
-                reason="followup",
-            )
             self._following_up = note
             try:
-                self._prepare_call(resolution, topic=call.topic)
+                self._prepare_call(_again(contact, call.to_number, "followup"), topic=call.topic)
             finally:
                 self._following_up = None
             return
@@ -927,6 +905,21 @@ def _recent(call: CallRecord, now: datetime) -> bool:
 def _picked(candidate: Candidate) -> Candidate:
     """The user chose this one: as sure as an exact name."""
     return Candidate(candidate.contact, candidate.score, "picked")
+
+
+def _again(contact: Contact, e164: str, reason: str) -> Resolution:
+    """Someone called before (a redial, a follow-up): the same number if they still have it."""
+    number = next((n for n in contact.numbers if n.e164 == e164), contact.default_number)
+    return Resolution(
+        Action.DIAL,
+        contact.name,
+        (_picked(Candidate(contact, 100.0)),),
+        contact=contact,
+        number=number,
+        label_requested=number.label if number else "",
+        certain=True,
+        reason=reason,
+    )
 
 
 def _listing(candidates: Sequence[Candidate]) -> str:

@@ -7,6 +7,7 @@ import itertools
 import os
 import re
 import shutil
+import subprocess
 import sys
 import zlib
 from collections.abc import Callable, Iterator, Mapping
@@ -33,6 +34,23 @@ import corpus  # noqa: E402  (scripts/corpus.py: espeak-ng speech for the tests)
 
 VOICE = "en-us+m1"
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def callbot(
+    env: Mapping[str, str], *args: str, stdin: str = "", check: bool = True, timeout: float = 120
+) -> subprocess.CompletedProcess:
+    """`callbot ARGS` in a child process, as a user runs it; `check`: it must succeed."""
+    result = subprocess.run(
+        [sys.executable, "-m", "assistant", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=dict(env),
+        timeout=timeout,
+    )
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
 
 
 @pytest.fixture(scope="session")

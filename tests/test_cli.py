@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from assistant.calllog.store import Store
 
-from .conftest import EXAMPLE_CONTACTS
+from .conftest import EXAMPLE_CONTACTS, callbot
 
 DATA = Path(__file__).parent / "contacts" / "data"
 
@@ -27,22 +25,6 @@ def env(tmp_path: Path) -> dict[str, str]:
         "CALLBOT_CONFIG": str(tmp_path / "empty.toml"),
         "CALLBOT_NOW": "2026-11-27T10:00:00-08:00",  # a Friday morning in California: inside calling hours
     }
-
-
-def callbot(
-    env: dict[str, str], *args: str, stdin: str = "", check: bool = True
-) -> subprocess.CompletedProcess:
-    result = subprocess.run(
-        [sys.executable, "-m", "assistant", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
-    if check:
-        assert result.returncode == 0, result.stderr
-    return result
 
 
 def stored(env: dict[str, str]) -> Store:

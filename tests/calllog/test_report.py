@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from ..conftest import callbot
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -24,22 +25,14 @@ def chromium() -> str:
     return found
 
 
-def callbot(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    result = subprocess.run(
-        [sys.executable, "-m", "assistant", *args], capture_output=True, text=True, env=env, timeout=300
-    )
-    assert result.returncode == 0, result.stderr
-    return result
-
-
 def test_demo_report_renders_in_headless_chromium(tmp_path: Path):
     browser = chromium()
     (tmp_path / "empty.toml").write_text("")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CALLBOT_", "TWILIO_"))}
     env.update(CALLBOT_CONFIG=str(tmp_path / "empty.toml"), CALLBOT_DATA_DIR=str(tmp_path / "data"))
-    callbot(env, "demo", "--text")
+    callbot(env, "demo", "--text", timeout=300)
     out = tmp_path / "report"
-    printed = callbot(env, "report", "--out", str(out)).stdout
+    printed = callbot(env, "report", "--out", str(out), timeout=300).stdout
     assert "Report for 5 calls" in printed
     page = out / "report.html"
     charts = sorted(p.name for p in out.glob("*.png"))

@@ -120,18 +120,11 @@ def test_microphone_lost_mid_utterance_is_a_clear_error():
 
 def test_callbot_listen_without_a_microphone_says_what_to_do(tmp_path: Path):
     import os
-    import subprocess
-    import sys
+
+    from ..conftest import callbot
 
     (tmp_path / "empty.toml").write_text("")
     env = {**os.environ, "CALLBOT_CONFIG": str(tmp_path / "empty.toml"), "CALLBOT_DATA_DIR": str(tmp_path)}
-    result = subprocess.run(
-        [sys.executable, "-m", "assistant", "listen", "--quiet"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-    )
+    result = callbot(env, "listen", "--quiet", check=False)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "callbot[mic]" in result.stderr or "no microphone" in result.stderr

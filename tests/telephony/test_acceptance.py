@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 from assistant.calllog.store import Store
 from assistant.models import CallStatus
 
+from ..conftest import callbot
 from .conftest import SID, TOKEN
 
 
@@ -29,20 +28,8 @@ def test_printf_call_jane_yes_places_the_call_through_prism(prism_unmodified, tm
         TWILIO_API_BASE=prism_unmodified.url,
         CALLBOT_NOW="2026-11-27T10:00:00-08:00",  # inside calling hours, whenever the test runs
     )
-
-    def callbot(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "-m", "assistant", *args],
-            input=stdin,
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=120,
-        )
-
-    assert callbot("contacts", "import", str(contacts)).returncode == 0
-    result = callbot("text", "--provider", "twilio", stdin="call jane\nyes\n")
-    assert result.returncode == 0, result.stderr
+    callbot(env, "contacts", "import", str(contacts))
+    result = callbot(env, "text", "--provider", "twilio", stdin="call jane\nyes\n")
     assert "Calling Jane Doe" in result.stdout
     store = Store(f"sqlite:///{tmp_path / 'data' / 'callbot.db'}")
     [call] = store.recent_calls()
@@ -67,21 +54,9 @@ def test_config_check_verifies_credentials_and_caller_id_with_a_read_only_reques
         TWILIO_AUTH_TOKEN=TOKEN,
         TWILIO_API_BASE=prism.url,
     )
-    result = subprocess.run(
-        [sys.executable, "-m", "assistant", "config", "check"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+    result = callbot(env, "config", "check", check=False)
     assert "✓ twilio credentials: account" in result.stdout
     assert "✓ telephony.caller_id: +14155550199 is one of your Twilio numbers" in result.stdout
     env["TWILIO_AUTH_TOKEN"] = ""
-    missing = subprocess.run(
-        [sys.executable, "-m", "assistant", "config", "check"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+    missing = callbot(env, "config", "check", check=False)
     assert missing.returncode == 1 and "TWILIO_AUTH_TOKEN is not set" in missing.stdout
