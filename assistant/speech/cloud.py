@@ -24,7 +24,9 @@ class SpeechRecognitionTranscriber:
             )
             raise SpeechError(f"speechrecognition has no engine {engine!r}; it has {', '.join(known)}")
 
-    def transcribe(self, audio: AudioClip, prompt: str = "", hotwords: str = "") -> Transcript:
+    def transcribe(
+        self, audio: AudioClip, prompt: str = "", hotwords: str = "", *, quick: bool = False
+    ) -> Transcript:
         data = sr.AudioData(audio.pcm, audio.sample_rate, 2)
         kwargs = {"key": self.key} if self.key else {}
         try:

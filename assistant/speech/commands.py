@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from hassil import Intents
 
 from ..contacts.names import Nicknames, fold
-from ..contacts.resolver import Resolver
+from ..contacts.resolver import REFUSE_BELOW, Resolver
 from ..models import Action, AudioClip, Contact, Transcript
 from ..ports import ANSWERS, COMMANDS, Expect, Listening
 from .grammar import GrammarBuilder
@@ -174,7 +174,11 @@ class _GrammarStream:
 class Transcribing(Protocol):
     name: str
 
-    def transcribe(self, audio: AudioClip, prompt: str = "", hotwords: str = "") -> Transcript: ...
+    def transcribe(
+        self, audio: AudioClip, prompt: str = "", hotwords: str = "", *, quick: bool = False
+    ) -> Transcript:
+        """`quick`: a short command, wanted now (an engine with a faster path for those takes it)."""
+        ...
 
 
 def _prompt(book: Book, expect: Expect) -> str:
@@ -212,7 +216,7 @@ class FreeFormCommands:
 
     def start(self, expect: Expect, *, wake: bool = False) -> _Deferred:
         prompt = _prompt(self.book, expect)
-        return _Deferred(lambda audio: self.transcriber.transcribe(audio, prompt=prompt))
+        return _Deferred(lambda audio: self.transcriber.transcribe(audio, prompt=prompt, quick=True))
 
     def recognize(self, audio: AudioClip, expect: Expect, *, wake: bool = False) -> Transcript:
         return self.start(expect, wake=wake).finish(audio)
@@ -227,7 +231,10 @@ class CheckedCommands:
     """The grammar engine, checked by a second engine when it is not sure of a command.
 
     The second engine is prompted with the contact names, not constrained to them: it mishears differently
-    from the grammar, so when both name the same person (and the same number label) the command stands.
+    from the grammar, so when both name the same person (and the same number label) the command stands. The
+    second engine's runners-up (Whisper's beam) count too when they say the same whole command: the grammar
+    has already narrowed the field to one person, and the question is whether the other engine heard that
+    person at all.
     Its verbs and small words are often mangled ("Bring Jane Doe on this mobile"), so the names and labels
     it heard are also compared on their own.
     """
@@ -272,11 +279,13 @@ class CheckedCommands:
         if expect.mode != Listening.COMMAND or (first.confidence or 0.0) >= self.check_below or not audio.pcm:
             return first
         self.checks += 1
-        second = self.second.transcribe(audio, prompt=_prompt(self.grammar.book, expect))
-        heard_first = (first.confidence or 0.0) >= self.min_confidence and bool(first.text)
-        a = self._meaning(first.text) if heard_first else None
+        second = self.second.transcribe(audio, prompt=_prompt(self.grammar.book, expect), quick=True)
+        # The grammar's reading gets its vote even when it is too unsure to act on alone: two engines that
+        # mishear differently rarely land on the same person.
+        a = self._meaning(first.text) if first.text else None
         b = self._meaning(second.text) if second.text else None
-        if a is not None and (a == b or self._names_the_same(second.text, a)):
+        heard_well = (first.confidence or 0.0) >= self.min_confidence
+        if a is not None and second.text and self._agrees(second, a, heard_well):
             return Transcript(  # two engines, one meaning
                 first.text,
                 (second.text, *first.alternatives),
@@ -284,6 +293,8 @@ class CheckedCommands:
                 engine=self.name,
                 sure=True,
             )
+        if not heard_well:
+            a = None  # too unsure to stand on its own
         if a is None and b is None:
             return first
         if a is None:  # only the second engine made sense of it: act on it, but confirm first
@@ -295,6 +306,15 @@ class CheckedCommands:
         return Transcript(
             first.text, (*heard, *first.alternatives), first.confidence, engine=self.name, sure=False
         )
+
+    def _agrees(self, second: Transcript, meaning: tuple[str, str, str], heard: bool) -> bool:
+        """Whether the second engine's reading means `meaning`: one of its readings (its best, or a runner-up
+        from its beam) says the same command or, with the small words misheard, names the same person and
+        label. Runners-up are held to the whole command when the grammar itself barely heard anything."""
+        lenient = second.hypotheses if heard else (second.text,)
+        if any(self._meaning(t) == meaning or self._names_the_same(t, meaning) for t in lenient):
+            return True
+        return any(self._meaning(text) == meaning for text in second.alternatives)
 
     def _meaning(self, text: str) -> tuple[str, str, str] | None:
         """(intent, who, label) for comparing two readings; who is the contact or the candidates."""
@@ -329,7 +349,8 @@ class CheckedCommands:
             heard = f" {heard} ".replace(f" {phrase} ", " ").strip()
         rest = " ".join(w for w in heard.split() if w not in CARRIER_WORDS)
         ranked = self.grammar.book.resolver().rank([rest]) if rest else []
-        return bool(ranked) and ranked[0].contact.name == who
+        # A name the resolver would refuse is no name: "thank you very much" is nearest to Ethan, not Ethan.
+        return bool(ranked) and ranked[0].contact.name == who and ranked[0].score >= REFUSE_BELOW
 
 
 # Words around a name in a command ("get me Jane on her mobile"): not part of it.

@@ -240,7 +240,9 @@ class SphinxDictation:
         )
         self._lock = threading.Lock()
 
-    def transcribe(self, audio: AudioClip, prompt: str = "", hotwords: str = "") -> Transcript:
+    def transcribe(
+        self, audio: AudioClip, prompt: str = "", hotwords: str = "", *, quick: bool = False
+    ) -> Transcript:
         with self._lock:
             d = self.decoder
             d.start_utt()

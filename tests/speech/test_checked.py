@@ -23,11 +23,16 @@ class Heard:
 
     text: str
     name: str = "second"
+    alternatives: tuple[str, ...] = ()
     prompts: list[tuple[str, str]] = field(default_factory=list)
+    quick: list[bool] = field(default_factory=list)
 
-    def transcribe(self, audio: AudioClip, prompt: str = "", hotwords: str = "") -> Transcript:
+    def transcribe(
+        self, audio: AudioClip, prompt: str = "", hotwords: str = "", *, quick: bool = False
+    ) -> Transcript:
         self.prompts.append((prompt, hotwords))
-        return Transcript(self.text, confidence=0.6, engine=self.name)
+        self.quick.append(quick)
+        return Transcript(self.text, self.alternatives, confidence=0.6, engine=self.name)
 
 
 @pytest.fixture(scope="module")
@@ -86,6 +91,52 @@ def test_engines_that_disagree_leave_the_dialog_to_ask(grammar, second: str):
     result = commands.check(first("call jane doe on the mobile", 0.6), AUDIO, COMMAND)
     assert not result.sure
     assert result.text == "call jane doe on the mobile" and result.confidence == 0.6
+
+
+def test_words_nearest_to_a_name_but_not_near_enough_are_not_agreement(grammar):
+    """ "Thank you very much" ranks Hiroshi Tanaka first, far below anything the resolver would dial."""
+    commands, _ = checked(grammar, "Thank you very much.")
+    assert commands.grammar.book.resolver().rank(["thank you very much"])[0].contact.name == "Hiroshi Tanaka"
+    result = commands.check(first("call hiroshi tanaka", 0.6), AUDIO, COMMAND)
+    assert not result.sure and result.confidence == 0.6
+
+
+def test_a_reading_too_unsure_alone_stands_when_the_second_engine_backs_it(grammar):
+    """Below `min_confidence` the grammar alone is not acted on, but its vote still counts for agreement."""
+    commands, _ = checked(grammar, "Call Siobhan Nguyen about the quote.")
+    result = commands.check(first("call siobhan nguyen about the quote", 0.2), AUDIO, COMMAND)
+    assert result.sure and result.confidence == pytest.approx(0.85)
+    assert result.text == "call siobhan nguyen about the quote"
+    commands, _ = checked(grammar, "Call Jane Smith.")  # no backing: as unsure as before, so rejected
+    alone = first("call siobhan nguyen about the quote", 0.2)
+    assert (
+        commands.check(alone, AUDIO, COMMAND).text == "Call Jane Smith."
+    )  # only the second is heard: confirm
+    commands, _ = checked(grammar, "")
+    assert commands.check(alone, AUDIO, COMMAND) is alone
+
+
+def test_the_second_engines_runners_up_count_for_agreement(grammar):
+    """Whisper's beam keeps its runners-up: one of them naming the grammar's person is agreement."""
+    commands, engine = checked(grammar, "Call Jane Smith on the mobile.")
+    engine.alternatives = ("Call Jain Dough on the mobile.", "Call Jane Doe on the mobile.")
+    result = commands.check(first("call jane doe on the mobile", 0.6), AUDIO, COMMAND)
+    assert result.sure and result.text == "call jane doe on the mobile"
+    engine.alternatives = ("Call Jane Smith on their mobile.", "Call Jane Doe at home.")
+    assert not commands.check(first("call jane doe on the mobile", 0.6), AUDIO, COMMAND).sure
+
+
+def test_a_runner_up_backs_a_barely_heard_reading_only_as_a_whole_command(grammar):
+    """ "Thank you" is near enough to Ethan-like names; a runner-up must say the whole command then."""
+    commands, engine = checked(grammar, "Anha, Norina.")
+    engine.alternatives = ("Thank you.", "Call Hiroshi Tanaka.")
+    backed = commands.check(first("call hiroshi tanaka", 0.1), AUDIO, COMMAND)
+    assert backed.sure and backed.confidence == pytest.approx(0.85)
+    engine.alternatives = ("hiroshi tanaka",)  # the name alone: enough for a reading heard well, not this one
+    alone = first("call hiroshi tanaka", 0.1)
+    assert commands.check(alone, AUDIO, COMMAND) is alone  # still below min_confidence: "say it again"
+    well = commands.check(first("call hiroshi tanaka", 0.6), AUDIO, COMMAND)
+    assert well.sure and well.confidence == pytest.approx(0.85)
 
 
 def test_a_name_shared_by_two_contacts_is_still_asked_about(grammar):
@@ -162,3 +213,10 @@ def test_a_free_form_engine_alone_gets_the_names_as_a_prompt(grammar):
     assert result.text == "Call Jane Doe."
     [(prompt, hotwords)] = engine.prompts
     assert prompt.startswith("Call ") and "Siobhan Nguyen" in prompt and hotwords == ""
+    assert engine.quick == [True]  # a command is short and wanted now
+
+
+def test_the_second_engine_is_asked_for_a_quick_transcription(grammar):
+    commands, engine = checked(grammar, "Call Jane Doe.")
+    commands.check(first("call jane doe", 0.6), AUDIO, COMMAND)
+    assert engine.quick == [True]

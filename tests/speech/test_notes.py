@@ -92,6 +92,31 @@ def test_whisper_model_from_a_path_and_a_clear_error_for_a_missing_one(speak, tm
         missing.transcribe(clip)
 
 
+def test_a_quick_transcription_hears_a_command_as_the_full_one_does(speak):
+    """Commands take the short-window path (a 10 s window, not 30 s); a long clip still takes the full one."""
+    from assistant.speech.whisper import QUICK_MAX_S, WhisperTranscriber
+
+    whisper = WhisperTranscriber()
+    clip = read_audio(speak("call siobhan nguyen about the shipment", voice="en-us+m1", speed=155))
+    prompt = "Call Jane Doe, Siobhan Nguyen, Robert Martinez."
+    quick = whisper.transcribe(clip, prompt=prompt, quick=True)
+    full = whisper.transcribe(clip, prompt=prompt)
+    assert "siobhan nguyen" in quick.text.lower() and "shipment" in quick.text.lower()
+    assert quick.text == full.text
+    assert quick.confidence is not None and 0.0 < quick.confidence <= 1.0
+    assert quick.text not in quick.alternatives  # the beam's runners-up, for the command check
+    silence = AudioClip(b"\x00\x00" * int(16000 * (QUICK_MAX_S + 1)))
+    calls = []
+    model = whisper._get()
+    original = model.transcribe
+    model.transcribe = lambda *a, **k: calls.append(k) or original(*a, **k)
+    try:
+        whisper.transcribe(silence, quick=True)
+    finally:
+        model.transcribe = original
+    assert len(calls) == 1  # too long for the quick path: faster-whisper's own 30 s windows
+
+
 def test_sphinx_dictation_is_the_fallback_for_notes(speak):
     from assistant.speech.sphinx import SphinxDictation
 
