@@ -48,6 +48,7 @@ class WhisperTranscriber:
         self._error: Exception | None = None
         self._lock = threading.Lock()
         self._busy = threading.Lock()  # one transcription at a time: the model is not ours to share
+        self._encoded: tuple[bytes, Any, int] | None = None  # the last clip quickly transcribed, encoded
 
     @property
     def model_path(self) -> str:
@@ -126,21 +127,14 @@ class WhisperTranscriber:
 
     def _quick(self, model: Any, samples: Any, prompt: str) -> Transcript:
         """One beam search over the clip padded to a short window, its length bounded by the clip's."""
-        from faster_whisper.audio import pad_or_trim
-        from faster_whisper.tokenizer import Tokenizer
-
-        features = model.feature_extractor(samples)
-        frames = features.shape[-1]
-        window = max(int(QUICK_WINDOW_S * 100), frames)  # 100 feature frames a second
-        tokenizer = Tokenizer(
-            model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language="en"
-        )
+        encoded, frames = self._encode(model, samples)
+        tokenizer = _tokenizer(model)
         previous = tokenizer.encode(" " + prompt.strip()) if prompt.strip() else []
         tokens = model.get_prompt(
             tokenizer, previous[-(model.max_length // 2 - 1) :], without_timestamps=True
         )
         result = model.model.generate(
-            model.encode(pad_or_trim(features, window)),
+            encoded,
             [tokens],
             beam_size=self.beam_size,
             max_length=len(tokens) + 10 + int(8 * frames / 100),  # no more than 8 tokens a second: no loops
@@ -156,6 +150,61 @@ class WhisperTranscriber:
         alternatives = tuple(dict.fromkeys(t for t in texts[1:] if t and t != texts[0]))
         confidence = _confidence(result.scores[0], result.no_speech_prob)
         return Transcript(texts[0], alternatives, confidence=confidence, engine="whisper")
+
+    def _encode(self, model: Any, samples: Any) -> tuple[Any, int]:
+        """The clip through the encoder on a short window; the last one is kept for `score`."""
+        from faster_whisper.audio import pad_or_trim
+
+        key = samples.tobytes()
+        if self._encoded is not None and self._encoded[0] == key:
+            return self._encoded[1], self._encoded[2]
+        features = model.feature_extractor(samples)
+        frames = features.shape[-1]
+        window = max(int(QUICK_WINDOW_S * 100), frames)  # 100 feature frames a second
+        encoded = model.encode(pad_or_trim(features, window))
+        self._encoded = (key, encoded, frames)
+        return encoded, frames
+
+    def score(self, audio: AudioClip, sentences: list[str]) -> list[float]:
+        """How well each sentence fits the clip: the mean log-probability of its tokens, with Whisper made
+        to say it (forced decoding). Sentences that differ in one name compare that name against the audio."""
+        import numpy as np
+
+        try:
+            model = self._get()
+        except SpeechError as exc:
+            raise TranscriptionFailed(str(exc)) from None
+        samples = np.frombuffer(audio.pcm, dtype=np.int16).astype(np.float32) / 32768.0
+        tokenizer = _tokenizer(model)
+        texts = [tokenizer.encode(" " + sentence.strip()) for sentence in sentences]
+        try:
+            with self._busy:
+                encoded, frames = self._encode(model, samples)
+                # One batch: the encoded clip repeated for each sentence (ctranslate2 takes numpy via the
+                # array interface and gives it back the same way).
+                batch = _storage(np.repeat(np.asarray(encoded), len(texts), axis=0))
+                results = model.model.align(batch, tokenizer.sot_sequence, texts, [frames // 2] * len(texts))
+        except Exception as exc:  # ctranslate2 errors are plain RuntimeErrors with no stable type
+            raise TranscriptionFailed(f"Whisper failed: {exc}") from None
+        return [
+            float(np.mean(np.log(np.maximum(np.asarray(r.text_token_probs, dtype=np.float64), 1e-9))))
+            if len(r.text_token_probs)
+            else float("-inf")
+            for r in results
+        ]
+
+
+def _tokenizer(model: Any) -> Any:
+    from faster_whisper.tokenizer import Tokenizer
+
+    return Tokenizer(model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language="en")
+
+
+def _storage(array: Any) -> Any:
+    import ctranslate2
+    import numpy as np
+
+    return ctranslate2.StorageView.from_array(np.ascontiguousarray(array))
 
 
 def _confidence(avg_logprob: float, no_speech_prob: float) -> float:

@@ -26,6 +26,7 @@ class Heard:
     alternatives: tuple[str, ...] = ()
     prompts: list[tuple[str, str]] = field(default_factory=list)
     quick: list[bool] = field(default_factory=list)
+    scored: list[list[str]] = field(default_factory=list)
 
     def transcribe(
         self, audio: AudioClip, prompt: str = "", hotwords: str = "", *, quick: bool = False
@@ -137,6 +138,75 @@ def test_a_runner_up_backs_a_barely_heard_reading_only_as_a_whole_command(gramma
     assert commands.check(alone, AUDIO, COMMAND) is alone  # still below min_confidence: "say it again"
     well = commands.check(first("call hiroshi tanaka", 0.6), AUDIO, COMMAND)
     assert well.sure and well.confidence == pytest.approx(0.85)
+
+
+@dataclass
+class Scoring(Heard):
+    """A second engine that can also score given sentences against the audio (forced decoding)."""
+
+    fits: dict[str, float] = field(default_factory=dict)  # a name in the sentence -> its score
+    heard_score: float = -1.5
+
+    def score(self, audio: AudioClip, sentences: list[str]) -> list[float]:
+        self.scored.append(sentences)
+        *named, heard = sentences
+        assert heard == self.text  # what it heard on its own comes last, as the yardstick
+        return [next((v for k, v in self.fits.items() if k in s), -4.0) for s in named] + [self.heard_score]
+
+
+def scoring(grammar: GrammarCommands, heard: str, **fits: float) -> tuple[CheckedCommands, Scoring]:
+    engine = Scoring(heard, fits={k.replace("_", " "): v for k, v in fits.items()})
+    return CheckedCommands(grammar, engine, IntentParser(), sure_at=0.85, min_confidence=0.3), engine
+
+
+def test_a_name_whisper_misheard_stands_when_whisper_made_to_say_it_prefers_it(grammar):
+    commands, engine = scoring(grammar, "Call Shane though on the mobile.", Jane_Doe=-1.2, Jane_Smith=-2.6)
+    result = commands.check(first("call jane doe on the mobile", 0.6), AUDIO, COMMAND)
+    assert result.sure and result.confidence == pytest.approx(0.85)
+    assert commands.verified == 1
+    [sentences] = engine.scored
+    assert "Call Jane Doe on the mobile" in sentences and "Call Jane Smith on the mobile" in sentences
+    assert all(s.endswith(" on the mobile") for s in sentences[:-1])  # only the name differs
+
+
+@pytest.mark.parametrize(
+    ("fits", "heard_score"),
+    [
+        ({"Jane_Doe": -1.2, "Jane_Smith": -1.6}, -1.5),  # a rival fits nearly as well: ask
+        ({"Jane_Doe": -3.9}, -1.0),  # far below what Whisper heard on its own: ask
+    ],
+)
+def test_a_name_whisper_cannot_tell_from_a_rival_is_still_asked_about(grammar, fits, heard_score):
+    commands, engine = scoring(grammar, "Call Shane though on the mobile.", **fits)
+    engine.heard_score = heard_score
+    result = commands.check(first("call jane doe on the mobile", 0.6), AUDIO, COMMAND)
+    assert not result.sure and result.confidence == 0.6
+
+
+def test_a_first_name_is_verified_as_a_first_name(grammar):
+    commands, engine = scoring(grammar, "Cold race.", Grace=-1.0)
+    assert commands.check(first("call grace", 0.83), AUDIO, COMMAND).sure
+    assert "Call Grace" in engine.scored[0] and "Call Grace Okafor" not in engine.scored[0]
+
+
+def test_an_engine_that_cannot_score_verifies_nothing(grammar):
+    commands, _ = checked(grammar, "Call Shane though on the mobile.")
+    assert not commands.check(first("call jane doe on the mobile", 0.6), AUDIO, COMMAND).sure
+
+
+def test_whisper_scores_the_name_that_was_said_above_another(speak):
+    """Real audio, the bundled model: the sentence naming who was said fits better than one naming a rival."""
+    from assistant.speech.audio import read_audio
+    from assistant.speech.whisper import WhisperTranscriber
+
+    whisper = WhisperTranscriber()
+    clip = read_audio(speak("call siobhan nguyen about the shipment"))
+    said, other, free = whisper.score(
+        clip,
+        ["Call Siobhan Nguyen about the shipment", "Call Jane Doe about the shipment", "Call Siobhan Nguyen"],
+    )
+    assert said > other + 1.0
+    assert all(s < 0 for s in (said, other, free))
 
 
 def test_a_name_shared_by_two_contacts_is_still_asked_about(grammar):
