@@ -332,7 +332,7 @@ class CheckedCommands:
         heard name and Whisper's own readings sound like. The grammar's person stands when its sentence
         beats every rival's by VERIFY_MARGIN and is not far below what Whisper heard on its own.
         """
-        score = getattr(self.second, "score", None)
+        score = getattr(self.second, "score", None)  # an engine that can be made to say a sentence
         intent, who, _ = meaning
         if score is None or intent != "CallContact" or "|" in who or who == "nobody":
             return False
@@ -400,7 +400,7 @@ class CheckedCommands:
             heard = f" {heard} ".replace(f" {phrase} ", " ").strip()
         rest = " ".join(w for w in heard.split() if w not in CARRIER_WORDS)
         ranked = self.grammar.book.resolver().rank([rest]) if rest else []
-        # A name the resolver would refuse is no name: "thank you very much" is nearest to Ethan, not Ethan.
+        # A name the resolver would refuse is no name: every phrase is nearest to somebody.
         return bool(ranked) and ranked[0].contact.name == who and ranked[0].score >= REFUSE_BELOW
 
 
@@ -408,9 +408,7 @@ class CheckedCommands:
 # and the held-out one (other people, voices, wording) no verified name was the wrong person at these.
 VERIFY_MARGIN = 1.0  # the grammar's person over the best rival
 VERIFY_BELOW_HEARD = 2.0  # how far below Whisper's own reading the grammar's sentence may be
-VERIFY_RIVALS = (
-    5  # sound-alikes scored against the heard name, for it, each of its words and Whisper's readings
-)
+VERIFY_RIVALS = 5  # sound-alikes per query: the heard name, each of its words, Whisper's readings
 
 # Words around a name in a command ("get me Jane on her mobile"): not part of it.
 CARRIER_WORDS = frozenset(

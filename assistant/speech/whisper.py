@@ -159,8 +159,8 @@ class WhisperTranscriber:
         if self._encoded is not None and self._encoded[0] == key:
             return self._encoded[1], self._encoded[2]
         features = model.feature_extractor(samples)
-        frames = features.shape[-1]
-        window = max(int(QUICK_WINDOW_S * 100), frames)  # 100 feature frames a second
+        window = min(max(int(QUICK_WINDOW_S * 100), features.shape[-1]), 3000)  # 100 frames a second, <= 30 s
+        frames = min(features.shape[-1], window)
         encoded = model.encode(pad_or_trim(features, window))
         self._encoded = (key, encoded, frames)
         return encoded, frames
