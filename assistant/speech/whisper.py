@@ -21,6 +21,14 @@ from ..models import AudioClip, Transcript
 
 QUICK_WINDOW_S = 10.0  # the shortest window a quick transcription pads to (a 4 s one looped in a probe)
 QUICK_MAX_S = 20.0  # longer clips take the usual 30 s path
+# Forced decoding (`score`) attends to the clip and this much after it, not to the whole padded window:
+# on the development corpus Whisper then ranks the right person first among every contact more often
+# (in noise 43% -> 58% of dial commands, clean 91% -> 93%), at under half the cost.
+SCORE_TAIL_S = 0.5
+# Whisper's known failure is one phrase over and over ("8, 8, 8, ..." for a whole window): no reading may
+# run past this many tokens a second of audio (speech is about four), and repeats are penalised.
+MAX_TOKENS_PER_S = 8
+REPETITION_PENALTY = 1.2
 
 
 def default_model_path() -> str:
@@ -100,10 +108,12 @@ class WhisperTranscriber:
                     _samples(audio),
                     language="en",
                     beam_size=self.beam_size,
-                    # One retry, warmer, when the first pass repeats itself (a known Whisper failure); the
-                    # full fallback ladder can take ten seconds on noise.
+                    # One retry, warmer, when the first pass still repeats itself; the full fallback
+                    # ladder can take ten seconds on noise.
                     temperature=(0.0, 0.4),
                     compression_ratio_threshold=2.0,
+                    repetition_penalty=REPETITION_PENALTY,
+                    max_new_tokens=_token_budget(model, audio),
                     condition_on_previous_text=False,
                     initial_prompt=prompt or None,
                     hotwords=hotwords or None,
@@ -138,7 +148,7 @@ class WhisperTranscriber:
             encoded,
             [tokens],
             beam_size=self.beam_size,
-            max_length=len(tokens) + 10 + int(8 * frames / 100),  # no more than 8 tokens a second: no loops
+            max_length=len(tokens) + 10 + int(MAX_TOKENS_PER_S * frames / 100),
             num_hypotheses=self.beam_size,
             return_scores=True,
             return_no_speech_prob=True,
@@ -177,9 +187,11 @@ class WhisperTranscriber:
         try:
             with self._busy:
                 encoded, frames = self._encode(model, audio)
-                # One batch: the encoded clip repeated for each sentence (ctranslate2 takes numpy via the
-                # array interface and gives it back the same way).
-                repeated = np.ascontiguousarray(np.repeat(np.asarray(encoded), len(texts), axis=0))
+                # One batch: the clip's part of the encoding (two frames a position), repeated for each
+                # sentence (ctranslate2 takes numpy via the array interface and gives it back the same way).
+                positions = frames // 2 + int(SCORE_TAIL_S * 50)
+                clip = np.asarray(encoded)[:, :positions]
+                repeated = np.ascontiguousarray(np.repeat(clip, len(texts), axis=0))
                 batch = ctranslate2.StorageView.from_array(repeated)
                 results = model.model.align(batch, tokenizer.sot_sequence, texts, [frames // 2] * len(texts))
         except Exception as exc:  # ctranslate2 errors are plain RuntimeErrors with no stable type
@@ -190,6 +202,11 @@ class WhisperTranscriber:
             else float("-inf")
             for r in results
         ]
+
+
+def _token_budget(model: Any, audio: AudioClip) -> int:
+    """Tokens a 30 s window of this clip may take, leaving the other half of Whisper's context to a prompt."""
+    return min(10 + int(MAX_TOKENS_PER_S * min(audio.seconds, 30.0)), model.max_length // 2 - 4)
 
 
 def _tokenizer(model: Any) -> Any:

@@ -117,6 +117,23 @@ def test_a_quick_transcription_hears_a_command_as_the_full_one_does(speak):
     assert len(calls) == 1  # too long for the quick path: faster-whisper's own 30 s windows
 
 
+def test_a_note_whisper_would_say_over_and_over_is_bounded(speak):
+    """Whisper's known failure, one phrase over and over (this recording once gave "I didn't want to say that"
+    for a whole window), is cut short; a long clip with a long prompt still fits Whisper's context."""
+    from assistant.speech.whisper import MAX_TOKENS_PER_S, WhisperTranscriber
+
+    whisper = WhisperTranscriber()
+    said = "the invoice was paid, no follow up needed"
+    clip = read_audio(speak(said, voice="en-gb-x-gbclan+f3", speed=170))
+    for _ in range(3):  # the warmer retry samples: every reading is bounded
+        words = whisper.transcribe(clip).text.split()
+        assert 0 < len(words) <= MAX_TOKENS_PER_S * clip.seconds
+    long_clip = AudioClip(clip.pcm * 11)  # over 30 s: faster-whisper's own windows, the budget at its cap
+    names = ", ".join(f"Name{i} Surname{i}" for i in range(200))
+    heard = whisper.transcribe(long_clip, prompt=f"Call {names}.")
+    assert len(heard.text.split()) <= MAX_TOKENS_PER_S * long_clip.seconds
+
+
 def test_sphinx_dictation_is_the_fallback_for_notes(speak):
     from assistant.speech.sphinx import SphinxDictation
 
