@@ -3,11 +3,12 @@
     python scripts/corpus.py OUT_DIR [--set dev|heldout] [--limit N] [--no-noise] [--seed N] [--voices V,...]
 
 writes OUT_DIR/contacts.csv, OUT_DIR/manifest.jsonl and OUT_DIR/audio/*.wav (16 kHz mono). The "dev" set is
-the development corpus `make bench` measures; "heldout" has other people, voices and wording, and is never
-used to tune anything. Every recording gets a faint room-noise floor (no microphone records digital
-silence); the noisy copies add white, pink or babble noise at 10 dB SNR over the speech. `--seed` and
-`--voices` draw a fresh corpus of the same people (other wording, speeds, noise and voices): a check that a
-rule chosen on the two sets holds on recordings nobody has looked at.
+the development corpus `make bench` measures; "heldout" has other people, voices and wording (it was meant
+for checking only, but did tighten the forced-decoding thresholds in assistant/speech/commands.py). Every
+recording gets a faint room-noise floor (no microphone records digital silence); the noisy copies add white,
+pink or babble noise at 10 dB SNR over the speech. `--seed` and `--voices` draw a fresh corpus of the same
+people (other wording, speeds, noise and voices): a check that a rule chosen on the two sets holds on
+recordings nobody has looked at.
 """
 
 from __future__ import annotations

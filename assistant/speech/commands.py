@@ -362,16 +362,11 @@ class CheckedCommands:
             mine = scores[names.index(who)]
             best_rival = max((s for n, s in zip(names, scores, strict=True) if n != who), default=-math.inf)
             verified = mine - best_rival >= VERIFY_MARGIN and mine >= own - VERIFY_BELOW_HEARD
-            people = self.grammar.book.contacts()
-            if (
-                not verified
-                and mine - best_rival >= CLOSE_MARGIN
-                and mine >= own - CLOSE_BELOW_HEARD
-                and len(people) <= VERIFY_WHOLE_BOOK
-            ):
-                rest = [c.name for c in people if c.name not in names]
-                best_rival = max([best_rival, *score(audio, naming(rest))]) if rest else best_rival
-                verified = mine - best_rival >= CLOSE_MARGIN
+            close = mine - best_rival >= CLOSE_MARGIN and mine >= own - CLOSE_BELOW_HEARD
+            people = self.grammar.book.contacts() if close and not verified else []
+            if 0 < len(people) <= VERIFY_WHOLE_BOOK:
+                rest = naming([c.name for c in people if c.name not in names])
+                verified = mine - max([best_rival, *(score(audio, rest) if rest else [])]) >= CLOSE_MARGIN
         except TranscriptionFailed:
             return False
         self.verified += verified

@@ -190,8 +190,8 @@ class WhisperTranscriber:
                 # One batch: the clip's part of the encoding (two frames a position), repeated for each
                 # sentence (ctranslate2 takes numpy via the array interface and gives it back the same way).
                 positions = frames // 2 + int(SCORE_TAIL_S * 50)
-                clip = np.asarray(encoded)[:, :positions]
-                repeated = np.ascontiguousarray(np.repeat(clip, len(texts), axis=0))
+                speech = np.asarray(encoded)[:, :positions]
+                repeated = np.ascontiguousarray(np.repeat(speech, len(texts), axis=0))
                 batch = ctranslate2.StorageView.from_array(repeated)
                 results = model.model.align(batch, tokenizer.sot_sequence, texts, [frames // 2] * len(texts))
         except Exception as exc:  # ctranslate2 errors are plain RuntimeErrors with no stable type
