@@ -91,6 +91,18 @@ def test_streaming_decodes_as_the_speech_arrives(recognizer, speak):
     assert streamed.confidence == pytest.approx(whole.confidence, abs=0.05)  # chunking moves scores a little
 
 
+def test_each_command_is_heard_on_its_own_channel(recognizer, speak):
+    """What the last command sounded like (another voice, loud noise) does not change how the next is heard:
+    each utterance's cepstral mean comes from its own first second."""
+    command = Expect(Listening.COMMAND)
+    clip = read_audio(speak("call kelly chen", voice=VOICE))
+    before = recognizer.recognize(clip, command)
+    recognizer.recognize(read_audio(speak("dial robert martinez", voice="en-gb", snr=5)), command)
+    after = recognizer.recognize(clip, command)
+    assert after.text == before.text == "call kelly chen"
+    assert after.confidence == before.confidence
+
+
 def test_noisy_audio_is_understood_or_rejected_never_misdialled(recognizer, speak):
     """10 dB SNR: pocketsphinx may fail to hear it, but it must not hear somebody else with confidence."""
     parser = IntentParser()
