@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from typing import Any, Protocol
 
 from hassil import Intents
@@ -146,7 +147,7 @@ class GrammarCommands:
             )
         else:
             grammar = GRAMMAR_OF[expect.mode]
-        return _GrammarStream(self.engine, self.engine.start(grammar))
+        return _GrammarStream(self.engine, self.engine.start(grammar), expect.mode == Listening.COMMAND)
 
     def recognize(self, audio: AudioClip, expect: Expect, *, wake: bool = False) -> Transcript:
         stream = self.start(expect, wake=wake)
@@ -159,9 +160,10 @@ def _answers(modes: Iterable[Listening]) -> tuple[str, ...]:
 
 
 class _GrammarStream:
-    def __init__(self, engine: SphinxEngine, stream: SphinxStream):
+    def __init__(self, engine: SphinxEngine, stream: SphinxStream, command: bool):
         self.engine = engine
         self.stream = stream
+        self.command = command
 
     @property
     def compute(self) -> float:
@@ -171,7 +173,12 @@ class _GrammarStream:
         self.stream.feed(pcm)
 
     def finish(self, audio: AudioClip) -> Transcript:
-        return self.engine.transcript(self.stream.finish())
+        transcript = self.engine.transcript(self.stream.finish())
+        if self.command and (transcript.confidence or 0.0) < CHECK_BELOW:
+            # The grammar alone names a person for dialling only when this sure (see CHECK_BELOW); with a
+            # second engine, CheckedCommands decides instead.
+            return replace(transcript, sure=False)
+        return transcript
 
 
 class Transcribing(Protocol):

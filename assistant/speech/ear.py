@@ -100,7 +100,7 @@ class VoiceEar:
                 t = heard.transcript
                 alternatives = tuple(" ".join(a.split()[len(wake_words) :]) for a in t.alternatives)
                 return Utterance(
-                    Transcript(rest, alternatives, t.confidence, t.engine), heard.audio, heard.source
+                    Transcript(rest, alternatives, t.confidence, t.engine, t.sure), heard.audio, heard.source
                 )
             self.status("wake", self.wake_phrase)
             return self._hear_once(expect, self.listen_timeout)

@@ -1,4 +1,4 @@
-"""Commands by pocketsphinx: one long-lived Decoder, one JSGF search per listening state, and rejection.
+"""Commands by pocketsphinx: long-lived Decoders, one JSGF search per listening state, and rejection.
 
 A grammar forces any sound into its nearest sentence, so each result is scored against a free phone loop
 over the same audio: speech that fits the grammar scores close to the phone loop, speech that does not
@@ -27,7 +27,7 @@ REJECT_RATIO = -30.0
 RATIO_SCALE = 4.0
 # The audio that sets an utterance's cepstral mean (see SphinxStream). Decoding each command with the mean
 # of the previous ones, as pocketsphinx does live, halved what it heard right in noise when the noise
-# changed between commands (dev corpus, grammar alone: noisy dial commands 38 -> 68 of 183 right).
+# changed between commands (dev corpus, grammar alone: noisy dial commands 38 -> 65 of 183 right).
 CHANNEL_S = 1.0
 CHANNEL_BYTES = int(CHANNEL_S * 16000) * 2
 

@@ -12,7 +12,7 @@ from assistant.intents import IntentParser
 from assistant.models import AudioClip, CallStatus
 from assistant.ports import COMMANDS, Expect, Listening
 from assistant.speech.audio import FileSource, feed, read_audio
-from assistant.speech.commands import GrammarCommands
+from assistant.speech.commands import CHECK_BELOW, GrammarCommands
 from assistant.speech.sphinx import SphinxEngine
 
 from ..conftest import WORKDAY
@@ -59,6 +59,8 @@ def test_commands_are_heard(recognizer, speak, said: str, mode: str):
     transcript = recognizer.recognize(clip, Expect(Listening(mode)))
     assert transcript.text == said
     assert transcript.confidence is not None and transcript.confidence >= 0.5
+    # Alone, the grammar's commands are acted on without asking only above CHECK_BELOW; answers always.
+    assert transcript.sure == (mode != "command" or transcript.confidence >= CHECK_BELOW)
 
 
 def test_which_one_grammar_is_made_of_the_candidates(recognizer, book_store, speak):
