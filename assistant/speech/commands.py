@@ -330,8 +330,9 @@ class CheckedCommands:
         """Whether the second engine's reading means `meaning`: one of its readings (its best, or a runner-up
         from its beam) says the same command or, with the small words misheard, names the same person and
         label. Runners-up are held to the whole command when the grammar itself barely heard anything."""
+        written = self._written(meaning)
         return any(
-            self._writes(text, meaning)
+            (written is None or not written.isdisjoint(fold(text).split()))
             and (
                 self._meaning(text) == meaning
                 or ((i == 0 or heard_well) and self._names_the_same(text, meaning))
@@ -339,17 +340,17 @@ class CheckedCommands:
             for i, text in enumerate(second.hypotheses)
         )
 
-    def _writes(self, text: str, meaning: tuple[str, str, str]) -> bool:
-        """Whether a reading writes the person's name (a word of it or of an alias), not only words that
-        sound like it: prompted with every name in the book, Whisper turns noise into names too, so "Call
-        me, Lena" backing pocketsphinx's "phone mei" is one mishearing twice. Forced decoding judges those."""
+    def _written(self, meaning: tuple[str, str, str]) -> frozenset[str] | None:
+        """The words of the person's name and aliases, which a reading must write to back them, not only
+        words that sound like them: prompted with every name in the book, Whisper turns noise into names
+        too, so "Call me, Lena" backing pocketsphinx's "phone mei" is one mishearing twice. Forced decoding
+        judges those. None: the meaning names no one person."""
         who = _one_person(meaning)
         if who is None:
-            return True
-        heard = set(fold(text).split())
+            return None
         person = next((c for c in self.grammar.book.contacts() if c.name == who), None)
         forms = (person.name, *person.aliases, *person.learned) if person is not None else ()
-        return any(word in heard for form in forms for word in fold(form).split())
+        return frozenset(word for form in forms for word in fold(form).split())
 
     def _verified(
         self, first: Transcript, second: Transcript, audio: AudioClip, meaning: tuple[str, str, str]
