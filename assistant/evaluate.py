@@ -4,7 +4,8 @@
     CORPUS/manifest.jsonl    {"id", "audio", "kind": "command"|"note", "tags", "text", "expect", "context"}
 
 A command succeeds when its intent, action, contact and label (those the manifest gives) are all right.
-A wrong dial is a "dial" for someone other than expected, or where callbot should have asked or refused.
+A wrong dial is a "dial" for someone other than expected, or where callbot should have asked or refused;
+a wrong number, a "dial" for the right person on another number than the label expected.
 An utterance rejected as unsure is never a dial; it counts as right only where a refusal was expected.
 """
 
@@ -44,6 +45,8 @@ class Outcome:
     candidates: list[str] = field(default_factory=list)
     success: bool = False
     wrong_dial: bool = False
+    wrong_number: bool = False  # the right person, on a number the user did not ask for
+    number_confirmed: bool = False  # the dialog would confirm the number before dialling (a guessed label)
     errors: list[str] = field(default_factory=list)
     latency_ms: float = 0.0  # end of audio -> resolution
     compute_s: float = 0.0  # all the computing for this utterance, during and after the audio
@@ -75,6 +78,7 @@ class Report:
             "success": sum(o.success for o in commands),
             "success_rate": _rate(sum(o.success for o in commands), len(commands)),
             "wrong_dials": sum(o.wrong_dial for o in commands),
+            "wrong_numbers": sum(o.wrong_number for o in commands),
             "topic_wer": _wer(topics),
             "notes": len(notes),
             "note_wer": _wer(notes),
@@ -293,6 +297,7 @@ def _command(
             outcome.action = str(resolution.action)
             outcome.contact = resolution.contact.name if resolution.contact else None
             outcome.label = resolution.number.label if resolution.number else None
+            outcome.number_confirmed = resolution.label_guessed or resolution.label_missing
             outcome.candidates = [c.contact.name for c in resolution.candidates]
             outcome.topic = intent.slot("topic") or None
         elif intent.name in ("Choose", "Correct") and choices:
@@ -336,6 +341,8 @@ def _score(outcome: Outcome, expect: dict[str, Any], normalizer: Normalizer) -> 
         expected_action != "dial" or outcome.contact != expect.get("contact")
     ):
         outcome.wrong_dial = True
+    elif outcome.action == Action.DIAL and "label" in expect and outcome.label != expect["label"]:
+        outcome.wrong_number = True
     if "topic" in expect:
         outcome.wer_words = normalizer.errors(expect["topic"], outcome.topic or "")
     outcome.success = not errors
@@ -348,12 +355,14 @@ def format_table(report: Report) -> str:
         + (f"; second engine asked about {report.checks} commands" if report.checks is not None else "")
         + (f", {report.verified} stood by forced decoding" if report.verified else ""),
         "",
-        "| group | commands | right | wrong dials | topic WER | notes | note WER | p50 ms | p95 ms | RTF |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| group | commands | right | wrong dials | wrong numbers | topic WER | notes | note WER "
+        "| p50 ms | p95 ms | RTF |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, g in [("all", report.group())] + [(t, report.group(t)) for t in report.tags()]:
         lines.append(
             f"| {name} | {g['commands']} | {g['success_rate']:.1f}% ({g['success']}) | {g['wrong_dials']} | "
+            f"{g['wrong_numbers']} | "
             f"{g['topic_wer']:.1f}% | {g['notes']} | {g['note_wer']:.1f}% | {g['p50_ms']:.0f} | "
             f"{g['p95_ms']:.0f} | {g['rtf'] if g['rtf'] is not None else '-'} |"
         )
@@ -362,6 +371,6 @@ def format_table(report: Report) -> str:
 
 def failures(report: Report, limit: int = 40) -> Iterable[str]:
     for o in [o for o in report.outcomes if o.kind == "command" and not o.success][:limit]:
-        flag = " WRONG DIAL" if o.wrong_dial else ""
+        flag = " WRONG DIAL" if o.wrong_dial else " WRONG NUMBER" if o.wrong_number else ""
         heard = f"heard {o.heard!r} ({o.confidence or 0:.2f})"
         yield f"{o.id}: said {o.text!r}, {heard}{flag}: {'; '.join(o.errors)}"

@@ -121,6 +121,7 @@ class Transcript:
     sure: bool = (
         True  # False when engines disagreed or only a fallback engine heard it: confirm before acting
     )
+    label_sure: bool = True  # False when only one engine heard the number label (or its absence): confirm it
 
     @property
     def hypotheses(self) -> tuple[str, ...]:

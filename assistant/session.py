@@ -857,6 +857,8 @@ def resolve_heard(
             contact=None,
             number=None,
         )
+    if resolution.action == Action.DIAL and transcript is not None and not transcript.label_sure:
+        return replace(resolution, label_guessed=True)  # the number is a guess: the dialog confirms it
     return resolution
 
 

@@ -40,14 +40,15 @@ def machine() -> str:
 def speech_table(groups: dict[str, dict[str, Any]], name: str) -> str:
     """Overall, then clean and noisy (the issue's targets are per condition)."""
     lines = [
-        "| corpus | commands right | wrong dials | topic WER | note WER | p50 ms | p95 ms | RTF |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| corpus | commands right | wrong dials | wrong numbers | topic WER | note WER | p50 ms | p95 ms "
+        "| RTF |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for group, g in groups.items():
         label = name if group == "all" else f"{name}, {group}"
         lines.append(
             f"| {label} | {g['success_rate']:.1f}% ({g['success']}/{g['commands']}) "
-            f"| {g['wrong_dials']} | {g['topic_wer']:.1f}% | {g['note_wer']:.1f}% "
+            f"| {g['wrong_dials']} | {g['wrong_numbers']} | {g['topic_wer']:.1f}% | {g['note_wer']:.1f}% "
             f"| {g['p50_ms']:.0f} | {g['p95_ms']:.0f} | {g['rtf']} |"
         )
     return "\n".join(lines)

@@ -305,12 +305,17 @@ class CheckedCommands:
             and second.text
             and (self._agrees(second, a, heard_well) or self._verified(first, second, audio, a))
         ):
+            # Forced decoding weighs the name alone, and a runner-up may agree without the label: a number
+            # label Whisper's best reading did not write ("call hiroshi tanaka at work" for "call Hiroshi
+            # Tanaka") is the grammar's guess, and the dialog confirms it.
+            label = {a[2]} if a[2] else set()
             return Transcript(  # two engines, one meaning
                 first.text,
                 (second.text, *first.alternatives),
                 max(first.confidence or 0.0, self.sure_at),
                 engine=self.name,
                 sure=True,
+                label_sure=self._labels_in(second.text) == label,
             )
         if not heard_well:
             a = None  # too unsure to stand on its own
@@ -414,6 +419,11 @@ class CheckedCommands:
             names.update(dict.fromkeys(c.contact.name for c in resolver.rank([query], limit=VERIFY_RIVALS)))
         return list(names)
 
+    def _labels_in(self, text: str) -> set[str]:
+        """The number labels a reading names ("on her cell phone": mobile)."""
+        heard = f" {fold(text)} "
+        return {label for phrase, label in self.labels.items() if f" {phrase} " in heard}
+
     def _meaning(self, text: str) -> tuple[str, str, str] | None:
         """(intent, who, label) for comparing two readings; who is the contact or the candidates."""
         intent = self.parser.parse(text, allowed=COMMANDS)
@@ -442,8 +452,7 @@ class CheckedCommands:
             if cut in words:
                 words = words[: words.index(cut)]
         heard = " ".join(words)
-        labels = {out for phrase, out in self.labels.items() if f" {phrase} " in f" {heard} "}
-        if labels != ({label} if label else set()):
+        if self._labels_in(heard) != ({label} if label else set()):
             return False
         for phrase in sorted(self.labels, key=len, reverse=True):
             heard = f" {heard} ".replace(f" {phrase} ", " ").strip()

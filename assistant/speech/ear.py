@@ -8,6 +8,7 @@ so the dialog can keep the recording before anything tries to transcribe it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any, Protocol
 
 from ..contacts.names import fold
@@ -99,8 +100,6 @@ class VoiceEar:
             if rest:
                 t = heard.transcript
                 alternatives = tuple(" ".join(a.split()[len(wake_words) :]) for a in t.alternatives)
-                return Utterance(
-                    Transcript(rest, alternatives, t.confidence, t.engine, t.sure), heard.audio, heard.source
-                )
+                return Utterance(replace(t, text=rest, alternatives=alternatives), heard.audio, heard.source)
             self.status("wake", self.wake_phrase)
             return self._hear_once(expect, self.listen_timeout)

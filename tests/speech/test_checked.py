@@ -94,6 +94,20 @@ def test_engines_that_disagree_leave_the_dialog_to_ask(grammar, second: str):
     assert result.text == "call jane doe on the mobile" and result.confidence == 0.6
 
 
+@pytest.mark.parametrize(
+    ("second", "sure"),
+    [
+        ("Call Jane Doe, come out of the renewal.", True),  # "about" misheard: the name still comes first
+        ("Call Jane Doe. I'm out of the renewal.", True),
+        ("Call Jane Smith, come out of the renewal.", False),  # somebody else
+        ("Call Jane, come out of the renewal.", False),  # "Jane" alone: one of two
+    ],
+)
+def test_a_name_followed_by_a_misheard_topic_is_still_agreement(grammar, second: str, sure: bool):
+    commands, _ = checked(grammar, second)
+    assert commands.check(first("call jane doe about the renewal", 0.6), AUDIO, COMMAND).sure is sure
+
+
 def test_words_nearest_to_a_name_but_not_near_enough_are_not_agreement(grammar):
     """ "Thank you very much" ranks Hiroshi Tanaka first, far below anything the resolver would dial."""
     commands, _ = checked(grammar, "Thank you very much.")
@@ -248,6 +262,41 @@ def test_a_reading_that_only_sounds_like_the_name_is_judged_by_forced_decoding(g
     assert commands.check(said, AUDIO, COMMAND).sure and commands.verified == 1
     commands, _ = scoring(grammar, heard, Jane_Doe=-1.2, Jane_Smith=-1.3)
     assert not commands.check(said, AUDIO, COMMAND).sure
+
+
+@pytest.mark.parametrize(
+    ("said", "heard"),
+    [
+        ("call hiroshi tanaka at work", "Call Rishi Tanaki."),  # a label only the grammar heard
+        ("call hiroshi tanaka", "Call Rishi Tanaki on his work."),  # one only Whisper heard
+        ("call hiroshi tanaka at home", "Call Rishi Tanaki on the work."),  # each heard another
+    ],
+)
+def test_a_number_label_forced_decoding_did_not_check_is_confirmed(grammar, said, heard):
+    """Forced decoding weighs the name alone: the person stands, and the grammar's number is a guess the
+    dialog confirms (without this, "at work" rang his desk though the user named no number)."""
+    from assistant.ports import Utterance
+    from assistant.session import resolve_heard
+
+    commands, _ = scoring(grammar, heard, Hiroshi_Tanaka=-1.0)
+    result = commands.check(first(said, 0.6), AUDIO, COMMAND)
+    assert result.sure and commands.verified == 1 and not result.label_sure
+    parser = IntentParser()
+    resolution = resolve_heard(grammar.book.resolver(), Utterance(result), parser.parse(said), parser, 0.85)
+    assert resolution.contact is not None and resolution.contact.name == "Hiroshi Tanaka"
+    assert resolution.label_guessed  # the "unsure" confirmation policy asks "... on work?"
+
+
+def test_a_number_label_both_engines_heard_is_not_in_doubt(grammar):
+    commands, _ = scoring(grammar, "Call Rishi Tanaki at work.", Hiroshi_Tanaka=-1.0)
+    assert commands.check(first("call hiroshi tanaka at work", 0.6), AUDIO, COMMAND).label_sure
+    commands, engine = scoring(grammar, "Call Rishi Tanaki.", Hiroshi_Tanaka=-1.0)
+    engine.alternatives = ("Call Rishi Tanaki at the office.",)  # only a runner-up of Whisper's beam heard it
+    assert not commands.check(first("call hiroshi tanaka at work", 0.6), AUDIO, COMMAND).label_sure
+    commands, _ = checked(grammar, "Call Jane Doe on the mobile.")  # agreement takes the label too
+    assert commands.check(first("call jane doe on the mobile", 0.6), AUDIO, COMMAND).label_sure
+    commands, _ = scoring(grammar, "Call Rishi Tanaki.", Hiroshi_Tanaka=-1.0)  # neither heard one
+    assert commands.check(first("call hiroshi tanaka", 0.6), AUDIO, COMMAND).label_sure
 
 
 def test_a_first_name_is_verified_as_a_first_name(grammar):

@@ -38,6 +38,7 @@ def test_eval_reports_every_figure(slice_dir: Path, tmp_path: Path, monkeypatch)
     assert overall["commands"] == len(commands)
     assert overall["success"] == sum(i["success"] for i in commands)
     assert overall["wrong_dials"] == sum(i["wrong_dial"] for i in commands)
+    assert overall["wrong_numbers"] == sum(i["wrong_number"] for i in commands)
     assert {"clean", "noisy"} <= set(report["by_tag"])
     assert all(i["latency_ms"] > 0 for i in commands) and overall["rtf"] > 0
     # The default engine: pocketsphinx, checked by Whisper on the commands it is unsure of (noise makes some)
@@ -54,3 +55,23 @@ def test_a_directory_that_is_not_a_corpus_is_a_clear_error(tmp_path: Path):
     result = CliRunner().invoke(app, ["eval", str(tmp_path)])
     assert result.exit_code != 0
     assert "needs contacts.csv" in str(result.exception) or "needs contacts.csv" in result.output
+
+
+def test_the_right_person_on_a_number_not_asked_for_is_a_wrong_number():
+    """Not a wrong dial (the right person answers), but not right either, and counted apart."""
+    from assistant.evaluate import Normalizer, Outcome, Report, _score, format_table
+
+    expect = {"intent": "CallContact", "action": "dial", "contact": "Jane Doe", "label": "mobile"}
+    outcomes = []
+    for id_, label in [("a", "mobile"), ("b", "work")]:
+        outcome = Outcome(id_, "command", ["clean"], "call jane doe", intent="CallContact", action="dial")
+        outcome.contact, outcome.label = "Jane Doe", label
+        _score(outcome, expect, Normalizer())
+        outcomes.append(outcome)
+    right, wrong = outcomes
+    assert right.success and not right.wrong_number and not right.wrong_dial
+    assert not wrong.success and wrong.wrong_number and not wrong.wrong_dial
+    report = Report(outcomes, "sphinx", "whisper")
+    assert report.group()["wrong_numbers"] == 1 and report.group()["wrong_dials"] == 0
+    assert "| wrong dials | wrong numbers |" in format_table(report)
+    assert "| all | 2 | 50.0% (1) | 0 | 1 |" in format_table(report)
