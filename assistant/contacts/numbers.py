@@ -48,6 +48,14 @@ def normalize(text: str, region: str) -> str:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
+def numbers_in(text: str, region: str) -> list[str]:
+    """Every valid phone number written anywhere in a text, as E.164 (a date or an id is not one)."""
+    return [
+        phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+        for match in phonenumbers.PhoneNumberMatcher(text, region.upper())
+    ]
+
+
 def spoken_digits(text: str) -> str:
     """Digits from words ("four one five double five") or a mix; empty if any word is not a digit word."""
     out: list[str] = []
