@@ -148,6 +148,24 @@ def test_a_country_not_allowed_is_refused_before_any_carrier_request(run_text, b
     assert run.carrier.placed == [] and rows(book_store)[0].status == CallStatus.BLOCKED
 
 
+@pytest.mark.parametrize(
+    ("number", "country"),
+    [
+        ("+441624756789", "Isle of Man"),
+        ("+38922012345", "North Macedonia"),
+        ("+8222123456", "South Korea"),
+        ("+12842291234", "British Virgin Islands"),
+    ],
+)
+def test_a_refused_country_is_named_as_people_say_it(number: str, country: str):
+    every_day = Rules({i: window("08:00-21:00") for i in range(7)})
+    verdict = check(None, number, MORNING, every_day, lambda n: None)
+    assert (verdict.rule, verdict.reason) == (
+        "country",
+        f"{number}'s number is in {country}, which you may not call (allowed: US)",
+    )
+
+
 def test_international_and_first_calls_are_confirmed(run_text, book_store):
     gb = Rules({i: (time(0), time(23, 59)) for i in range(7)}, countries=("US", "GB"))
     international = run_text("call liam obrien", "yes", "no", confirm="unsure", rules=gb)
