@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
+from xml.etree import ElementTree
+from xml.parsers import expat
 
 import requests
 from twilio.base.exceptions import TwilioException, TwilioRestException, TwilioServiceException
@@ -115,8 +117,8 @@ class TwilioSettings:
             out.append("twilio.mode must be bridge or direct")
         if self.mode == "bridge" and not E164.match(self.agent_number):
             out.append("telephony.agent_number must be your own phone (E.164): bridge mode rings it first")
-        if self.mode == "direct" and self.direct_twiml and "<Response" not in self.direct_twiml:
-            out.append("twilio.direct_twiml must be TwiML: <Response>...</Response>")
+        if self.mode == "direct" and self.direct_twiml:
+            out.extend(_twiml_problems(self.direct_twiml))
         if self.record and self.mode == "bridge" and not self.webhook_url:
             out.append(
                 "twilio.record needs twilio.webhook_url: the consent notice is played to the callee from it"
@@ -197,10 +199,11 @@ class TwilioCarrier:
             own = s.direct_twiml or str(response)
             if not s.record:
                 return own
-            notice = VoiceResponse()
-            notice.say(s.consent_notice)  # the callee hears it before anything the user's TwiML does
-            say = str(notice).split("<Response>", 1)[1].rsplit("</Response>", 1)[0]
-            return re.sub(r"(<Response[^>]*>)", lambda m: m.group(1) + say, own, count=1)
+            root = ElementTree.fromstring(own)  # well-formed: problems() checked it before we got here
+            notice = ElementTree.Element("Say")
+            notice.text = s.consent_notice
+            root.insert(0, notice)  # the callee hears it before anything the user's TwiML does
+            return ElementTree.tostring(root, encoding="unicode")
         if request.contact_name:
             response.say(f"Connecting you to {request.contact_name}.")
         dial = Dial(
@@ -467,6 +470,19 @@ class TwilioCarrier:
         session = getattr(self.client.http_client, "session", None)
         if session is not None:
             session.close()
+
+
+def _twiml_problems(twiml: str) -> list[str]:
+    """What is wrong with the user's own TwiML, said plainly (empty if it is a <Response> document)."""
+    try:
+        root = ElementTree.fromstring(twiml)
+    except ElementTree.ParseError as exc:
+        line, column = exc.position  # expat counts columns from 0
+        where = f"line {line}, column {column + 1}"
+        return [f"twilio.direct_twiml is not well-formed XML at {where}: {expat.ErrorString(exc.code)}"]
+    if root.tag != "Response":
+        return [f"twilio.direct_twiml must be TwiML: its root element is <{root.tag}>, not <Response>"]
+    return []
 
 
 def _status(value: str | None) -> CallStatus | None:
