@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 from xml.etree import ElementTree
@@ -40,6 +41,7 @@ SID = re.compile(r"^AC[0-9a-fA-F]{32}$")
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 EVENTS = ["initiated", "ringing", "answered", "completed"]
 SAFETY_POLL = 15.0  # seconds between polls when status callbacks are expected
+MAX_RETRY_AFTER = 10.0  # the longest a rate-limited request waits before its one retry
 
 # Twilio error code -> (what the rep is told, whether trying again can help)
 REASONS: dict[int, tuple[str, bool]] = {
@@ -157,6 +159,7 @@ class TwilioCarrier:
         client: Client | None = None,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
         serve_webhooks: bool = True,
     ):
         problems = settings.problems()
@@ -169,6 +172,7 @@ class TwilioCarrier:
         self.client = client
         self._monotonic = monotonic
         self._sleep = sleep
+        self._now = now
         self._pace_lock = threading.Lock()
         self._last_create = -1e9
         self._placed: dict[str, PlacedCall] = {}
@@ -318,10 +322,7 @@ class TwilioCarrier:
             return None
         headers = getattr(self.client.http_client, "last_headers", {}) or {}
         value = next((v for k, v in headers.items() if k.lower() == "retry-after"), None)
-        try:
-            return min(float(value), 10.0) if value else 1.0
-        except ValueError:
-            return 1.0
+        return retry_after_seconds(value, self._now())
 
     def _find_created(self, to: str, started: datetime) -> Any:
         """The call a timed-out create request may have made: same To and From, created since we asked."""
@@ -470,6 +471,23 @@ class TwilioCarrier:
         session = getattr(self.client.http_client, "session", None)
         if session is not None:
             session.close()
+
+
+def retry_after_seconds(value: str | None, now: datetime) -> float:
+    """How long a Retry-After header asks us to wait: delay-seconds or an HTTP date (RFC 9110 10.2.3),
+    at most MAX_RETRY_AFTER (a rep is waiting); 1 s when it is missing or unreadable."""
+    value = (value or "").strip()
+    if not value:
+        return 1.0
+    if value.isdigit():
+        return min(float(value), MAX_RETRY_AFTER)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return 1.0
+    if when.tzinfo is None:  # an obsolete date form without a zone: HTTP dates are GMT
+        when = when.replace(tzinfo=UTC)
+    return min(max((when - now).total_seconds(), 0.0), MAX_RETRY_AFTER)
 
 
 def _twiml_problems(twiml: str) -> list[str]:
