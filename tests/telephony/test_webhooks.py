@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import io
 import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Sequence
 
 import pytest
 from twilio.request_validator import RequestValidator
 
 from assistant.console import PrintVoice, TextEar
 from assistant.contacts.book import ContactBook
-from assistant.models import CallStatus
+from assistant.models import CallEvent, CallRequest, CallStatus, PlacedCall
 from assistant.session import Session, SessionSettings
 from assistant.telephony.twilio import TwilioCarrier, TwilioSettings
 
@@ -61,6 +61,33 @@ def carrier(prism, monkeypatch):
 
 def callback(carrier: TwilioCarrier, key: str, leg: str) -> str:
     return carrier._callback(key, leg)
+
+
+class Placing:
+    """The Telephony port over the real carrier, telling the test (playing Twilio) when a call is created."""
+
+    def __init__(self, carrier: TwilioCarrier):
+        self.carrier = carrier
+        self.name = carrier.name
+        self.placed = threading.Event()
+        self.call: PlacedCall | None = None
+
+    def place(self, request: CallRequest) -> PlacedCall:
+        self.call = self.carrier.place(request)
+        self.placed.set()
+        return self.call
+
+    def poll(self, call: PlacedCall, timeout: float) -> Sequence[CallEvent]:
+        return self.carrier.poll(call, timeout)
+
+    def end(self, call: PlacedCall, answered: bool) -> None:
+        self.carrier.end(call, answered)
+
+    def created(self, timeout: float = 20) -> PlacedCall:
+        """The call the dialog placed, once it has (the session runs on the test's main thread)."""
+        assert self.placed.wait(timeout), f"no call was placed within {timeout} s"
+        assert self.call is not None
+        return self.call
 
 
 def test_forged_and_unsigned_callbacks_get_403_and_change_nothing(carrier):
@@ -112,10 +139,11 @@ def test_lifecycle_through_the_dialog(carrier, book_store, lead_final, outcome, 
     jane = next(c for c in book_store.contacts() if c.name == "Jane Doe")
     out = io.StringIO()
     lines = ["call jane doe", "yes", *(["sent the deck, follow up friday"] if answered else [])]
+    telephony = Placing(carrier)
     session = Session(
         ear=TextEar(io.StringIO("\n".join(lines) + "\n")),
         voice=PrintVoice(out),
-        telephony=carrier,
+        telephony=telephony,
         log=book_store,
         book=ContactBook(book_store),
         clock=WORKDAY,
@@ -123,15 +151,11 @@ def test_lifecycle_through_the_dialog(carrier, book_store, lead_final, outcome, 
             rep="tester", confirm="always", cancel_window=0, poll_interval=0.2, review_timeout=0
         ),
     )
-    key_seen = threading.Event()
+    played = threading.Event()
 
     def play_twilio() -> None:
-        deadline = time.monotonic() + 20
-        while not carrier._followed and time.monotonic() < deadline:
-            time.sleep(0.05)
-        key, followed = next(iter(carrier._followed.items()))
-        key_seen.set()
-        agent_sid, lead_sid = followed.main.sid, "CA" + "9" * 32
+        placed = telephony.created()
+        key, agent_sid, lead_sid = placed.key, placed.provider_call_id, "CA" + "9" * 32
 
         def send(leg: str, sid: str, status: str, seq: int, **extra: str) -> int:
             url = callback(carrier, key, leg)
@@ -152,12 +176,13 @@ def test_lifecycle_through_the_dialog(carrier, book_store, lead_final, outcome, 
         else:
             assert send("lead", lead_sid, lead_final, 2, CallDuration="0") == 204
         assert send("agent", agent_sid, "completed", 3, CallDuration="50") == 204
+        played.set()
 
     player = threading.Thread(target=play_twilio)
     player.start()
     session.run()
     player.join(timeout=30)
-    assert key_seen.is_set()
+    assert played.is_set()  # every callback went as planned (a failed assert in the thread leaves it unset)
     [call] = book_store.recent_calls()
     assert call.provider == "twilio" and call.contact_id == jane.id
     assert (call.status, call.lead_status, call.outcome) == (CallStatus.COMPLETED, lead_final, outcome)
@@ -175,29 +200,31 @@ def test_lifecycle_through_the_dialog(carrier, book_store, lead_final, outcome, 
 
 def test_when_the_reps_own_phone_does_not_answer_the_lead_is_not_called(carrier, book_store):
     out = io.StringIO()
+    telephony = Placing(carrier)
     session = Session(
         ear=TextEar(io.StringIO("call jane doe\nyes\n")),
         voice=PrintVoice(out),
-        telephony=carrier,
+        telephony=telephony,
         log=book_store,
         book=ContactBook(book_store),
         clock=WORKDAY,
         settings=SessionSettings(rep="tester", confirm="always", cancel_window=0, poll_interval=0.2),
     )
+    played = threading.Event()
 
     def play_twilio() -> None:
-        while not carrier._followed:
-            time.sleep(0.05)
-        key, followed = next(iter(carrier._followed.items()))
-        url = callback(carrier, key, "agent")
+        placed = telephony.created()
+        url = callback(carrier, placed.key, "agent")
         for seq, status in enumerate(("ringing", "no-answer")):
-            form = {"CallSid": followed.main.sid, "CallStatus": status, "SequenceNumber": str(seq)}
+            form = {"CallSid": placed.provider_call_id, "CallStatus": status, "SequenceNumber": str(seq)}
             assert post(url, form, sign(url, form)) == 204
+        played.set()
 
     player = threading.Thread(target=play_twilio)
     player.start()
     session.run()
     player.join(timeout=30)
+    assert played.is_set()
     assert "ringing your phone..." in out.getvalue()
     assert "Your own phone didn't answer, so Jane Doe was not called." in out.getvalue()
     [call] = book_store.recent_calls()
