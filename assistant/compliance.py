@@ -136,13 +136,10 @@ class DncList:
 def read_dnc_file(text: str, region: str = "US", source: str = "dnc file") -> DncList:
     """Numbers from a do-not-call list: one per line, or a CSV (any dialect, with or without a header)
     with numbers in any column or columns. Numbers without a +country code are read in `region`."""
-    reader = csv.reader(io.StringIO(text, newline=""), _dialect(text))
     numbers: dict[str, None] = {}
     problems: list[Problem] = []
     first_row = True
-    line = 1
-    for cells in reader:
-        here, line = line, reader.line_num + 1  # a quoted cell may span lines: report where the row starts
+    for line, cells in _rows(text, source, problems):
         written = " ".join(cells).strip()
         if not written or written.startswith("#"):  # blank lines and comments
             continue
@@ -151,8 +148,24 @@ def read_dnc_file(text: str, region: str = "US", source: str = "dnc file") -> Dn
         header = first_row and sum(ch.isdigit() for ch in written) < 7
         first_row = False
         if not found and not header:
-            problems.append(Problem(source, here, _why_not(cells, region)))
+            problems.append(Problem(source, line, _why_not(cells, region)))
     return DncList(tuple(numbers), tuple(problems))
+
+
+def _rows(text: str, source: str, problems: list[Problem]) -> list[tuple[int, list[str]]]:
+    """(line, cells) of each row, from where the row starts (a quoted cell may span lines). A file the csv
+    module cannot read is read line by line instead, and says so."""
+    reader = csv.reader(io.StringIO(text, newline=""), _dialect(text))
+    rows: list[tuple[int, list[str]]] = []
+    start = 1
+    try:
+        for cells in reader:
+            rows.append((start, cells))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        problems.append(Problem(source, reader.line_num, f"not readable as CSV ({exc}); read line by line"))
+        return [(n, [raw]) for n, raw in enumerate(text.splitlines(), start=1)]
+    return rows
 
 
 def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:

@@ -148,6 +148,12 @@ def test_a_country_not_allowed_is_refused_before_any_carrier_request(run_text, b
     assert run.carrier.placed == [] and rows(book_store)[0].status == CallStatus.BLOCKED
 
 
+def test_a_dnc_file_the_csv_module_cannot_read_is_read_line_by_line():
+    read = read_dnc_file('number\n"' + "x" * 200_000 + '"\n+1 415 555 0102\n', "US", "big.csv")
+    assert list(read) == ["+14155550102"]
+    assert str(read.problems[0]).startswith("big.csv:2: not readable as CSV (field larger than field limit")
+
+
 @pytest.mark.parametrize(
     ("number", "country"),
     [
