@@ -7,13 +7,16 @@ A do-not-call entry and a country outside the allow-list are refusals; calling h
 
 from __future__ import annotations
 
+import csv
+import io
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .contacts.numbers import callee_zones, country_name, region_of
+from .contacts.importers import Problem
+from .contacts.numbers import BadNumber, callee_zones, country_name, normalize, numbers_in, region_of
 from .models import Contact
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -115,13 +118,70 @@ def _zone(name: str) -> bool:
     return True
 
 
-def read_dnc_file(text: str) -> list[str]:
-    """Numbers from a do-not-call list: one per line, or a CSV whose first phone-like cell is the number."""
-    numbers = []
-    for line in text.splitlines():
-        for cell in line.split(","):
-            cell = cell.strip().strip('"')
-            if sum(ch.isdigit() for ch in cell) >= 7:
-                numbers.append(cell)
-                break
-    return numbers
+@dataclass(frozen=True)
+class DncList:
+    """A do-not-call file as read: its numbers (E.164, in file order) and every line none could be read from.
+
+    Iterating over it gives the numbers. A line that is dropped is a problem, never silence: a do-not-call
+    number lost on the way in is a call that breaks the law.
+    """
+
+    numbers: tuple[str, ...]
+    problems: tuple[Problem, ...] = ()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.numbers)
+
+
+def read_dnc_file(text: str, region: str = "US", source: str = "dnc file") -> DncList:
+    """Numbers from a do-not-call list: one per line, or a CSV (any dialect, with or without a header)
+    with numbers in any column or columns. Numbers without a +country code are read in `region`."""
+    numbers: dict[str, None] = {}
+    problems: list[Problem] = []
+    first_row = True
+    for line, cells in _rows(text, source, problems):
+        written = " ".join(cells).strip()
+        if not written or written.startswith("#"):  # blank lines and comments
+            continue
+        found = [e164 for cell in cells for e164 in numbers_in(cell, region)]
+        numbers.update(dict.fromkeys(found))
+        header = first_row and sum(ch.isdigit() for ch in written) < 7
+        first_row = False
+        if not found and not header:
+            problems.append(Problem(source, line, _why_not(cells, region)))
+    return DncList(tuple(numbers), tuple(problems))
+
+
+def _rows(text: str, source: str, problems: list[Problem]) -> list[tuple[int, list[str]]]:
+    """(line, cells) of each row, from where the row starts (a quoted cell may span lines). A file the csv
+    module cannot read is read line by line instead, and says so."""
+    reader = csv.reader(io.StringIO(text, newline=""), _dialect(text))
+    rows: list[tuple[int, list[str]]] = []
+    start = 1
+    try:
+        for cells in reader:
+            rows.append((start, cells))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        problems.append(Problem(source, reader.line_num, f"not readable as CSV ({exc}); read line by line"))
+        return [(n, [raw]) for n, raw in enumerate(text.splitlines(), start=1)]
+    return rows
+
+
+def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
+    """The CSV dialect of the file; plain one-number-per-line text reads as a CSV of one column."""
+    try:
+        return csv.Sniffer().sniff(text[:8192], delimiters=",;\t|")
+    except csv.Error:
+        return csv.excel
+
+
+def _why_not(cells: list[str], region: str) -> str:
+    """What is wrong with a line no number could be read from, in the number reader's words."""
+    for cell in sorted(cells, key=lambda c: -sum(ch.isdigit() for ch in c)):
+        if sum(ch.isdigit() for ch in cell) >= 3:
+            try:
+                normalize(cell, region)
+            except BadNumber as exc:
+                return f"no number read, so nothing blocked: {exc}"
+    return f"no phone number in {','.join(cells)[:60]!r}, so nothing blocked"

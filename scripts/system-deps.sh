@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # System packages callbot's demo and tests use, installed with apt-get when missing and we are root.
 #   scripts/system-deps.sh          what the demo needs (espeak-ng)
-#   scripts/system-deps.sh test     plus what the tests need (Node.js for Prism, PostgreSQL, Chromium)
+#   scripts/system-deps.sh test     plus what the tests need (Node.js for Prism, PostgreSQL, Chromium, and
+#                                   flite: a second synthesiser, so recognition tests are not espeak-ng alone)
 set -euo pipefail
 
 need=()
@@ -12,6 +13,7 @@ if [ "${1:-}" = "test" ]; then
   command -v npm >/dev/null || need+=(npm)
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
   command -v chromium >/dev/null || need+=(chromium)
+  command -v flite >/dev/null || need+=(flite)
 fi
 
 if [ ${#need[@]} -eq 0 ]; then

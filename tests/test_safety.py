@@ -6,6 +6,8 @@ import json
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from assistant.compliance import Rules, check, read_dnc_file, window
 from assistant.models import CallRequest, CallStatus, Contact, PhoneNumber, PlacedCall, Transcript, Utterance
 
@@ -80,19 +82,94 @@ def test_dont_call_jane_again_by_voice(run_text, book_store):
     assert run.carrier.placed == [] and rows(book_store)[-1].status == CallStatus.BLOCKED
 
 
-def test_a_number_from_a_dnc_list_file(run_text, book_store, tmp_path):
-    numbers = read_dnc_file("number,source\n+1 (415) 555-0101,state list\n\nbogus\n")
-    assert numbers == ["+1 (415) 555-0101"]
-    book_store.dnc_add(["+14155550101"], reason="listed in state-dnc.csv", source="state-dnc.csv")
-    run = run_text("call jane doe")
-    assert "Jane Doe's number is on the do-not-call list (listed in state-dnc.csv)" in run.output
-    assert run.carrier.placed == []
+def test_a_number_from_a_dnc_list_file_is_refused_end_to_end(env, tmp_path):  # noqa: F811
+    """`[compliance] dnc_file` as a user sets it, through `callbot text`: a CSV whose first cell is a date
+    (read once as the number, which let the real one through)."""
+    from .conftest import EXAMPLE_CONTACTS
+    from .test_cli import stored
+
+    listing = tmp_path / "state-dnc.csv"
+    listing.write_text("added,number,source\n2024-01-15,+1 415 555 0101,state list\n")
+    config = tmp_path / "callbot.toml"
+    config.write_text(f"[compliance]\ndnc_file = {json.dumps(str(listing))}\n")
+    env = {**env, "CALLBOT_CONFIG": str(config)}
+    callbot(env, "contacts", "import", str(EXAMPLE_CONTACTS))
+    result = callbot(env, "text", stdin="call jane doe\nyes\n")
+    assert f"Jane Doe's number is on the do-not-call list (listed in {listing})" in result.stdout
+    assert "Calling" not in result.stdout
+    [call] = stored(env).recent_calls()
+    assert (call.status, call.to_number) == (CallStatus.BLOCKED, "+14155550101")
+    assert call.provider_call_id == ""  # no carrier ever heard of it
+
+
+@pytest.mark.parametrize(
+    ("written", "numbers"),
+    [
+        ("2024-01-15,+1 415 555 0101\n", ["+14155550101"]),  # a date before the number
+        ("number,source\n+1 (415) 555-0101,state list\n", ["+14155550101"]),  # a header
+        ("added;mobile;work\n2024-01-15;(415) 555-0101;415.555.0102\n", ["+14155550101", "+14155550102"]),
+        ("Name\tPhone\nJane Doe\t415-555-0101\n", ["+14155550101"]),  # tab-separated, another column
+        ('id,"phones"\n17,"415 555 0101, 415 555 0102"\n', ["+14155550101", "+14155550102"]),
+        ("+1 415 555 0134\n415-555-0135\n4155550136\n", ["+14155550134", "+14155550135", "+14155550136"]),
+        ("# state list\n\n+44 20 7946 0612\n", ["+442079460612"]),  # a comment, a blank line, abroad
+    ],
+)
+def test_dnc_files_are_read_as_csv_with_numbers_anywhere(written: str, numbers: list[str]):
+    read = read_dnc_file(written)  # in the default region, US
+    assert list(read) == numbers
+    assert read.problems == ()
+
+
+def test_dnc_numbers_without_a_country_code_are_read_in_the_users_region():
+    assert list(read_dnc_file("020 7946 0018\n", "GB")) == ["+442079460018"]
+    in_us = read_dnc_file("020 7946 0018\n", "US")  # not a US number: said so, not silently dropped
+    assert list(in_us) == [] and [str(p) for p in in_us.problems] == [
+        "dnc file:1: no number read, so nothing blocked: '020 7946 0018' is not a valid phone number; "
+        "numbers outside US need their +country code"
+    ]
+
+
+def test_a_dnc_line_nothing_can_be_read_from_is_reported_and_the_rest_loads():
+    read = read_dnc_file(
+        "number,source\n+1 415 555 0101,state\nbogus,state\n2024-01-16,+1 415 555 01\n415 555 0102,x\n",
+        "US",
+        "state-dnc.csv",
+    )
+    assert list(read) == ["+14155550101", "+14155550102"]
+    assert [str(p) for p in read.problems] == [
+        "state-dnc.csv:3: no phone number in 'bogus,state', so nothing blocked",
+        "state-dnc.csv:4: no number read, so nothing blocked: '+1 415 555 01' is not a valid phone number",
+    ]
 
 
 def test_a_country_not_allowed_is_refused_before_any_carrier_request(run_text, book_store):
     run = run_text("call liam obrien", confirm="never")
     assert "Liam O'Brien's number is in United Kingdom, which you may not call (allowed: US)" in run.output
     assert run.carrier.placed == [] and rows(book_store)[0].status == CallStatus.BLOCKED
+
+
+def test_a_dnc_file_the_csv_module_cannot_read_is_read_line_by_line():
+    read = read_dnc_file('number\n"' + "x" * 200_000 + '"\n+1 415 555 0102\n', "US", "big.csv")
+    assert list(read) == ["+14155550102"]
+    assert str(read.problems[0]).startswith("big.csv:2: not readable as CSV (field larger than field limit")
+
+
+@pytest.mark.parametrize(
+    ("number", "country"),
+    [
+        ("+441624756789", "Isle of Man"),
+        ("+38922012345", "North Macedonia"),
+        ("+8222123456", "South Korea"),
+        ("+12842291234", "British Virgin Islands"),
+    ],
+)
+def test_a_refused_country_is_named_as_people_say_it(number: str, country: str):
+    every_day = Rules({i: window("08:00-21:00") for i in range(7)})
+    verdict = check(None, number, MORNING, every_day, lambda n: None)
+    assert (verdict.rule, verdict.reason) == (
+        "country",
+        f"{number}'s number is in {country}, which you may not call (allowed: US)",
+    )
 
 
 def test_international_and_first_calls_are_confirmed(run_text, book_store):

@@ -48,6 +48,14 @@ def normalize(text: str, region: str) -> str:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
+def numbers_in(text: str, region: str) -> list[str]:
+    """Every valid phone number written anywhere in a text, as E.164 (a date or an id is not one)."""
+    return [
+        phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+        for match in phonenumbers.PhoneNumberMatcher(text, region.upper())
+    ]
+
+
 def spoken_digits(text: str) -> str:
     """Digits from words ("four one five double five") or a mix; empty if any word is not a digit word."""
     out: list[str] = []
@@ -91,12 +99,19 @@ def country_region(e164: str) -> str:
 
 
 def country_name(region: str) -> str:
-    from phonenumbers.geocoder import _region_display_name
+    """A region code as said in a sentence ("GB" -> "United Kingdom", "KR" -> "South Korea"); the code
+    itself for one ISO 3166 does not list (phonenumbers' AC, TA, XK, 001)."""
+    import pycountry
 
-    try:
-        return _region_display_name(region, "en") or region
-    except Exception:  # the geocoder's tables are an optional nicety
-        return region
+    country = pycountry.countries.get(alpha_2=region.upper())
+    if country is None:
+        return region.upper()
+    common = getattr(country, "common_name", None)
+    official = getattr(country, "official_name", None)
+    if common:
+        return str(common)
+    # ISO's sorting form ("Virgin Islands, British") reads wrong in a sentence; the official name does not
+    return str(official if official and ", " in country.name else country.name)
 
 
 def time_zones(e164: str) -> tuple[str, ...]:

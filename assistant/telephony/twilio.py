@@ -18,8 +18,11 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
+from xml.etree import ElementTree
+from xml.parsers import expat
 
 import requests
 from twilio.base.exceptions import TwilioException, TwilioRestException, TwilioServiceException
@@ -38,6 +41,7 @@ SID = re.compile(r"^AC[0-9a-fA-F]{32}$")
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 EVENTS = ["initiated", "ringing", "answered", "completed"]
 SAFETY_POLL = 15.0  # seconds between polls when status callbacks are expected
+MAX_RETRY_AFTER = 10.0  # the longest a rate-limited request waits before its one retry
 
 # Twilio error code -> (what the rep is told, whether trying again can help)
 REASONS: dict[int, tuple[str, bool]] = {
@@ -115,8 +119,8 @@ class TwilioSettings:
             out.append("twilio.mode must be bridge or direct")
         if self.mode == "bridge" and not E164.match(self.agent_number):
             out.append("telephony.agent_number must be your own phone (E.164): bridge mode rings it first")
-        if self.mode == "direct" and self.direct_twiml and "<Response" not in self.direct_twiml:
-            out.append("twilio.direct_twiml must be TwiML: <Response>...</Response>")
+        if self.mode == "direct" and self.direct_twiml:
+            out.extend(_twiml_problems(self.direct_twiml))
         if self.record and self.mode == "bridge" and not self.webhook_url:
             out.append(
                 "twilio.record needs twilio.webhook_url: the consent notice is played to the callee from it"
@@ -155,6 +159,7 @@ class TwilioCarrier:
         client: Client | None = None,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
         serve_webhooks: bool = True,
     ):
         problems = settings.problems()
@@ -167,6 +172,7 @@ class TwilioCarrier:
         self.client = client
         self._monotonic = monotonic
         self._sleep = sleep
+        self._now = now
         self._pace_lock = threading.Lock()
         self._last_create = -1e9
         self._placed: dict[str, PlacedCall] = {}
@@ -197,10 +203,11 @@ class TwilioCarrier:
             own = s.direct_twiml or str(response)
             if not s.record:
                 return own
-            notice = VoiceResponse()
-            notice.say(s.consent_notice)  # the callee hears it before anything the user's TwiML does
-            say = str(notice).split("<Response>", 1)[1].rsplit("</Response>", 1)[0]
-            return re.sub(r"(<Response[^>]*>)", lambda m: m.group(1) + say, own, count=1)
+            root = ElementTree.fromstring(own)  # well-formed: problems() checked it before we got here
+            notice = ElementTree.Element("Say")
+            notice.text = s.consent_notice
+            root.insert(0, notice)  # the callee hears it before anything the user's TwiML does
+            return ElementTree.tostring(root, encoding="unicode")
         if request.contact_name:
             response.say(f"Connecting you to {request.contact_name}.")
         dial = Dial(
@@ -315,10 +322,7 @@ class TwilioCarrier:
             return None
         headers = getattr(self.client.http_client, "last_headers", {}) or {}
         value = next((v for k, v in headers.items() if k.lower() == "retry-after"), None)
-        try:
-            return min(float(value), 10.0) if value else 1.0
-        except ValueError:
-            return 1.0
+        return retry_after_seconds(value, self._now())
 
     def _find_created(self, to: str, started: datetime) -> Any:
         """The call a timed-out create request may have made: same To and From, created since we asked."""
@@ -467,6 +471,36 @@ class TwilioCarrier:
         session = getattr(self.client.http_client, "session", None)
         if session is not None:
             session.close()
+
+
+def retry_after_seconds(value: str | None, now: datetime) -> float:
+    """How long a Retry-After header asks us to wait: delay-seconds or an HTTP date (RFC 9110 10.2.3),
+    at most MAX_RETRY_AFTER (a rep is waiting); 1 s when it is missing or unreadable."""
+    value = (value or "").strip()
+    if not value:
+        return 1.0
+    if value.isdigit():
+        return min(float(value), MAX_RETRY_AFTER)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return 1.0
+    if when.tzinfo is None:  # an obsolete date form without a zone: HTTP dates are GMT
+        when = when.replace(tzinfo=UTC)
+    return min(max((when - now).total_seconds(), 0.0), MAX_RETRY_AFTER)
+
+
+def _twiml_problems(twiml: str) -> list[str]:
+    """What is wrong with the user's own TwiML, said plainly (empty if it is a <Response> document)."""
+    try:
+        root = ElementTree.fromstring(twiml)
+    except ElementTree.ParseError as exc:
+        line, column = exc.position  # expat counts columns from 0
+        where = f"line {line}, column {column + 1}"
+        return [f"twilio.direct_twiml is not well-formed XML at {where}: {expat.ErrorString(exc.code)}"]
+    if root.tag != "Response":
+        return [f"twilio.direct_twiml must be TwiML: its root element is <{root.tag}>, not <Response>"]
+    return []
 
 
 def _status(value: str | None) -> CallStatus | None:

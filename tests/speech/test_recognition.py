@@ -18,6 +18,8 @@ from assistant.speech.sphinx import SphinxEngine
 from ..conftest import WORKDAY
 
 VOICE = "en-us+klatt2"
+MIN_CONFIDENCE = 0.3  # [speech] min_confidence: below it callbot asks to hear the command again
+VOICES = ("flite:slt", "flite:rms", "en-us+klatt2", "en-us+m1")  # two synthesisers, two voices each
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +65,40 @@ def test_commands_are_heard(recognizer, speak, said: str, mode: str):
     assert transcript.sure == (mode != "command" or transcript.confidence >= CHECK_BELOW)
 
 
+# Names the pronunciation dictionary lacks get pronunciations from espeak-ng, so espeak-ng reading their
+# spelling back can only agree with itself. Here each is said the way people say it, respelt so that the
+# synthesiser says those sounds rather than guessing from the letters (flite -ps and espeak-ng -x read
+# each respelling as noted), by two voices of each synthesiser.
+AS_PEOPLE_SAY_THEM = [
+    ("call priya raghunathan", "call preeya rahgoo nahthun"),  # P R IY AH, R AA G UW N AA TH AH N
+    ("call aoife brennan", "call eefa brennan"),  # IY F AH
+    ("call dmitri volkov", "call dmitri vol kof"),  # V AO L K AA F
+    ("call xiaoming li", "call shyow ming lee"),  # SH AY AW M IH NG
+    ("call fatima zahra", "call fatima zah rah"),  # Z AA R AA
+    ("call grace okafor", "call grace oh kah for"),  # OW K AA F AO R
+    pytest.param(
+        "call oluwaseun adebayo",
+        "call oh loo wah shay oon ah deh bah yo",  # OW L UW W AA SH EY UW N, AA D EH B AA Y OW
+        marks=pytest.mark.xfail(
+            strict=True,
+            reason="a wrong pronunciation: espeak-ng guesses Oluwaseun as AA L UW W EY S AH N (no SH, "
+            "'-seun' as 'sun') and Adebayo as AH D EH B EY OW (no Y, 'bay-oh'); said as people say them, "
+            "no voice of either synthesiser is heard as the contact (the grammar hears a phone number)",
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(("command", "as_said"), AS_PEOPLE_SAY_THEM)
+def test_names_outside_the_dictionary_as_people_say_them(recognizer, say, command: str, as_said: str):
+    heard = {
+        voice: recognizer.recognize(read_audio(say(as_said, voice)), Expect(Listening.COMMAND))
+        for voice in VOICES
+    }
+    right = [v for v, t in heard.items() if t.text == command and (t.confidence or 0) >= 0.5]
+    assert len(right) >= 3, {v: (t.text, t.confidence) for v, t in heard.items()}  # one voice may stumble
+
+
 def test_which_one_grammar_is_made_of_the_candidates(recognizer, book_store, speak):
     smiths = tuple(c for c in book_store.contacts() if c.name in ("Jane Doe", "Jane Smith"))
     for said in ("the second one", "smith"):
@@ -72,15 +108,31 @@ def test_which_one_grammar_is_made_of_the_candidates(recognizer, book_store, spe
         assert transcript.text == said
 
 
-def test_speech_outside_the_grammar_is_never_a_call(recognizer, speak):
+def test_speech_outside_the_grammar_is_never_a_call(recognizer, say):
+    """A grammar forces any sound into its nearest sentence; the phone loop's score tells the two apart:
+    what callbot can say scores above what it cannot, for every voice, and the latter is never sure."""
     parser = IntentParser()
-    for said in ("what is the weather like in paris today", "call zachary quinn"):
-        transcript = recognizer.recognize(read_audio(speak(said, voice=VOICE)), Expect(Listening.COMMAND))
+    inside = {"call kelly chen": "kelly chen", "dial robert martinez": "robert martinez"}
+    outside = [
+        "what is the weather like in paris today",
+        "call zachary quinn",  # nobody in the book
+        "book a table for two at seven",  # flite's rms: "dial two two eight oh oh ..." at 0.78
+    ]
+    command = Expect(Listening.COMMAND)
+    heard_in = {(s, v): recognizer.recognize(read_audio(say(s, v)), command) for s in inside for v in VOICES}
+    heard_out = {
+        (s, v): recognizer.recognize(read_audio(say(s, v)), command) for s in outside for v in VOICES
+    }
+    wrong = {k: t.text for k, t in heard_in.items() if t.text != k[0]}
+    assert wrong == {}  # a recogniser that hears nothing, or anything, fails here
+    for (said, _), transcript in heard_in.items():
         intent = parser.parse(transcript.text, allowed=COMMANDS)
-        confident = (transcript.confidence or 0) >= 0.55
-        assert not (confident and intent is not None and intent.name in ("CallContact", "CallNumber")), (
-            transcript
-        )
+        assert intent is not None and intent.slot("contact") == inside[said]
+    acted_on = {k: t.text for k, t in heard_out.items() if t.sure}
+    assert acted_on == {}  # never acted on without asking
+    lowest_in = min(t.confidence or 0 for t in heard_in.values())
+    highest_out = max(t.confidence or 0 for t in heard_out.values())
+    assert highest_out < lowest_in, {k: (t.text, t.confidence) for k, t in heard_out.items()}
 
 
 def test_streaming_decodes_as_the_speech_arrives(recognizer, speak):
@@ -105,14 +157,33 @@ def test_each_command_is_heard_on_its_own_channel(recognizer, speak):
     assert after.confidence == before.confidence
 
 
-def test_noisy_audio_is_understood_or_rejected_never_misdialled(recognizer, speak):
-    """10 dB SNR: pocketsphinx may fail to hear it, but it must not hear somebody else with confidence."""
+NOISY = {  # said -> (intent, contact)
+    "call kelly chen": ("CallContact", "kelly chen"),
+    "dial robert martinez": ("CallContact", "robert martinez"),
+    "call jane smith on work": ("CallContact", "jane smith"),
+    "call siobhan nguyen": ("CallContact", "siobhan nguyen"),
+    "call dmitri volkov": ("CallContact", "dmitri volkov"),
+    "call marcus johnson": ("CallContact", "marcus johnson"),
+}
+
+
+def test_noisy_audio_is_understood_or_rejected_never_misdialled(recognizer, say):
+    """10 dB SNR: alone, pocketsphinx hears some commands right and many wrong, as sure of the wrong ones
+    as of the right (noise fits the grammar and the phone loop alike). What it hears wrong must never be
+    sure enough to act on without asking; and it must still hear some right."""
     parser = IntentParser()
-    clip = read_audio(speak("call kelly chen", voice=VOICE, snr=10, name="kelly-noisy"))
-    transcript = recognizer.recognize(clip, Expect(Listening.COMMAND))
-    intent = parser.parse(transcript.text, allowed=COMMANDS)
-    if intent is not None and intent.name == "CallContact" and (transcript.confidence or 0) >= 0.85:
-        assert intent.slot("contact") == "kelly chen"
+    right, acted_on_wrongly = [], []
+    for said, expected in NOISY.items():
+        for voice in ("flite:slt", "en-us+m1"):  # the espeak-ng voice pocketsphinx hears best in noise
+            transcript = recognizer.recognize(read_audio(say(said, voice, snr=10)), Expect(Listening.COMMAND))
+            intent = parser.parse(transcript.text, allowed=COMMANDS)
+            understood = (intent.name, intent.slot("contact")) if intent is not None else None
+            if understood == expected and (transcript.confidence or 0) >= MIN_CONFIDENCE:
+                right.append((said, voice))
+            elif transcript.sure:
+                acted_on_wrongly.append((said, voice, transcript.text, transcript.confidence))
+    assert acted_on_wrongly == []
+    assert len(right) >= 3, right  # of 12; 07ebb80 hears 6 (a recogniser that hears nothing: 0)
 
 
 def test_listen_loop_driven_by_files(book_store, speak, tmp_path: Path):

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import io
+import sys
 import threading
 
 import pytest
 
 from assistant.console import PrintVoice
-from assistant.errors import CallbotError
+from assistant.errors import CallbotError, MissingExtra
 from assistant.speech.voice import SpokenVoice, has_audio_output
 
 
@@ -44,10 +45,20 @@ def test_no_audio_device_means_printing(monkeypatch):
     assert has_audio_output() is False
 
 
-def test_no_microphone_is_a_clear_error_not_a_traceback():
+def test_a_microphone_that_is_not_there_is_a_clear_error_not_a_traceback():
+    """Asked for a device this machine does not have, whatever it has plugged in (and with or without
+    PyAudio): a clear error saying what to do."""
     from assistant.speech.audio import MicrophoneSource
 
     with pytest.raises(CallbotError) as info:
-        MicrophoneSource()
+        MicrophoneSource(device_index=10_000)
     message = str(info.value)
-    assert "callbot[mic]" in message or "no microphone" in message
+    assert "callbot[mic]" in message or "no microphone could be opened" in message
+
+
+def test_without_pyaudio_the_mic_extra_is_named(monkeypatch):
+    from assistant.speech.audio import MicrophoneSource
+
+    monkeypatch.setitem(sys.modules, "pyaudio", None)  # `import pyaudio` fails, as without the mic extra
+    with pytest.raises(MissingExtra, match=r"pip install 'callbot\[mic\]'"):
+        MicrophoneSource()

@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,9 +33,22 @@ class Prism:
     url: str
     log: Path
 
-    def log_text(self) -> str:
-        time.sleep(0.3)  # Prism writes its verdict just after answering
-        return self.log.read_text(encoding="utf-8", errors="replace")
+    def log_text(self, timeout: float = 10.0) -> str:
+        """The log with every request answered so far in it. Prism writes a request's lines just after
+        answering it, in order: a marker request goes last, and the log is read once the marker is in it."""
+        marker = f"/callbot-log-marker-{uuid.uuid4().hex}"
+        try:
+            urllib.request.urlopen(self.url + marker, timeout=5).close()
+        except urllib.error.HTTPError as exc:  # 404 (no such route) is the answer expected
+            exc.close()
+        deadline = time.monotonic() + timeout
+        while True:
+            text = self.log.read_text(encoding="utf-8", errors="replace")
+            if any(marker in line and "Request terminated" in line for line in text.splitlines()):
+                return text
+            if time.monotonic() > deadline:
+                pytest.fail(f"Prism did not log a request within {timeout} s: {text[-2000:]}")
+            time.sleep(0.01)
 
 
 def free_port() -> int:

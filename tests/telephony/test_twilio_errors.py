@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import socket
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 
 import pytest
 
@@ -85,6 +87,37 @@ def test_rate_limit_waits_retry_after_then_succeeds(stub: TwilioStub):
     placed = c.place(CallRequest(to=LEAD))
     assert placed.provider_call_id.startswith("CA") and stub.posts() == 2 and len(stub.created) == 1
     assert 2.0 in slept
+
+
+NOW = datetime(2026, 11, 27, 18, 0, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "waited"),
+    [
+        (format_datetime(NOW + timedelta(seconds=4), usegmt=True), 4.0),  # an HTTP date (RFC 9110)
+        ("Friday, 27-Nov-26 18:00:07 GMT", 7.0),  # its obsolete RFC 850 form
+        ("Fri Nov 27 18:00:03 2026", 3.0),  # and asctime's
+        (format_datetime(NOW - timedelta(seconds=30), usegmt=True), 0.0),  # already past: go now
+        (format_datetime(NOW + timedelta(hours=1), usegmt=True), 10.0),  # a rep is waiting: capped
+        ("3600", 10.0),
+        ("soon", 1.0),
+    ],
+)
+def test_rate_limit_waits_as_long_as_retry_after_says(stub: TwilioStub, retry_after: str, waited: float):
+    slept: list[float] = []
+    stub.replies = [
+        Reply(
+            429, {"code": 20429, "message": "Too Many Requests", "status": 429}, {"Retry-After": retry_after}
+        ),
+        Reply(),
+    ]
+    c = carrier(stub.url)
+    c._sleep = slept.append  # record instead of waiting
+    c._now = lambda: NOW
+    c.place(CallRequest(to=LEAD))
+    assert stub.posts() == 2 and len(stub.created) == 1
+    assert slept[0] == waited  # then the pacing of creates (calls_per_second) may wait too
 
 
 def test_rate_limit_twice_is_reported_as_retryable(stub: TwilioStub):

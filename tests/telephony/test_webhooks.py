@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import io
 import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Sequence
 
 import pytest
 from twilio.request_validator import RequestValidator
 
 from assistant.console import PrintVoice, TextEar
 from assistant.contacts.book import ContactBook
-from assistant.models import CallStatus
+from assistant.models import CallEvent, CallRequest, CallStatus, PlacedCall
 from assistant.session import Session, SessionSettings
 from assistant.telephony.twilio import TwilioCarrier, TwilioSettings
+from assistant.telephony.webhooks import EventBox, event_from_form
 
 from ..conftest import WORKDAY
 from .conftest import SID, TOKEN, free_port
@@ -63,6 +64,45 @@ def callback(carrier: TwilioCarrier, key: str, leg: str) -> str:
     return carrier._callback(key, leg)
 
 
+class Placing:
+    """The Telephony port over the real carrier, telling the test (playing Twilio) when a call is created
+    and when the dialog has taken each event, so Twilio's next callback can come after it, as in life."""
+
+    def __init__(self, carrier: TwilioCarrier):
+        self.carrier = carrier
+        self.name = carrier.name
+        self.placed = threading.Event()
+        self.call: PlacedCall | None = None
+        self.taken: list[CallEvent] = []
+        self._took = threading.Condition()
+
+    def place(self, request: CallRequest) -> PlacedCall:
+        self.call = self.carrier.place(request)
+        self.placed.set()
+        return self.call
+
+    def poll(self, call: PlacedCall, timeout: float) -> Sequence[CallEvent]:
+        events = self.carrier.poll(call, timeout)
+        with self._took:
+            self.taken.extend(events)
+            self._took.notify_all()
+        return events
+
+    def has_taken(self, count: int, timeout: float = 20) -> None:
+        """Wait until the dialog has taken `count` events in all."""
+        with self._took:
+            assert self._took.wait_for(lambda: len(self.taken) >= count, timeout), self.taken
+
+    def end(self, call: PlacedCall, answered: bool) -> None:
+        self.carrier.end(call, answered)
+
+    def created(self, timeout: float = 20) -> PlacedCall:
+        """The call the dialog placed, once it has (the session runs on the test's main thread)."""
+        assert self.placed.wait(timeout), f"no call was placed within {timeout} s"
+        assert self.call is not None
+        return self.call
+
+
 def test_forged_and_unsigned_callbacks_get_403_and_change_nothing(carrier):
     app = carrier.webhook_app().test_client()
     url = callback(carrier, "k1", "lead")
@@ -97,6 +137,25 @@ def test_duplicates_and_late_events_are_dropped(carrier):
     assert [e.status for e in carrier.box.take("k2", 0)] == [CallStatus.IN_PROGRESS, CallStatus.COMPLETED]
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="a finding: EventBox.take (assistant/telephony/webhooks.py) sorts a batch by call SID, then "
+    "sequence, so callbacks of the two legs that arrive between two polls come out in SID order: here the "
+    "lead's ringing before the rep's own phone ringing. Sorting each call's events by sequence in the "
+    "places they arrived at would keep both orders.",
+)
+def test_callbacks_of_both_legs_taken_together_keep_the_order_they_came_in():
+    box = EventBox()
+    agent, lead = "CA" + "b" * 32, "CA" + "9" * 32
+    box.put("k", event_from_form({"CallSid": agent, "CallStatus": "ringing", "SequenceNumber": "1"}, "agent"))
+    box.put(
+        "k", event_from_form({"CallSid": agent, "CallStatus": "in-progress", "SequenceNumber": "2"}, "agent")
+    )
+    box.put("k", event_from_form({"CallSid": lead, "CallStatus": "ringing", "SequenceNumber": "0"}, "lead"))
+    taken = [(e.leg, str(e.status)) for e in box.take("k", 0)]
+    assert taken == [("agent", "ringing"), ("agent", "in-progress"), ("lead", "ringing")]
+
+
 @pytest.mark.parametrize(
     ("lead_final", "outcome", "answered"),
     [
@@ -112,10 +171,11 @@ def test_lifecycle_through_the_dialog(carrier, book_store, lead_final, outcome, 
     jane = next(c for c in book_store.contacts() if c.name == "Jane Doe")
     out = io.StringIO()
     lines = ["call jane doe", "yes", *(["sent the deck, follow up friday"] if answered else [])]
+    telephony = Placing(carrier)
     session = Session(
         ear=TextEar(io.StringIO("\n".join(lines) + "\n")),
         voice=PrintVoice(out),
-        telephony=carrier,
+        telephony=telephony,
         log=book_store,
         book=ContactBook(book_store),
         clock=WORKDAY,
@@ -123,41 +183,42 @@ def test_lifecycle_through_the_dialog(carrier, book_store, lead_final, outcome, 
             rep="tester", confirm="always", cancel_window=0, poll_interval=0.2, review_timeout=0
         ),
     )
-    key_seen = threading.Event()
+    played = threading.Event()
 
     def play_twilio() -> None:
-        deadline = time.monotonic() + 20
-        while not carrier._followed and time.monotonic() < deadline:
-            time.sleep(0.05)
-        key, followed = next(iter(carrier._followed.items()))
-        key_seen.set()
-        agent_sid, lead_sid = followed.main.sid, "CA" + "9" * 32
+        placed = telephony.created()
+        key, agent_sid, lead_sid = placed.key, placed.provider_call_id, "CA" + "9" * 32
 
-        def send(leg: str, sid: str, status: str, seq: int, **extra: str) -> int:
+        def send(leg: str, sid: str, status: str, seq: int, *, news: int = 0, **extra: str) -> int:
+            """Post a callback; `news`: the dialog's count of events once it has taken this one."""
             url = callback(carrier, key, leg)
             form = {"CallSid": sid, "CallStatus": status, "SequenceNumber": str(seq), **extra}
-            return post(url, form, sign(url, form))
+            answer = post(url, form, sign(url, form))
+            if news:
+                telephony.has_taken(news)
+            return answer
 
-        assert send("agent", agent_sid, "ringing", 1) == 204
-        assert send("agent", agent_sid, "in-progress", 2) == 204
-        assert send("lead", lead_sid, "ringing", 0, ParentCallSid=agent_sid) == 204
+        assert send("agent", agent_sid, "ringing", 1, news=1) == 204
+        assert send("agent", agent_sid, "in-progress", 2, news=2) == 204
+        assert send("lead", lead_sid, "ringing", 0, news=3, ParentCallSid=agent_sid) == 204
         forged_url = callback(carrier, key, "agent")
         forged = {"CallSid": agent_sid, "CallStatus": "completed", "SequenceNumber": "9"}
         assert post(forged_url, forged, sign(forged_url, forged, "not-the-token")) == 403
         if answered:
-            assert send("lead", lead_sid, "in-progress", 1) == 204
+            assert send("lead", lead_sid, "in-progress", 1, news=4) == 204
             assert send("lead", lead_sid, "in-progress", 1) == 204  # duplicate
             assert send("lead", lead_sid, "ringing", 0) == 204  # late
-            assert send("lead", lead_sid, lead_final, 2, CallDuration="42") == 204
+            assert send("lead", lead_sid, lead_final, 2, news=5, CallDuration="42") == 204
         else:
-            assert send("lead", lead_sid, lead_final, 2, CallDuration="0") == 204
+            assert send("lead", lead_sid, lead_final, 2, news=4, CallDuration="0") == 204
         assert send("agent", agent_sid, "completed", 3, CallDuration="50") == 204
+        played.set()
 
     player = threading.Thread(target=play_twilio)
     player.start()
     session.run()
     player.join(timeout=30)
-    assert key_seen.is_set()
+    assert played.is_set()  # every callback went as planned (a failed assert in the thread leaves it unset)
     [call] = book_store.recent_calls()
     assert call.provider == "twilio" and call.contact_id == jane.id
     assert (call.status, call.lead_status, call.outcome) == (CallStatus.COMPLETED, lead_final, outcome)
@@ -175,29 +236,31 @@ def test_lifecycle_through_the_dialog(carrier, book_store, lead_final, outcome, 
 
 def test_when_the_reps_own_phone_does_not_answer_the_lead_is_not_called(carrier, book_store):
     out = io.StringIO()
+    telephony = Placing(carrier)
     session = Session(
         ear=TextEar(io.StringIO("call jane doe\nyes\n")),
         voice=PrintVoice(out),
-        telephony=carrier,
+        telephony=telephony,
         log=book_store,
         book=ContactBook(book_store),
         clock=WORKDAY,
         settings=SessionSettings(rep="tester", confirm="always", cancel_window=0, poll_interval=0.2),
     )
+    played = threading.Event()
 
     def play_twilio() -> None:
-        while not carrier._followed:
-            time.sleep(0.05)
-        key, followed = next(iter(carrier._followed.items()))
-        url = callback(carrier, key, "agent")
+        placed = telephony.created()
+        url = callback(carrier, placed.key, "agent")
         for seq, status in enumerate(("ringing", "no-answer")):
-            form = {"CallSid": followed.main.sid, "CallStatus": status, "SequenceNumber": str(seq)}
+            form = {"CallSid": placed.provider_call_id, "CallStatus": status, "SequenceNumber": str(seq)}
             assert post(url, form, sign(url, form)) == 204
+        played.set()
 
     player = threading.Thread(target=play_twilio)
     player.start()
     session.run()
     player.join(timeout=30)
+    assert played.is_set()
     assert "ringing your phone..." in out.getvalue()
     assert "Your own phone didn't answer, so Jane Doe was not called." in out.getvalue()
     [call] = book_store.recent_calls()
