@@ -72,7 +72,7 @@ class EventBox:
             return True
 
     def take(self, key: str, timeout: float) -> list[CallEvent]:
-        """Events for this call, waiting up to `timeout` for the first; sorted by sequence number."""
+        """Events for this call, waiting up to `timeout` for the first; each call's in sequence order."""
         box = self._queues[key]
         events: list[CallEvent] = []
         try:
@@ -84,7 +84,18 @@ class EventBox:
                 events.append(box.get_nowait())
             except queue.Empty:
                 break
-        return sorted(events, key=lambda e: (e.provider_call_id, e.sequence if e.sequence is not None else 0))
+        return _in_order(events)
+
+
+def _in_order(events: list[CallEvent]) -> list[CallEvent]:
+    """Each call's events by sequence number, in the places its events arrived in: two legs' callbacks
+    taken in one batch keep the order they came in (the rep's phone ringing before the lead's)."""
+    by_call: dict[str, list[CallEvent]] = defaultdict(list)
+    for event in events:
+        by_call[event.provider_call_id].append(event)
+    for call in by_call.values():
+        call.sort(key=lambda e: e.sequence if e.sequence is not None else 0)
+    return [by_call[event.provider_call_id].pop(0) for event in events]
 
 
 def create_app(public_url: str, validate: Validate, box: EventBox, consent_twiml: str = "") -> Flask:

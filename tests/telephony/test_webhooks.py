@@ -137,13 +137,6 @@ def test_duplicates_and_late_events_are_dropped(carrier):
     assert [e.status for e in carrier.box.take("k2", 0)] == [CallStatus.IN_PROGRESS, CallStatus.COMPLETED]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a finding: EventBox.take (assistant/telephony/webhooks.py) sorts a batch by call SID, then "
-    "sequence, so callbacks of the two legs that arrive between two polls come out in SID order: here the "
-    "lead's ringing before the rep's own phone ringing. Sorting each call's events by sequence in the "
-    "places they arrived at would keep both orders.",
-)
 def test_callbacks_of_both_legs_taken_together_keep_the_order_they_came_in():
     box = EventBox()
     agent, lead = "CA" + "b" * 32, "CA" + "9" * 32
