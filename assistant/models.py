@@ -87,6 +87,8 @@ class Contact:
     do_not_call: bool = False
     id: int | None = None
     source_key: str = ""
+    city: str = ""
+    relations: tuple[str, ...] = ()  # who they are to the user: "mother", "manager" (canonical words)
 
     @property
     def display(self) -> str:
@@ -122,6 +124,9 @@ class Transcript:
         True  # False when engines disagreed or only a fallback engine heard it: confirm before acting
     )
     label_sure: bool = True  # False when only one engine heard the number label (or its absence): confirm it
+    free_from: int | None = None  # a grammar's reading: the first word of a topic it could only approximate
+    named_confidence: float | None = None  # its confidence with that topic set aside
+    free_fits: bool = False  # the grammar's words for that topic fit the audio well: a topic it knows, said
 
     @property
     def hypotheses(self) -> tuple[str, ...]:

@@ -843,7 +843,9 @@ def resolve_heard(
 ) -> Resolution:
     """Who a CallContact means. A name the ear was not sure of is never dialled on its say-so: asked about."""
     queries = slot_hypotheses(utterance, parser, intent, "contact")
-    resolution = resolver.resolve(queries, label=intent.slot("label"), company=intent.slot("company"))
+    resolution = resolver.resolve(
+        queries, label=intent.slot("label"), company=intent.slot("company"), relation=intent.slot("relation")
+    )
     transcript = utterance.transcript
     unsure = transcript is not None and (
         not transcript.sure or (transcript.confidence is not None and transcript.confidence < sure_confidence)

@@ -53,6 +53,7 @@ contacts = Table(
     Column("source_key", String(300), nullable=False, unique=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    Column("city", String(200), nullable=False, server_default=""),
 )
 
 contact_numbers = Table(
@@ -75,6 +76,19 @@ contact_aliases = Table(
     Column("learned", Boolean, nullable=False, server_default="0"),
     Column("created_at", UTCDateTime, nullable=False),
     UniqueConstraint("contact_id", "alias", name="uq_contact_alias"),
+)
+
+# Who a contact is to the rep ("mother", "manager"): from a contacts file, or taught by voice ("my boss is
+# Priya Shah"), which a re-import keeps.
+contact_relations = Table(
+    "contact_relations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("contact_id", Integer, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("relation", String(100), nullable=False),
+    Column("taught", Boolean, nullable=False, server_default="0"),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("contact_id", "relation", name="uq_contact_relation"),
 )
 
 calls = Table(

@@ -12,10 +12,11 @@ import io
 import re
 import zoneinfo
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import ContactsError
+from ..intents import canonical_relation
 from ..models import Contact, PhoneNumber
 from .names import fold
 from .numbers import BadNumber, country_region, normalize
@@ -51,6 +52,11 @@ class RawContact:
     country: str = ""
     do_not_call: str = ""
     key: str = ""
+    city: str = ""
+    relations: list[str] = field(default_factory=list)  # this person is the user's ... ("mother")
+    related: list[tuple[str, str]] = field(
+        default_factory=list
+    )  # (relation, name): that person is the user's
 
 
 def read_contacts(path: str | Path, region: str = "US") -> ReadResult:
@@ -79,8 +85,32 @@ def read_contacts(path: str | Path, region: str = "US") -> ReadResult:
         if count:
             contact = Contact(**{**contact.__dict__, "source_key": f"{contact.source_key}#{count + 1}"})
         result.contacts.append(contact)
+    result.contacts = _relate(raws, result.contacts, str(path), result.problems)
     result.problems.sort(key=lambda p: p.line)
     return result
+
+
+def _relate(
+    raws: list[RawContact], contacts: list[Contact], path: str, problems: list[Problem]
+) -> list[Contact]:
+    """Relations a card gives to other people ("Relation 1 - Type: Mother, Value: Linda Carter" on your own
+    card, as Google and Apple keep them) become those people's relation to you."""
+    by_name: dict[str, list[int]] = {}
+    for i, contact in enumerate(contacts):
+        by_name.setdefault(fold(contact.name), []).append(i)
+    given: dict[int, list[str]] = {}
+    for raw in raws:
+        for relation, name in raw.related:
+            found = by_name.get(fold(name), [])
+            if len(found) != 1:
+                why = "no contact" if not found else "more than one contact"
+                problems.append(Problem(path, raw.line, f"{relation}: {why} named {name!r} here; not kept"))
+                continue
+            given.setdefault(found[0], []).append(canonical_relation(relation))
+    return [
+        replace(c, relations=tuple(dict.fromkeys((*c.relations, *given[i])))) if i in given else c
+        for i, c in enumerate(contacts)
+    ]
 
 
 def decode(data: bytes) -> str:
@@ -237,6 +267,8 @@ def _plain(row: Row) -> RawContact:
         timezone=row.get("timezone", "time zone", "tz"),
         country=row.get("country"),
         do_not_call=row.get("do_not_call", "do not call", "dnc"),
+        city=row.get("city"),
+        relations=_split_aliases(row.get("relation", "relationship")),
     )
 
 
@@ -267,7 +299,22 @@ def _google(row: Row) -> RawContact:
                 continue
             numbers.append((_GOOGLE_LABELS.get(label, "other"), number, primary))
     country = next((v for k, v in row.matching(r"address \d+ - country") if v), "")
-    return RawContact(row.line, name, company, numbers, _split_aliases(row.get("nickname")), country=country)
+    city = next((v for k, v in row.matching(r"address \d+ - city") if v), "")
+    related = []
+    for key, value in row.matching(r"relation \d+ - value"):
+        kind = row.get(key.replace("value", "label"), key.replace("value", "type")).lstrip("* ")
+        if kind and value:
+            related += [(kind, v.strip()) for v in value.split(":::") if v.strip()]
+    return RawContact(
+        row.line,
+        name,
+        company,
+        numbers,
+        _split_aliases(row.get("nickname")),
+        country=country,
+        city=city,
+        related=related,
+    )
 
 
 _OUTLOOK_PHONES = (
@@ -297,8 +344,15 @@ def _outlook(row: Row) -> RawContact:
         "business country",
         "home country",
     )
+    city = row.get("business city", "home city", "other city")
     return RawContact(
-        row.line, name, row.get("company"), numbers, _split_aliases(row.get("nickname")), country=country
+        row.line,
+        name,
+        row.get("company"),
+        numbers,
+        _split_aliases(row.get("nickname")),
+        country=country,
+        city=city,
     )
 
 
@@ -319,6 +373,7 @@ def _hubspot(row: Row) -> RawContact:
         country=row.get("country/region", "country"),
         do_not_call=row.get("do not call"),
         key=f"hubspot:{record_id}" if record_id else "",
+        city=row.get("city"),
     )
 
 
@@ -340,6 +395,7 @@ def _salesforce(row: Row) -> RawContact:
         country=row.get("mailingcountry", "mailing country", "mailingcountrycode"),
         do_not_call=row.get("donotcall", "do not call"),
         key=f"salesforce:{record_id}" if record_id else "",
+        city=row.get("mailingcity", "mailing city", "city"),
     )
 
 
@@ -413,6 +469,8 @@ def _finish(raw: RawContact, path: str, region: str, problems: list[Problem], fm
         timezone=timezone,
         do_not_call=do_not_call,
         source_key=key,
+        city=raw.city.strip(),
+        relations=tuple(dict.fromkeys(canonical_relation(r) for r in raw.relations if fold(r))),
     )
 
 

@@ -34,7 +34,7 @@ REFUSE_BELOW = 62.0  # nobody this close: say so, never dial
 MARGIN = 10.0  # candidates within this of the best are "close": ask which one
 MAX_CHOICES = 5
 # Matches where every heard word is a word of the name (or the user's pick): no confirmation needed for these.
-CERTAIN = frozenset({"name", "alias", "learned alias", "picked"})
+CERTAIN = frozenset({"name", "alias", "learned alias", "picked", "relation"})
 EXACT_KINDS = frozenset({"name", "alias"})
 MISHEARD_KINDS = frozenset({"sound-alike", "spelling", "partial"})
 
@@ -84,6 +84,7 @@ class Resolver:
         self._by_sound: dict[str, set[str]] = defaultdict(set)
         self._by_company: dict[str, set[int]] = defaultdict(set)
         self._learned: dict[str, set[int]] = defaultdict(set)
+        self._by_relation: dict[str, list[int]] = defaultdict(list)
         for contact in contacts:
             self._add(contact)
         self._vocab = list(self._by_token)
@@ -114,6 +115,8 @@ class Resolver:
             self._learned[alias].add(index)
         if company:
             self._by_company[company].add(index)
+        for relation in contact.relations:
+            self._by_relation[relation].append(index)
 
     # -- matching -----------------------------------------------------------------------------------------
 
@@ -250,9 +253,25 @@ class Resolver:
         )
         return [Candidate(self._entries[i].contact, round(s, 1), how) for i, (s, how) in ranked]
 
-    def resolve(self, queries: Sequence[str] | str, *, label: str = "", company: str = "") -> Resolution:
+    @property
+    def relations(self) -> list[str]:
+        """The relations the book knows ("mother", "manager")."""
+        return sorted(self._by_relation)
+
+    def related(self, relation: str) -> list[Contact]:
+        return [self._entries[i].contact for i in self._by_relation.get(relation, [])]
+
+    def resolve(
+        self, queries: Sequence[str] | str, *, label: str = "", company: str = "", relation: str = ""
+    ) -> Resolution:
+        """Dial one clear winner, ask among close ones, refuse when nobody is close. A relation ("my boss")
+        names whoever the book says it is; the words said are tried as a name only if nobody is."""
         if isinstance(queries, str):
             queries = [queries]
+        if relation and relation in self._by_relation:
+            return self._by_relation_word(relation, label=label, company=company)
+        if relation and not any(q.strip() for q in queries):
+            return Resolution(Action.REFUSE, relation, reason="no_relation", label_requested=label)
         query = queries[0] if queries else ""
         ranked = self.rank(queries, company)
         if not ranked or ranked[0].score < REFUSE_BELOW:
@@ -269,6 +288,18 @@ class Resolver:
             return self.choose(query, ranked[0], label=label, candidates=tuple(ranked[:MAX_CHOICES]))
         reason = "ambiguous" if len(close) > 1 else "unsure"
         return Resolution(Action.ASK, query, tuple(close[:MAX_CHOICES]), reason=reason, label_requested=label)
+
+    def _by_relation_word(self, relation: str, *, label: str, company: str) -> Resolution:
+        indexes = self._by_relation[relation]
+        if company and len(indexes) > 1:  # "my sister at Acme"
+            scores = self._company_scores(company)
+            indexes = [i for i in indexes if scores.get(i, 0.0) >= 90] or indexes
+        people = [Candidate(self._entries[i].contact, 100.0, "relation") for i in indexes]
+        if len(people) == 1:
+            return self.choose(relation, people[0], label=label)
+        return Resolution(
+            Action.ASK, relation, tuple(people[:MAX_CHOICES]), reason="ambiguous", label_requested=label
+        )
 
     def choose(
         self, query: str, pick: Candidate, *, label: str = "", candidates: tuple[Candidate, ...] = ()

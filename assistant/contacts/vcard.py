@@ -85,9 +85,10 @@ def _raw(card: Any, line: int, text: str) -> RawContact:
         primary = "pref" in types or "PREF" in tel.params
         value = re.sub(r";ext=.*$", "", str(tel.value)).removeprefix("tel:").strip()
         numbers.append((label, value, primary))
-    country = ""
+    country = city = ""
     for adr in card.contents.get("adr", []):
         country = getattr(adr.value, "country", "") or country
+        city = getattr(adr.value, "city", "") or city
     return RawContact(
         line=line,
         name=name,
@@ -96,7 +97,25 @@ def _raw(card: Any, line: int, text: str) -> RawContact:
         aliases=_nicknames(text),
         timezone=_value(card, "tz"),
         country=country,
+        city=city,
+        related=_related(card, labels),
     )
+
+
+def _related(card: Any, labels: dict[str, str]) -> list[tuple[str, str]]:
+    """vCard 4's RELATED;TYPE=spouse:Jane Doe (a name as text), and Apple's X-ABRELATEDNAMES and its label."""
+    found = []
+    for prop in card.contents.get("related", []):
+        value = str(prop.value).strip()
+        if value and not re.match(r"^(urn|https?|mailto|tel):", value, re.I):  # a name, not a reference
+            found += [(t.strip(), value) for v in prop.params.get("TYPE", []) for t in v.split(",") if t]
+    for prop in card.contents.get("x-abrelatednames", []):
+        custom = labels.get((prop.group or "").lower(), "")
+        apple = _APPLE_LABEL.fullmatch(custom)
+        kind = apple.group(1) if apple else custom
+        if kind and str(prop.value).strip():
+            found.append((kind, str(prop.value).strip()))
+    return found
 
 
 def _nicknames(text: str) -> list[str]:

@@ -21,10 +21,12 @@ from hassil import Intents
 from ..contacts.names import Nicknames, fold
 from ..contacts.resolver import Resolver
 from ..errors import TranscriptionFailed
+from ..intents import relation_words
 from ..models import Action, AudioClip, Contact, Transcript
 from ..ports import ANSWERS, COMMANDS, Expect, Listening
 from .grammar import GrammarBuilder
 from .sphinx import SphinxEngine, SphinxStream
+from .topics import Topics
 
 # The grammars kept loaded, by the listening states they serve. After a note is read back the user may
 # change it, discard it or give the next command: the command grammar carries those few answers too,
@@ -69,9 +71,11 @@ def contact_phrases(
     known: Callable[[str], bool] | None = None,
     surnames: bool = False,
 ) -> dict[str, list[str]]:
-    """What a user may call each contact: full name, first name, aliases, short forms (and surnames)."""
+    """What a user may call each contact: full name, first name, aliases, short forms (and surnames), and the
+    words for the relations the book has ("my mum", "my mother")."""
     names: dict[str, None] = {}
     companies: dict[str, None] = {}
+    relations: dict[str, None] = {}  # "call my boss": only the relations the book has
     for contact in contacts:
         words = fold(contact.name).split()
         if not words:
@@ -88,7 +92,9 @@ def contact_phrases(
         names.update(dict.fromkeys(f for f in forms if f))
         if contact.company:
             companies[fold(contact.company)] = None
-    return {"contact": list(names), "company": list(companies)}
+        relations.update(dict.fromkeys(contact.relations))
+    said = [word for word, relation in relation_words().items() if relation in relations]
+    return {"contact": list(names), "company": list(companies), "relation": said}
 
 
 def choice_phrases(choices: Sequence[Contact]) -> dict[str, list[str]]:
@@ -113,7 +119,8 @@ class GrammarCommands:
         self.engine = engine
         self.builder = GrammarBuilder(intents)
         self.book = book
-        self.topics = [t for t in topics if t.strip()]
+        self.topics = [t for t in topics if t.strip()]  # a hint: other topics come from the free-form engine
+        self.free = Topics(intents, _WholeParser(intents))
         self.wake_phrase = wake_phrase
         self._version: Any = object()
         self.build_seconds = 0.0
@@ -147,7 +154,7 @@ class GrammarCommands:
             )
         else:
             grammar = GRAMMAR_OF[expect.mode]
-        return _GrammarStream(self.engine, self.engine.start(grammar), expect.mode == Listening.COMMAND)
+        return _GrammarStream(self, self.engine.start(grammar), expect.mode == Listening.COMMAND)
 
     def recognize(self, audio: AudioClip, expect: Expect, *, wake: bool = False) -> Transcript:
         stream = self.start(expect, wake=wake)
@@ -160,8 +167,9 @@ def _answers(modes: Iterable[Listening]) -> tuple[str, ...]:
 
 
 class _GrammarStream:
-    def __init__(self, engine: SphinxEngine, stream: SphinxStream, command: bool):
-        self.engine = engine
+    def __init__(self, owner: GrammarCommands, stream: SphinxStream, command: bool):
+        self.owner = owner
+        self.engine = owner.engine
         self.stream = stream
         self.command = command
 
@@ -173,7 +181,7 @@ class _GrammarStream:
         self.stream.feed(pcm)
 
     def finish(self, audio: AudioClip) -> Transcript:
-        transcript = self.engine.transcript(self.stream.finish())
+        transcript = self.engine.transcript(self.stream.finish(self.owner.free.introducers))
         if self.command and (transcript.confidence or 0.0) < CHECK_BELOW:
             # The grammar alone names a person for dialling only when this sure (see CHECK_BELOW); with a
             # second engine, CheckedCommands decides instead.
@@ -192,10 +200,26 @@ class Transcribing(Protocol):
 
 
 def _prompt(book: Book, expect: Expect) -> str:
-    """The names Whisper should expect, as a prompt. Not as hotwords too: tiny models recite them back."""
+    """The names Whisper should expect, as a prompt. Not as hotwords too: tiny models recite them back.
+    (Adding the configured topics changed which names it heard: a wrong dial on the dev corpus.)"""
     people = expect.choices or tuple(book.contacts()[:200])
     names = ", ".join(c.name for c in people)
     return f"Call {names}." if names else ""
+
+
+class _WholeParser:
+    """The intent parser over every template, built on first use (topics are read from free-form text)."""
+
+    def __init__(self, intents: Intents):
+        self.intents = intents
+        self._parser: Any = None
+
+    def parse(self, text: str) -> Any:
+        if self._parser is None:
+            from ..intents import IntentParser
+
+            self._parser = IntentParser()
+        return self._parser.parse(text)
 
 
 class _Deferred:
@@ -287,11 +311,25 @@ class CheckedCommands:
         return stream.finish(audio)
 
     def check(self, first: Transcript, audio: AudioClip, expect: Expect) -> Transcript:
-        """Combine the grammar's reading with the second engine's."""
-        if expect.mode != Listening.COMMAND or (first.confidence or 0.0) >= self.check_below or not audio.pcm:
+        """Combine the grammar's reading with the second engine's (which also puts words to a free topic)."""
+        unsure = expect.mode == Listening.COMMAND and (first.confidence or 0.0) < self.check_below
+        if not audio.pcm or not (unsure or first.free_from is not None):
+            return first
+        second = self.second.transcribe(audio, prompt=_prompt(self.grammar.book, expect), quick=True)
+        if first.free_from is not None:
+            # The grammar's nearest topic (and a label after it) give way to the topic the other engine
+            # heard; only then is the command judged without its topic (noise, too, ends in "about ...").
+            # Whether the engines must agree on the person is still decided on the whole command.
+            text, topic = self.grammar.free.fill(
+                first.text, first.free_from, second.text, fits=first.free_fits
+            )
+            confidence = (
+                max(first.confidence or 0.0, first.named_confidence or 0.0) if topic else first.confidence
+            )
+            first = replace(first, text=text, free_from=None, confidence=confidence)
+        if not unsure:
             return first
         self.checks += 1
-        second = self.second.transcribe(audio, prompt=_prompt(self.grammar.book, expect), quick=True)
         # The grammar's reading gets its vote even when it is too unsure to act on alone: two engines that
         # mishear differently rarely land on the same person.
         a = self._meaning(first.text) if first.text else None

@@ -78,16 +78,15 @@ class GrammarBuilder:
             intent = self.intents.intents.get(intent_name)
             if intent is None:
                 continue
-            sentences = []
             for data in intent.data:
                 if (data.metadata or {}).get("voice") is False:
                     continue  # phrasings for typing only
                 self._expansion = {**self.intents.expansion_rules, **data.expansion_rules}
                 self._slot_lists = {**self.intents.slot_lists, **data.slot_lists}
-                sentences += [self._expr(s.expression) for s in data.sentences]
-            for phrase_list in self._phrases:
-                sentences = _share(sentences, f"<{_list_rule(phrase_list)}>")
-            alternatives += sentences
+                sentences = [self._expr(s.expression) for s in data.sentences]
+                for phrase_list in self._phrases:  # within one block of sentences: each keeps its own rules
+                    sentences = _share(sentences, f"<{_list_rule(phrase_list)}>")
+                alternatives += sentences
         body = _alt(alternatives)
         if body in (VOID, NULL):
             raise ValueError(f"grammar {name!r} has nothing to say")

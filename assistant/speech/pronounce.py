@@ -90,3 +90,53 @@ def guess(words: Iterable[str], voice: str = "en-us") -> dict[str, str]:
         if phones:
             out[word] = " ".join(phones)
     return out
+
+
+class Pronouncer:
+    """How names sound: the recogniser's own dictionary (CMUdict, every variant), and espeak-ng's guess for
+    the words it lacks. Read once, on first use."""
+
+    def __init__(self, dictionary: str | None = None):
+        self._path = dictionary
+        self._dict: dict[str, list[str]] | None = None
+        self._guessed: dict[str, str] = {}
+
+    def _load(self) -> dict[str, list[str]]:
+        if self._dict is None:
+            path = self._path
+            if path is None:
+                from pocketsphinx import get_model_path
+
+                path = get_model_path("en-us/cmudict-en-us.dict")
+            entries: dict[str, list[str]] = {}
+            with open(path, encoding="utf-8") as fh:
+                for line in fh:
+                    word, _, phones = line.strip().partition(" ")
+                    entries.setdefault(word.split("(")[0], []).append(phones.strip())
+            self._dict = entries
+        return self._dict
+
+    def words(self, words: Iterable[str]) -> dict[str, list[str]]:
+        """Every pronunciation of each word (lower case); espeak-ng's guess where the dictionary has none."""
+        known = self._load()
+        wanted = [w.lower() for w in dict.fromkeys(words) if w.strip()]
+        missing = [w for w in wanted if w not in known and w not in self._guessed]
+        if missing:
+            self._guessed.update(guess(missing))
+        return {w: known.get(w) or ([self._guessed[w]] if w in self._guessed else []) for w in wanted}
+
+    def names(self, names: Iterable[str]) -> dict[str, frozenset[str]]:
+        """{name: its pronunciations as phone strings}, names as folded words ("jon reid")."""
+        names = list(dict.fromkeys(names))
+        sounds = self.words(w for name in names for w in name.split())
+        out: dict[str, frozenset[str]] = {}
+        for name in names:
+            variants = [""]
+            for word in name.split():
+                options = sounds.get(word) or []
+                if not options:
+                    variants = []
+                    break
+                variants = [f"{v} {o}".strip() for v in variants for o in options[:3]][:16]
+            out[name] = frozenset(variants)
+        return out

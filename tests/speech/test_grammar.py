@@ -89,7 +89,17 @@ def test_grammar_holds_names_and_leaves_out_typing_only_phrasings():
     assert not says(grammar, "put me through to jennifer lopez")  # a typed-only phrasing
     assert not says(grammar, "call jennifer lopez on her landline")  # a typed-only label word
     assert not says(grammar, "call lopez")  # surnames alone only when choosing among candidates
+    assert not says(grammar, "call my boss")  # nobody in this book is anyone's boss
     assert {"call", "dial", "redial", "jennifer", "lopez"} <= grammar.words
+    assert not {"boss", "mom", "mother"} & grammar.words
+
+
+def test_relations_the_book_has_are_in_the_grammar():
+    contacts = [Contact("Priya Shah", (PhoneNumber("+14155550100"),), relations=("manager",))]
+    phrases = {**contact_phrases(contacts, Nicknames(), lambda w: True), "topic": ["the renewal"]}
+    grammar = GrammarBuilder(IntentParser().intents).build("command", ANSWERS[Listening.COMMAND], phrases)
+    assert says(grammar, "call my boss") and says(grammar, "ring my manager on her mobile")
+    assert not says(grammar, "call my mom")
 
 
 def test_wake_grammar_requires_the_wake_phrase():

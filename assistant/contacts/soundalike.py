@@ -1,0 +1,119 @@
+"""Contacts whose names sound the same: Jon Reid and John Reed, Catherine and Kathryn, Thompson and Thomson.
+
+No recogniser can tell them apart by sound, so a name *heard* (not typed) that is one of them names them
+all, and the dialog asks which one. Two names are the same to the ear when a pronunciation of one equals a
+pronunciation of the other, or does after one weak sound is left out ("Thom(p)son", "Cathe(r)ine"): the
+recogniser's own dictionary and its generated pronunciations decide, not the spelling.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
+
+from rapidfuzz import fuzz
+
+from ..models import Action, Candidate, Contact, Resolution
+from .names import fold
+from .resolver import canonical_label, pick_number
+
+# Sounds a speaker drops or a listener does not hear: a pronunciation without one of them is the same name.
+WEAK = frozenset({"P", "T", "D", "K", "HH", "AH", "IH", "Y", "R"})
+
+Pronounce = Callable[[Iterable[str]], Mapping[str, Iterable[str]]]  # folded names -> phone strings
+
+
+def _keys(phones: str) -> set[str]:
+    """A pronunciation and its forms with one weak sound left out."""
+    parts = phones.split()
+    keys = {phones}
+    for i, phone in enumerate(parts):
+        if phone in WEAK and len(parts) > 3:
+            keys.add(" ".join(parts[:i] + parts[i + 1 :]))
+    return keys
+
+
+class SoundAlikes:
+    """Which contacts' full names sound like which others', for one contact book."""
+
+    def __init__(self, contacts: Iterable[Contact], pronounce: Pronounce):
+        people = [c for c in contacts if fold(c.name)]
+        sounds = pronounce(fold(c.name) for c in people)
+        by_key: dict[str, set[int]] = defaultdict(set)
+        for i, contact in enumerate(people):
+            for phones in sounds.get(fold(contact.name), ()):
+                for key in _keys(phones):
+                    by_key[key].add(i)
+        alike: dict[int, set[int]] = defaultdict(set)
+        for group in by_key.values():
+            if len(group) > 1:
+                for i in group:
+                    alike[i] |= group - {i}
+        self._people = people
+        self._alike = {
+            people[i].name: tuple(people[j] for j in sorted(others)) for i, others in alike.items()
+        }
+
+    def of(self, contact: Contact) -> tuple[Contact, ...]:
+        """The other contacts whose names sound like this one's (none for most)."""
+        return tuple(c for c in self._alike.get(contact.name, ()) if c != contact)
+
+    def groups(self) -> list[tuple[Contact, ...]]:
+        """Every set of contacts that sound alike, for `callbot contacts check`."""
+        seen: set[str] = set()
+        out = []
+        for contact in self._people:
+            if contact.name in seen or contact.name not in self._alike:
+                continue
+            group = (contact, *self._alike[contact.name])
+            seen.update(c.name for c in group)
+            out.append(group)
+        return out
+
+
+def settled(resolution: Resolution, alikes: SoundAlikes, *, company: str = "", label: str = "") -> Resolution:
+    """A heard name that sounds like several contacts names them all, unless the command itself tells them
+    apart: a company or a number label only one of them has, or an alias or relation that is only theirs."""
+    if resolution.action == Action.ASK:
+        extra = [a for c in resolution.candidates for a in alikes.of(c.contact)]
+        known = {c.contact.name for c in resolution.candidates}
+        added = [Candidate(a, 0.0, "sound-alike") for a in dict.fromkeys(extra) if a.name not in known]
+        return replace(resolution, candidates=(*resolution.candidates, *added)) if added else resolution
+    contact = resolution.contact
+    if resolution.action != Action.DIAL or contact is None:
+        return resolution
+    twins = alikes.of(contact)
+    top = resolution.candidates[0] if resolution.candidates else None
+    if not twins or (top is not None and top.matched in ("alias", "learned alias", "relation", "picked")):
+        return resolution
+    group = (contact, *twins)
+    for test in (_at(company), _has(canonical_label(label) if label else "")):
+        fits = [c for c in group if test(c)]
+        if len(fits) == 1:
+            return resolution if fits[0] == contact else _only(resolution, fits[0], label)
+    return Resolution(
+        Action.ASK,
+        resolution.query,
+        tuple(
+            Candidate(c, resolution.candidates[0].score if resolution.candidates else 0.0, "sound-alike")
+            for c in group
+        ),
+        reason="sound-alike",
+        label_requested=resolution.label_requested,
+    )
+
+
+def _at(company: str) -> Callable[[Contact], bool]:
+    wanted = fold(company)
+    return lambda c: bool(wanted) and fuzz.WRatio(wanted, fold(c.company)) >= 90
+
+
+def _has(label: str) -> Callable[[Contact], bool]:
+    return lambda c: bool(label) and c.number(label) is not None
+
+
+def _only(resolution: Resolution, contact: Contact, label: str) -> Resolution:
+    """The same call, to the one twin the command described."""
+    number, guessed, missing = pick_number(contact, label)
+    return replace(resolution, contact=contact, number=number, label_guessed=guessed, label_missing=missing)

@@ -1,0 +1,54 @@
+"""Names that sound the same are one spoken name: the dialog asks, unless the command tells them apart."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.contacts.resolver import Resolver
+from assistant.contacts.soundalike import SoundAlikes, settled
+from assistant.models import Action, Contact, PhoneNumber
+from assistant.speech.pronounce import Pronouncer
+
+PAIRS = [
+    ("Jon Reid", "John Reed"),
+    ("Catherine Walsh", "Kathryn Walsh"),
+    ("Shawn Taylor", "Sean Taylor"),
+    ("Philip Grant", "Phillip Grant"),
+    ("Ann Thompson", "Anne Thomson"),
+]
+APART = [("Jon Park", "Jen Park"), ("Jane Doe", "Jane Smith"), ("Kelly Chen", "Kelly Chan")]
+
+
+@pytest.fixture(scope="module")
+def pronouncer() -> Pronouncer:
+    return Pronouncer()
+
+
+def contact(name: str, company: str = "", **numbers: str) -> Contact:
+    found = tuple(PhoneNumber(n, label) for label, n in numbers.items()) or (PhoneNumber("+14155550100"),)
+    return Contact(name, found, company=company)
+
+
+def test_the_recognisers_dictionary_decides_what_sounds_alike(pronouncer: Pronouncer):
+    book = [contact(n) for pair in (*PAIRS, *APART) for n in pair]
+    groups = {frozenset(c.name for c in g) for g in SoundAlikes(book, pronouncer.names).groups()}
+    assert groups == {frozenset(pair) for pair in PAIRS}
+
+
+def test_a_heard_name_of_a_pair_is_asked_about_unless_the_command_settles_it(pronouncer: Pronouncer):
+    jon = contact("Jon Reid", "Stark Industries", mobile="+14155550101")
+    john = contact("John Reed", "Hooli", mobile="+14155550102", work="+14155550103")
+    resolver = Resolver([jon, john, contact("Jen Park")])
+    alikes = SoundAlikes(resolver.contacts, pronouncer.names)
+    heard = resolver.resolve("jon reid")
+    assert heard.action == Action.DIAL  # the spelling alone would dial Jon Reid
+    asked = settled(heard, alikes)
+    assert asked.action == Action.ASK and asked.reason == "sound-alike"
+    assert [c.contact.name for c in asked.candidates] == ["Jon Reid", "John Reed"]
+    at_hooli = settled(resolver.resolve("jon reid", company="hooli"), alikes, company="hooli")
+    assert at_hooli.action == Action.DIAL and at_hooli.contact == john  # the company only John has
+    at_work = settled(heard, alikes, label="work")
+    assert at_work.action == Action.DIAL and at_work.contact == john and at_work.number
+    assert at_work.number.e164 == "+14155550103"  # the label only John has
+    other = settled(resolver.resolve("jen park"), alikes)
+    assert other.action == Action.DIAL and other.contact and other.contact.name == "Jen Park"
