@@ -37,6 +37,7 @@ test: $(STAMP) system-deps services
 	$(BIN)/python -m pytest
 
 bench: $(STAMP) system-deps
+	@bash scripts/system-deps.sh bench
 	$(BIN)/python -m bench
 
 clean:

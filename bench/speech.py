@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,8 +13,12 @@ CORPORA = ROOT / "bench" / "corpus"
 
 
 def ensure_corpus(which: str) -> Path:
+    """The corpus in every voice family, made again when missing, unfinished or older than its generator."""
     out = CORPORA / which
-    if not (out / "manifest.jsonl").exists():
+    made = out / "corpus.json"  # written last, so a corpus interrupted half-way is made again
+    sources = [ROOT / "scripts" / "corpus.py", *(ROOT / "scripts" / "spoken_corpus").glob("*.py")]
+    if not made.exists() or any(src.stat().st_mtime > made.stat().st_mtime for src in sources):
+        shutil.rmtree(out, ignore_errors=True)
         subprocess.run(
             [sys.executable, str(ROOT / "scripts" / "corpus.py"), str(out), "--set", which], check=True
         )

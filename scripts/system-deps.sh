@@ -3,6 +3,7 @@
 #   scripts/system-deps.sh          what the demo needs (espeak-ng)
 #   scripts/system-deps.sh test     plus what the tests need (Node.js for Prism, PostgreSQL, Chromium, and
 #                                   flite: a second synthesiser, so recognition tests are not espeak-ng alone)
+#   scripts/system-deps.sh bench    plus the voices the spoken corpora are made with (flite, festival)
 set -euo pipefail
 
 need=()
@@ -14,6 +15,13 @@ if [ "${1:-}" = "test" ]; then
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
   command -v chromium >/dev/null || need+=(chromium)
   command -v flite >/dev/null || need+=(flite)
+fi
+if [ "${1:-}" = "bench" ]; then
+  command -v flite >/dev/null || need+=(flite)
+  command -v text2wave >/dev/null || need+=(festival)
+  for voice in festvox-us-slt-hts festvox-kallpc16k festvox-kdlpc16k; do
+    dpkg -s "$voice" >/dev/null 2>&1 || need+=("$voice")
+  done
 fi
 
 if [ ${#need[@]} -eq 0 ]; then

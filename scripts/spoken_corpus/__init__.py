@@ -1,0 +1,1 @@
+"""The parts of scripts/corpus.py: audio, voices, noise, people, what is said, and the build joining them."""
