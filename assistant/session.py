@@ -191,7 +191,8 @@ class Session:
             return
         request, _ = cleared
         # A number heard digit by digit is always read back before it is dialled.
-        if self.gate.confirm(self.say("confirm_number", number=display(e164), name_part=name_part), request):
+        question = self.say("confirm_number", number=display(e164), name_part=name_part)
+        if self.gate.confirm(question, request) is True:
             self._dial(request)
 
     def _on_Redial(self, intent: Intent, utterance: Utterance) -> None:
@@ -315,7 +316,6 @@ class Session:
         """Through the gate to the carrier; a correction ("no, I meant Jen") starts over with that name."""
         prepared = self.gate.prepare(resolution, topic=topic)
         if isinstance(prepared, Correction):
-            assert resolution.contact is not None
             self._correct(prepared.intent, prepared.utterance, topic=topic)
         elif prepared is not None:
             self._dial(prepared)
