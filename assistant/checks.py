@@ -118,7 +118,8 @@ def _hours(name: str, value: str) -> Result:
 
 
 def _database(settings: Settings) -> Result:
-    from .calllog.store import Store, _safe_url
+    from .calllog.database import safe_url
+    from .calllog.store import Store
     from .errors import CallbotError
 
     url = settings.database_url
@@ -128,7 +129,7 @@ def _database(settings: Settings) -> Result:
         store.close()
     except CallbotError as exc:
         return "database.url", False, str(exc)
-    return "database.url", True, f"{_safe_url(url)} (schema {revision})"
+    return "database.url", True, f"{safe_url(url)} (schema {revision})"
 
 
 __all__ = ["check_settings"]

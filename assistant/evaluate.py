@@ -25,8 +25,8 @@ from .errors import CallbotError, TranscriptionFailed
 from .intents import IntentParser
 from .models import Action, Candidate, Contact, Utterance
 from .ports import ANSWERS, COMMANDS, Expect, Listening
-from .session import pick, resolve_heard, understand
 from .speech.audio import feed
+from .understanding import pick, resolve_heard, understand
 
 
 @dataclass

@@ -1,14 +1,31 @@
-"""The ports between the dialog and the outside world; adapters implement them, tests pass plain fakes."""
+"""The ports between the dialog and the outside world; adapters implement them, tests pass plain fakes.
+
+The call log is seen through roles of one to three methods (calls placed, carrier events, calls read,
+notes, follow-ups, do-not-call, contacts by number); each part of the dialog names the roles it uses,
+and the calllog Store plays them all.
+"""
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
-from .models import AudioClip, CallEvent, CallRequest, Contact, PlacedCall, Transcript, Utterance
+from .models import (
+    AudioClip,
+    CallEvent,
+    CallRecord,
+    CallRequest,
+    CallStatus,
+    Contact,
+    FollowUp,
+    Note,
+    PlacedCall,
+    Transcript,
+    Utterance,
+)
 
 
 class EndOfInput(Exception):
@@ -109,6 +126,115 @@ class Telephony(Protocol):
     def end(self, call: PlacedCall, answered: bool) -> None:
         """Cancel a call not yet answered, or hang up one that was."""
         ...
+
+
+# -- the call log, role by role ------------------------------------------------------------------------
+
+
+class CallsPlaced(Protocol):
+    """A placed call's row: written before the carrier is asked, then what the carrier said."""
+
+    def begin_call(self, request: CallRequest, *, provider: str, from_number: str = "") -> None: ...
+    def call_placed(self, placed: PlacedCall) -> None: ...
+    def call_failed(self, key: str, reason: str, code: int | None = None) -> None: ...
+
+
+class CallsUnplaced(Protocol):
+    """A call that never reached a carrier: blocked by a rule, or cancelled before dialling."""
+
+    def record_unplaced(
+        self, request: CallRequest, status: CallStatus, reason: str, *, provider: str = ""
+    ) -> None: ...
+
+
+class CallEvents(Protocol):
+    """The carrier's status events, folded into the call's row."""
+
+    def apply_event(self, key: str, ev: CallEvent) -> bool: ...
+
+
+class CallsRead(Protocol):
+    """Calls as the dialog looks them up."""
+
+    def call(self, key: str) -> CallRecord | None: ...
+    def last_call(self, rep: str, *, placed_only: bool = True) -> CallRecord | None: ...
+    def calls_to(self, e164: str, *, since: datetime | None = None) -> list[CallRecord]: ...
+
+
+class LiveCalls(Protocol):
+    """A rep's calls that the log shows as not yet ended (across every process sharing it)."""
+
+    def live_calls(self, rep: str) -> list[CallRecord]: ...
+
+
+class NotesWritten(Protocol):
+    """Notes as they are heard, transcribed, changed and discarded."""
+
+    def add_note(
+        self,
+        *,
+        call_id: str | None,
+        rep: str,
+        text: str = "",
+        status: str = "saved",
+        audio_path: str = "",
+        followup: FollowUp | None = None,
+        contact_id: int | None = None,
+    ) -> int: ...
+    def update_note(
+        self,
+        note_id: int,
+        *,
+        text: str | None = None,
+        status: str | None = None,
+        followup: FollowUp | bool | None = False,
+    ) -> None: ...
+
+
+class NotesRead(Protocol):
+    """A note by its id, and the notes with a status (pending ones, after a crash)."""
+
+    def note(self, note_id: int) -> Note | None: ...
+    def notes(self, *, status: str | None = None, rep: str | None = None) -> list[Note]: ...
+
+
+class FollowUps(Protocol):
+    """Follow-ups read from notes: what is due, and marking one done."""
+
+    def due_followups(self, *, until: date, rep: str | None = None) -> list[Note]: ...
+    def followup_done(self, note_id: int) -> bool: ...
+
+
+class DoNotCall(Protocol):
+    """The log's do-not-call list and the contacts flagged do-not-call."""
+
+    def dnc_reason(self, e164: str) -> str | None: ...
+    def dnc_add(
+        self, numbers: Sequence[str], *, reason: str = "", source: str = "", rep: str = ""
+    ) -> int: ...
+    def set_do_not_call(self, contact_id: int, flag: bool) -> None: ...
+
+
+class ContactsByNumber(Protocol):
+    """Who a dialled number belongs to."""
+
+    def contact_for_number(self, e164: str) -> Contact | None: ...
+
+
+class CallLog(
+    CallsPlaced,
+    CallsUnplaced,
+    CallEvents,
+    CallsRead,
+    LiveCalls,
+    NotesWritten,
+    NotesRead,
+    FollowUps,
+    DoNotCall,
+    ContactsByNumber,
+    Protocol,
+):
+    """Every role at once: what a whole dialog is given (the calllog Store plays them all)."""
 
 
 class Clock(Protocol):

@@ -260,3 +260,85 @@ def test_whats_due_today_and_call_the_next_one(run_text, book_store):
     assert run.replies()[-1] == "There's no one left on today's list."
     assert book_store.due_followups(until=today.date()) == []
     assert [c.contact_name for c in calls(book_store)] == ["Jane Doe", "Kelly Chen", "Jane Doe"]
+
+
+# -- the parts a second dialog mode reuses ---------------------------------------------------------------
+
+
+def test_the_call_flow_hands_its_caller_the_final_record_and_decides_nothing_after(book_store):
+    """A list-working mode places calls through the same flow and chooses its own next step."""
+    import io
+
+    from assistant.console import PrintVoice, TextEar
+    from assistant.dialog.calls import CallFlow
+    from assistant.dialog.turns import Turns
+    from assistant.intents import IntentParser, Replies
+    from assistant.models import CallRequest
+    from assistant.telephony.simulator import Simulator
+
+    out = io.StringIO()
+    turns = Turns(TextEar(io.StringIO("")), PrintVoice(out), parser=IntentParser(), replies=Replies())
+    flow = CallFlow(turns, Simulator({"+14155550142": "busy"}), book_store, poll_interval=0.01)
+    busy = flow.dial(CallRequest(to="+14155550142", contact_name="Robert Martinez", rep="tester"))
+    answered = flow.dial(CallRequest(to="+14155550134", contact_name="Jane Smith", rep="tester"))
+    assert (busy.status, busy.outcome) == (CallStatus.BUSY, "busy")
+    assert (answered.outcome, answered.duration) == ("connected", 161)
+    assert "How did it go" not in out.getvalue()  # the note is the caller's to ask for
+    assert [c.id for c in calls(book_store)] == [busy.id, answered.id]
+
+
+def test_may_we_call_now_is_decided_from_values():
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from assistant import clearance
+    from assistant.models import Action, CallRecord, CallRequest, Candidate, Contact, PhoneNumber, Resolution
+
+    now = FRIDAY_BEFORE.now()
+    jane = Contact("Jane Doe", (PhoneNumber("+14155550101"),), id=1)
+
+    def call(status: CallStatus, minutes: float, carrier_id: str = "CA1") -> CallRecord:
+        return CallRecord(
+            id=f"c{minutes}",
+            rep="ann",
+            direction="outbound",
+            contact_id=1,
+            contact_name="Jane Doe",
+            to_number="+14155550101",
+            from_number="",
+            label="mobile",
+            topic="",
+            status=status,
+            outcome="",
+            reason="",
+            created_at=now - timedelta(minutes=minutes),
+            provider_call_id=carrier_id,
+        )
+
+    stale = call(CallStatus.PENDING, 3)  # a crashed process's request: not live any more
+    ringing = call(CallStatus.RINGING, 3)
+    assert not clearance.recent(stale, now) and clearance.recent(ringing, now)
+    assert clearance.line_busy([ringing], 1) == "another call is in progress (with Jane Doe)"
+    assert clearance.line_busy([ringing], 2) is None
+    assert clearance.placed([call(CallStatus.BLOCKED, 1, carrier_id="")]) == []
+    assert clearance.minutes_since(call(CallStatus.COMPLETED, 0.2), now) == 1
+    sure = Resolution(Action.DIAL, "jane", (Candidate(jane, 100.0),), contact=jane, certain=True)
+    request = CallRequest(to="+14155550101", contact_name="Jane Doe")
+
+    def confirm(policy: str, earlier: list[CallRecord], resolution: Resolution = sure) -> bool:
+        return clearance.needs_confirmation(
+            resolution, request, policy=policy, home_region="us", earlier=earlier
+        )
+
+    assert confirm("always", [ringing]) and not confirm("never", [])
+    assert confirm("unsure", [])  # the first call to a number is confirmed
+    assert not confirm("unsure", [ringing])  # a number called before, a sure match, at home: announced
+    assert confirm("never", [ringing], replace(sure, certain=False))  # an unclear match, whatever the policy
+    called = clearance.called_again(clearance.overridden(request, _verdict()), 3)
+    assert called.override == "late: the user said call anyway; called again within 3 min"
+
+
+def _verdict():
+    from assistant.compliance import Verdict
+
+    return Verdict(False, "hours", "late", may_override=True)

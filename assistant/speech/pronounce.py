@@ -105,9 +105,9 @@ class Pronouncer:
         if self._dict is None:
             path = self._path
             if path is None:
-                from pocketsphinx import get_model_path
+                from .sphinx import dictionary_path
 
-                path = get_model_path("en-us/cmudict-en-us.dict")
+                path = dictionary_path()
             entries: dict[str, list[str]] = {}
             with open(path, encoding="utf-8") as fh:
                 for line in fh:

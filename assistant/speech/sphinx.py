@@ -293,6 +293,13 @@ class SphinxStream:
                 self.engine._lock.release()
 
 
+def dictionary_path() -> str:
+    """The pronunciation dictionary the recogniser uses (CMUdict, as the wheel ships it)."""
+    from pocketsphinx import get_model_path
+
+    return str(get_model_path("en-us/cmudict-en-us.dict"))
+
+
 def _free_speech(decoder: Any, text: str, free_after: Collection[str]) -> tuple[int | None, int | None]:
     """(the word index in `text`, the frame) where free speech begins: after the first of `free_after`."""
     if not free_after or not set(text.split()) & set(free_after):

@@ -51,6 +51,26 @@ def test_a_log_at_the_newest_migration_opens_without_alembic(store: Store, monke
     Store(store.url).close()
 
 
+def test_the_head_is_alembics_own_even_for_a_migration_written_from_our_template(tmp_path):
+    """`alembic revision` writes `revision = '0004'` (script.py.mako uses repr): the head must be it."""
+    import shutil
+
+    from alembic import command
+    from alembic.config import Config
+
+    from assistant.calllog.store import MIGRATIONS, head_revision
+
+    migrations = tmp_path / "migrations"
+    shutil.copytree(MIGRATIONS, migrations, ignore=shutil.ignore_patterns("__pycache__"))
+    config = Config()
+    config.set_main_option("script_location", str(migrations))
+    newest = head_revision(migrations)
+    command.revision(config, message="a later change", rev_id="0099")
+    assert "revision = '0099'" in next((migrations / "versions").glob("0099_*.py")).read_text()
+    head_revision.cache_clear()
+    assert head_revision(migrations) == "0099" != newest
+
+
 def test_reimporting_updates_instead_of_duplicating(store: Store):
     jane = Contact(
         "Jane Doe", (PhoneNumber("+14155550101"),), company="Acme", source_key="k1", aliases=("JD",)

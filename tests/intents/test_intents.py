@@ -65,11 +65,25 @@ def test_every_test_file_tests_its_own_intent(lang: str):
 def test_replies_used_by_the_dialog_exist_and_every_reply_is_used():
     import re
 
-    import assistant.session as session
+    import assistant
 
-    source = Path(session.__file__).read_text()
+    package = Path(assistant.__file__).parent
+    dialog = [package / "session.py", package / "phrasing.py", *sorted((package / "dialog").glob("*.py"))]
+    source = "\n".join(p.read_text() for p in dialog)
     templates = set(Replies().templates)
-    said = set(re.findall(r'(?:_reply|self\.say)\(\s*"([a-z_]+)"', source))
+    said = set(re.findall(r'(?:reply|say)\(\s*"([a-z_]+)"', source))
     assert said - templates == set(), "replies missing from _responses.yaml"
     unused = {key for key in templates if f'"{key}"' not in source}
     assert unused == set(), "replies nobody says"
+
+
+def test_words_the_dialog_listens_for_exist_and_every_word_list_is_used():
+    import re
+
+    import assistant.phrasing as phrasing
+
+    source = Path(phrasing.__file__).read_text()
+    words = set(yaml.safe_load((language_dir() / "_responses.yaml").read_text())["words"])
+    used = set(re.findall(r'\["words"\]\["([a-z_]+)"\]', source))
+    assert used and used - words == set(), "word lists missing from _responses.yaml"
+    assert words - used == set(), "word lists nobody uses"

@@ -276,7 +276,7 @@ def test_a_number_label_forced_decoding_did_not_check_is_confirmed(grammar, said
     """Forced decoding weighs the name alone: the person stands, and the grammar's number is a guess the
     dialog confirms (without this, "at work" rang his desk though the user named no number)."""
     from assistant.ports import Utterance
-    from assistant.session import resolve_heard
+    from assistant.understanding import resolve_heard
 
     commands, _ = scoring(grammar, heard, Hiroshi_Tanaka=-1.0)
     result = commands.check(first(said, 0.6), AUDIO, COMMAND)
@@ -329,7 +329,7 @@ def test_a_name_shared_by_two_contacts_is_still_asked_about(grammar):
     """Both engines hearing "Jane" agree on nobody in particular: the dialog still asks which Jane."""
     from assistant.models import Action
     from assistant.ports import Utterance
-    from assistant.session import resolve_heard
+    from assistant.understanding import resolve_heard
 
     commands, _ = checked(grammar, "Call Jane.")
     parser = IntentParser()

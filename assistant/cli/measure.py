@@ -1,0 +1,121 @@
+"""Measuring understanding: `callbot eval` over a spoken corpus, `callbot parse` for one sentence."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from ..models import Resolution
+from .shared import out, runtime
+
+if TYPE_CHECKING:
+    from ..evaluate import SimpleBook
+    from .runtime import Commands
+
+
+def eval_corpus(
+    ctx: typer.Context,
+    corpus: Annotated[
+        Path, typer.Argument(help="A directory with contacts.csv, manifest.jsonl and the audio.")
+    ],
+    engine: Annotated[str | None, typer.Option(help="Command engine (default: from settings).")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the full report here.")] = None,
+    show_failures: Annotated[
+        bool, typer.Option("--failures", help="List each command it got wrong.")
+    ] = False,
+) -> None:
+    """Measure recognition on a spoken corpus: commands right, wrong dials, WER, latency."""
+    from ..evaluate import evaluate, failures, format_table
+
+    rt = runtime(ctx)
+    speech = rt.settings.speech
+
+    def recognizer(book: SimpleBook) -> Commands:
+        return rt.command_recognizer(engine, book=book, topics=speech.topics, say=out.print)
+
+    report = evaluate(
+        corpus,
+        commands=recognizer,
+        transcriber=rt.note_transcriber(out.print),
+        min_confidence=speech.min_confidence,
+        sure_confidence=speech.sure_confidence,
+    )
+    out.print(format_table(report), markup=False)
+    if show_failures:
+        for line in failures(report):
+            out.print(line, markup=False)
+    if json_out:
+        json_out.write_text(json.dumps(report.to_json(), indent=1, default=str))
+    print(report.summary_line())
+
+
+def parse(
+    ctx: typer.Context,
+    words: Annotated[str, typer.Argument(help='What the user said, e.g. "call jane about the renewal".')],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show the intent, slots and resolution for a sentence, without calling anyone."""
+    from ..intents import IntentParser
+
+    rt = runtime(ctx)
+    intent = IntentParser().parse(words)
+    result: dict[str, Any] = {"text": words, "intent": None}
+    if intent is not None:
+        result["intent"] = intent.name
+        result["slots"] = dict(intent.slots)
+        if intent.name == "CallContact":
+            resolution = rt.book.resolver().resolve(
+                [intent.slot("contact")], label=intent.slot("label"), company=intent.slot("company")
+            )
+            result["resolution"] = _resolution_json(resolution)
+            if resolution.contact is not None and resolution.number is not None:
+                from ..compliance import check
+
+                verdict = check(
+                    resolution.contact, resolution.number.e164, rt.clock.now(), rt.rules(), rt.dnc_lookup()
+                )
+                result["compliance"] = {
+                    "allowed": verdict.allowed,
+                    "rule": verdict.rule or None,
+                    "reason": verdict.reason or None,
+                    "may_override": verdict.may_override,
+                    "callee_time": verdict.callee_time.isoformat() if verdict.callee_time else None,
+                }
+    if as_json:
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+        return
+    if intent is None:
+        out.print("No intent: callbot would say it didn't catch that.")
+        return
+    out.print(f"intent: {intent.name}  slots: {dict(intent.slots)}")
+    rule = result.get("compliance")
+    if rule and not rule["allowed"]:
+        overridable = " (you may say call anyway)" if rule["may_override"] else ""
+        out.print(f"blocked by the {rule['rule']} rule: {rule['reason']}{overridable}")
+    res = result.get("resolution")
+    if res:
+        out.print(
+            f"action: {res['action']}  contact: {res['contact'] or '-'}  number: {res['number'] or '-'}"
+        )
+        for c in res["candidates"]:
+            out.print(f"  {c['score']:5.1f}  {c['name']}  ({c['company'] or '-'}; {c['matched']})")
+
+
+def _resolution_json(resolution: Resolution) -> dict[str, Any]:
+    return {
+        "action": str(resolution.action),
+        "reason": resolution.reason,
+        "contact": resolution.contact.name if resolution.contact else None,
+        "number": resolution.number.e164 if resolution.number else None,
+        "label": resolution.number.label if resolution.number else None,
+        "label_guessed": resolution.label_guessed,
+        "label_missing": resolution.label_missing,
+        "certain": resolution.certain,
+        "candidates": [
+            {"name": c.contact.name, "company": c.contact.company, "score": c.score, "matched": c.matched}
+            for c in resolution.candidates
+        ],
+    }

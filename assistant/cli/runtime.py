@@ -1,0 +1,277 @@
+"""callbot's composition root: settings, and the parts built from them, made on first use.
+
+The only place that picks engines and providers. Every factory names the concrete type it returns, so
+mypy checks the wiring; the adapters are imported inside the factories, so a command pays only for the
+parts it uses (`callbot log` never loads a recogniser).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from datetime import datetime
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+from .. import config as config_mod
+from ..errors import ConfigError
+
+if TYPE_CHECKING:
+    from ..calllog.store import Store
+    from ..compliance import Rules
+    from ..contacts.book import ContactBook
+    from ..ports import Archive, Clock, Ear, FixedClock, SystemClock, Voice
+    from ..session import Session
+    from ..speech.audio import NoteArchive
+    from ..speech.cloud import SpeechRecognitionTranscriber
+    from ..speech.commands import Book, CheckedCommands, FreeFormCommands, GrammarCommands
+    from ..speech.sphinx import SphinxDictation
+    from ..speech.whisper import WhisperTranscriber
+    from ..telephony.simulator import Simulator
+    from ..telephony.twilio import TwilioCarrier, TwilioSettings
+
+    FreeForm: TypeAlias = WhisperTranscriber | SphinxDictation | SpeechRecognitionTranscriber
+    Commands: TypeAlias = GrammarCommands | CheckedCommands | FreeFormCommands
+    Carrier: TypeAlias = Simulator | TwilioCarrier
+
+
+class Runtime:
+    """Settings and the parts built from them, made on first use."""
+
+    def __init__(self, config_file: Path | None, db: str | None, provider: str | None = None):
+        self.config_file = config_file
+        self._closing: list[Callable[[], None]] = []
+        self._engines: dict[str, FreeForm] = {}  # one of each: commands and notes share a Whisper model
+        self.overrides: dict[str, dict[str, Any]] = {
+            "database": {"url": db},
+            "telephony": {"provider": provider},
+        }
+
+    @cached_property
+    def settings(self) -> config_mod.Settings:
+        return config_mod.load(self.config_file, overrides=self.overrides)
+
+    @cached_property
+    def store(self) -> Store:
+        from ..calllog.store import Store
+
+        return Store(self.settings.database_url, clock=self.clock.now)
+
+    @cached_property
+    def book(self) -> ContactBook:
+        from ..contacts.book import ContactBook
+
+        return ContactBook(self.store)
+
+    def telephony(self) -> Carrier:
+        settings = self.settings
+        provider = settings.telephony.provider
+        if provider == "simulator":
+            from ..telephony.simulator import Simulator
+
+            sim = settings.simulator
+            return Simulator(
+                sim.outcomes,
+                answer_after=sim.answer_after,
+                duration=sim.duration,
+                time_scale=sim.time_scale,
+                caller_id=settings.telephony.caller_id or "+15005550006",
+            )
+        if provider == "twilio":
+            from ..telephony.twilio import TwilioCarrier
+
+            carrier = TwilioCarrier(self.twilio_settings())
+            self._closing.append(carrier.close)
+            return carrier
+        raise ConfigError([f"telephony.provider = {provider!r} is not a provider: use simulator or twilio"])
+
+    def twilio_settings(self) -> TwilioSettings:
+        from ..telephony.twilio import TwilioSettings
+
+        s = self.settings
+        return TwilioSettings(
+            **asdict(s.twilio),
+            auth_token=s.secrets.twilio_auth_token,
+            caller_id=s.telephony.caller_id,
+            agent_number=s.telephony.agent_number,
+        )
+
+    def close(self) -> None:
+        """Release what was opened (database connections, a carrier's webhook server)."""
+        for close in self._closing:
+            close()
+        if "store" in self.__dict__:
+            self.store.close()
+
+    def topics(self) -> list[str]:
+        return list(dict.fromkeys([*self.settings.speech.topics, *self.store.known_topics()]))
+
+    def command_recognizer(
+        self,
+        engine: str | None = None,
+        book: Book | None = None,
+        topics: Sequence[str] | None = None,
+        say: Callable[[str], None] = print,
+    ) -> Commands:
+        """What turns a spoken command into words: the grammar engine (checked by a second one when unsure),
+        or a free-form engine by name."""
+        from ..errors import MissingExtra
+        from ..intents import IntentParser
+
+        speech = self.settings.speech
+        name = engine or speech.engine
+        book = book or self.book
+        if name != "sphinx":
+            from ..speech.commands import FreeFormCommands
+
+            return FreeFormCommands(self.free_form(name), book)
+        from ..speech.commands import CheckedCommands, GrammarCommands
+        from ..speech.sphinx import SphinxEngine
+
+        wake = speech.wake_phrase if speech.mode == "wake" else ""
+        parser = IntentParser()
+        options = json.loads(os.environ.get("CALLBOT_SPHINX_OPTIONS", "{}"))  # for tuning experiments
+        grammar = GrammarCommands(
+            SphinxEngine(**options), parser.intents, book, self.topics() if topics is None else topics, wake
+        )
+        if not speech.check_with:
+            return grammar
+        try:
+            second = self.free_form(speech.check_with)
+        except MissingExtra as exc:
+            say(f"{exc}; commands are not double-checked.")
+            return grammar
+        return CheckedCommands(
+            grammar, second, parser, sure_at=speech.sure_confidence, min_confidence=speech.min_confidence
+        )
+
+    def free_form(self, name: str) -> FreeForm:
+        if name not in self._engines:
+            self._engines[name] = self._free_form(name)
+        return self._engines[name]
+
+    def _free_form(self, name: str) -> FreeForm:
+        speech = self.settings.speech
+        if name == "whisper":
+            from ..speech.whisper import WhisperTranscriber
+
+            return WhisperTranscriber(speech.whisper_model)
+        if name == "sphinx":
+            from ..speech.sphinx import SphinxDictation
+
+            return SphinxDictation()
+        from ..speech.cloud import SpeechRecognitionTranscriber
+
+        return SpeechRecognitionTranscriber(name, speech.cloud_key)
+
+    def note_transcriber(self, say: Callable[[str], None] = print) -> FreeForm:
+        """Whisper for notes by default; without the extra, pocketsphinx's dictation, and we say so."""
+        from ..errors import MissingExtra
+
+        name = self.settings.speech.notes_engine
+        try:
+            return self.free_form(name)
+        except MissingExtra as exc:
+            if name != "whisper":
+                raise
+            say(f"{exc}. Notes are transcribed by pocketsphinx instead, less accurately.")
+            return self.free_form("sphinx")
+
+    def note_archive(self) -> NoteArchive:
+        from ..speech.audio import NoteArchive
+
+        return NoteArchive(self.settings.data_dir / "notes")
+
+    @cached_property
+    def clock(self) -> SystemClock | FixedClock:
+        """The system clock, or a fixed one from CALLBOT_NOW (an ISO time with its zone: tests, replays)."""
+        from ..ports import FixedClock, SystemClock
+
+        fixed = os.environ.get("CALLBOT_NOW", "")
+        if not fixed:
+            return SystemClock()
+        try:
+            return FixedClock(datetime.fromisoformat(fixed))
+        except ValueError as exc:
+            raise ConfigError([f"CALLBOT_NOW={fixed!r}: {exc}"]) from None
+
+    def rules(self) -> Rules:
+        from ..compliance import Rules
+
+        c = self.settings.compliance
+        try:
+            return Rules.from_settings(
+                c.calling_hours, c.days, c.outside_hours, self.settings.allowed_countries
+            )
+        except ValueError as exc:
+            raise ConfigError([f"compliance: {exc}"]) from None
+
+    def dnc_lookup(self) -> Callable[[str], str | None]:
+        """Why a number is on a do-not-call list: the log's list, then [compliance] dnc_file if set."""
+        listed_in_file: set[str] = set()
+        path = self.settings.compliance.dnc_file
+        if path:
+            from ..compliance import read_dnc_file
+            from ..contacts.numbers import BadNumber, normalize
+
+            file = Path(path).expanduser()
+            try:
+                text = file.read_text(encoding="utf-8-sig")
+            except OSError as exc:
+                raise ConfigError([f"compliance.dnc_file {file}: {exc.strerror}"]) from None
+            for written in read_dnc_file(text):
+                try:
+                    listed_in_file.add(normalize(written, self.settings.callbot.region))
+                except BadNumber:
+                    continue
+        store = self.store
+
+        def listed(e164: str) -> str | None:
+            return store.dnc_reason(e164) or (f"listed in {path}" if e164 in listed_in_file else None)
+
+        return listed
+
+    def session(
+        self,
+        ear: Ear,
+        voice: Voice,
+        *,
+        transcriber: FreeForm | None = None,
+        archive: Archive | None = None,
+        clock: Clock | None = None,
+        answer_timeout: float | None = None,
+        note_timeout: float | None = None,
+        review_timeout: float | None = 6.0,
+    ) -> Session:
+        from ..session import Session, SessionSettings
+
+        s = self.settings
+        return Session(
+            ear=ear,
+            voice=voice,
+            telephony=self.telephony(),
+            log=self.store,
+            book=self.book,
+            transcriber=transcriber,
+            archive=archive,
+            clock=clock or self.clock,
+            listed=self.dnc_lookup(),
+            settings=SessionSettings(
+                rep=s.rep,
+                region=s.callbot.region,
+                confirm=s.dialog.confirm,
+                cancel_window=s.dialog.cancel_window,
+                ask_for_note=s.dialog.ask_for_note,
+                min_confidence=s.speech.min_confidence,
+                sure_confidence=s.speech.sure_confidence,
+                rules=self.rules(),
+                repeat_window=s.dialog.repeat_window,
+                max_concurrent=s.telephony.max_concurrent,
+                answer_timeout=answer_timeout,
+                note_timeout=note_timeout,
+                review_timeout=review_timeout,
+            ),
+        )
