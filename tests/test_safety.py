@@ -283,7 +283,9 @@ def test_parse_json_names_the_rule_that_blocks(env):  # noqa: F811
 def test_dnc_commands(env, tmp_path):  # noqa: F811
     listing = tmp_path / "state-dnc.txt"
     listing.write_text("+1 415 555 0134\n415-555-0135\nnot a number\n")
-    assert "2 numbers added" in callbot(env, "dnc", "import", str(listing)).stdout
+    imported = callbot(env, "dnc", "import", str(listing)).stdout
+    assert "2 numbers added" in imported
+    assert f"{listing}:3: " in " ".join(imported.split())  # the line nothing was read from is named
     assert "2 numbers." in callbot(env, "dnc", "list").stdout
     assert "may be called again" in callbot(env, "dnc", "remove", "+14155550134").stdout
     assert "1 numbers added" in callbot(env, "dnc", "add", "+14155550111", "--reason", "asked").stdout

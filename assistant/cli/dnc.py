@@ -75,18 +75,14 @@ def dnc_import(
 ) -> None:
     """Add a do-not-call list file to the log's list; numbers that cannot be read are reported."""
     from ..compliance import read_dnc_file
-    from ..contacts.numbers import BadNumber, normalize
 
     rt = runtime(ctx)
     try:
-        written = read_dnc_file(file.read_text(encoding="utf-8-sig"))
+        dnc = read_dnc_file(file.read_text(encoding="utf-8-sig"), rt.settings.callbot.region, str(file))
     except OSError as exc:
         raise CallbotError(f"cannot read {file}: {exc.strerror}") from None
-    good = []
-    for item in written:
-        try:
-            good.append(normalize(item, rt.settings.callbot.region))
-        except BadNumber as exc:
-            out.print(f"[yellow]skipped[/]: {exc}")
+    for problem in dnc.problems:  # a number dropped from a do-not-call list is never silent
+        out.print(f"[yellow]skipped[/]: {problem}")
+    good = list(dnc)
     added = rt.store.dnc_add(good, reason=f"listed in {file.name}", source=str(file), rep=rt.settings.rep)
     out.print(f"{added} numbers added from {file} ({len(good) - added} were on the list already).")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from datetime import datetime
@@ -215,18 +216,16 @@ class Runtime:
         path = self.settings.compliance.dnc_file
         if path:
             from ..compliance import read_dnc_file
-            from ..contacts.numbers import BadNumber, normalize
 
             file = Path(path).expanduser()
             try:
                 text = file.read_text(encoding="utf-8-sig")
             except OSError as exc:
                 raise ConfigError([f"compliance.dnc_file {file}: {exc.strerror}"]) from None
-            for written in read_dnc_file(text):
-                try:
-                    listed_in_file.add(normalize(written, self.settings.callbot.region))
-                except BadNumber:
-                    continue
+            dnc = read_dnc_file(text, self.settings.callbot.region, str(file))
+            for problem in dnc.problems:  # a number dropped from a do-not-call list is never silent
+                print(f"callbot: {problem}", file=sys.stderr)
+            listed_in_file.update(dnc)
         store = self.store
 
         def listed(e164: str) -> str | None:
