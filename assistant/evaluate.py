@@ -21,6 +21,7 @@ from typing import Any
 
 from .contacts.importers import read_contacts
 from .contacts.resolver import Resolver
+from .contacts.soundalike import SoundAlikes
 from .errors import CallbotError, TranscriptionFailed
 from .intents import IntentParser
 from .models import Action, Candidate, Contact, Utterance
@@ -155,11 +156,19 @@ class SimpleBook:
 
     def __init__(self, contacts: list[Contact]):
         from .contacts.names import Nicknames
+        from .speech.pronounce import Pronouncer
 
         self._contacts = contacts
         self.nicknames = Nicknames()
         self.version = len(contacts)
         self._resolver = Resolver(contacts, self.nicknames)
+        self._alikes: SoundAlikes | None = None
+        self._pronounce = Pronouncer().names
+
+    def sound_alikes(self) -> SoundAlikes:
+        if self._alikes is None:
+            self._alikes = SoundAlikes(self._contacts, self._pronounce)
+        return self._alikes
 
     def contacts(self) -> list[Contact]:
         return self._contacts
@@ -292,7 +301,7 @@ def _command(
         outcome.intent = intent.name
         if intent.name == "CallContact":
             resolution = resolve_heard(
-                book.resolver(), Utterance(transcript), intent, parser, sure_confidence
+                book.resolver(), Utterance(transcript), intent, parser, sure_confidence, book.sound_alikes()
             )
             outcome.action = str(resolution.action)
             outcome.contact = resolution.contact.name if resolution.contact else None

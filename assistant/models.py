@@ -218,6 +218,7 @@ class CallRequest:
         ""  # a safety rule the user chose to override, and how ("outside hours: said call anyway")
     )
     key: str = field(default_factory=lambda: uuid.uuid4().hex)
+    extension: str = ""  # digits the carrier keys in once the callee's line answers ("extension 12")
 
 
 @dataclass(frozen=True)

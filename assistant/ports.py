@@ -42,6 +42,8 @@ class Listening(enum.StrEnum):
     REVIEW = "review"  # after a note is read back: repeat / change it / discard / next command
     IN_CALL = "in-call"  # hang up / cancel while a call is live
     WINDOW = "window"  # the cancel window before an unconfirmed call
+    NAME = "name"  # "Who should I call?": a name (the choices, when the book is small enough to list)
+    NUMBER = "number"  # "What number should I call?": digits
 
 
 # The commands callbot takes at any time, and what else each listening state accepts: the dialog and
@@ -49,6 +51,8 @@ class Listening(enum.StrEnum):
 COMMANDS = (
     "CallContact",
     "CallNumber",
+    "MakeCall",
+    "CallANumber",
     "Redial",
     "LastCall",
     "AddNote",
@@ -56,6 +60,7 @@ COMMANDS = (
     "DueFollowups",
     "CallNext",
     "DoNotCall",
+    "SetRelation",
     "Help",
     "Cancel",
     "HangUp",
@@ -67,6 +72,8 @@ ANSWERS: dict[Listening, tuple[str, ...]] = {
     Listening.REVIEW: ("RepeatNote", "ChangeNote", "DiscardNote", *COMMANDS),
     Listening.IN_CALL: ("HangUp", "Cancel"),
     Listening.WINDOW: ("Cancel", "No", "Yes"),
+    Listening.NAME: ("Choose", "CallContact", "Cancel", "No"),
+    Listening.NUMBER: ("GiveNumber", "CallNumber", "Cancel", "No"),
 }
 
 

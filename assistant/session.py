@@ -17,8 +17,9 @@ from typing import Any
 from . import phrasing
 from .calllog.followups import describe
 from .contacts.book import ContactBook
-from .contacts.numbers import BadNumber, display, normalize
+from .contacts.numbers import BadNumber, display, normalize, spoken_digits
 from .contacts.resolver import Resolver
+from .dialog.asking import Asker
 from .dialog.calls import CallFlow
 from .dialog.choosing import Chooser
 from .dialog.gate import Correction, Gate
@@ -52,7 +53,7 @@ from .ports import (
     Transcriber,
     Voice,
 )
-from .understanding import picked, resolve_heard, slot_hypotheses
+from .understanding import picked, slot_hypotheses
 
 
 class Session:
@@ -95,7 +96,18 @@ class Session:
             listed=listed or log.dnc_reason,  # why a number is on a do-not-call list, if it is
             provider=telephony.name,
         )
-        self.chooser = Chooser(self.turns, book, answer_timeout=settings.answer_timeout)
+        self.chooser = Chooser(
+            self.turns, book, log, now=self.clock.now, answer_timeout=settings.answer_timeout
+        )
+        self.asker = Asker(
+            self.turns,
+            book,
+            self.chooser,
+            book.source,
+            parser=self.parser,
+            sure_confidence=settings.sure_confidence,
+            answer_timeout=settings.answer_timeout,
+        )
         self.calls = CallFlow(self.turns, telephony, log, poll_interval=settings.poll_interval)
         self.notes = Notes(
             self.turns,
@@ -149,8 +161,22 @@ class Session:
         if len(resolver) == 0:
             self._reply("no_contacts")
             return
-        resolution = resolve_heard(resolver, utterance, intent, self.parser, self.settings.sure_confidence)
-        self._settle(resolution, resolver, topic=intent.slot("topic"))
+        self._settle(self.asker.resolve(intent, utterance, resolver), resolver, topic=intent.slot("topic"))
+
+    def _on_MakeCall(self, intent: Intent, utterance: Utterance) -> None:
+        """ "Make a call": "Who should I call?" """
+        answer = self.asker.who()
+        if answer is not None:
+            self._on_CallContact(*answer)
+
+    def _on_CallANumber(self, intent: Intent, utterance: Utterance) -> None:
+        """ "Call a number": "What number should I call?" """
+        answer = self.asker.number()
+        if answer is not None:
+            self._on_CallNumber(*answer)
+
+    def _on_SetRelation(self, intent: Intent, utterance: Utterance) -> None:
+        self.asker.teach(intent, utterance)
 
     def _settle(self, resolution: Resolution, resolver: Resolver, *, topic: str) -> None:
         """Turn a resolution into a call: ask which one while unsure, refuse when nobody matches."""
@@ -162,6 +188,8 @@ class Session:
         if resolution.action == Action.REFUSE:
             if resolution.reason == "no_number" and resolution.contact:
                 self._reply("no_number", name=resolution.contact.name)
+            elif resolution.reason == "no_relation":
+                self._reply("no_relation", relation=resolution.query)
             else:
                 self._reply("no_such_contact", name=resolution.query)
             return
@@ -184,8 +212,11 @@ class Session:
             label=number.label,
             topic=intent.slot("topic"),
             rep=self.settings.rep,
+            extension=spoken_digits(intent.slot("extension")),
         )
         name_part = f" ({contact.name})" if contact else ""
+        if request.extension:
+            name_part += self.say("extension_part", extension=request.extension)
         cleared = self.gate.clear(request, contact)
         if cleared is None:
             return

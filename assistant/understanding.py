@@ -9,8 +9,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from .contacts.names import Nicknames
+from .contacts.names import Nicknames, fold
 from .contacts.resolver import Resolver
+from .contacts.soundalike import SoundAlikes, settled
 from .intents import IntentParser
 from .models import Action, Candidate, Intent, Resolution, Utterance
 
@@ -40,14 +41,23 @@ def slot_hypotheses(utterance: Utterance, parser: IntentParser, intent: Intent, 
 
 
 def resolve_heard(
-    resolver: Resolver, utterance: Utterance, intent: Intent, parser: IntentParser, sure_confidence: float
+    resolver: Resolver,
+    utterance: Utterance,
+    intent: Intent,
+    parser: IntentParser,
+    sure_confidence: float,
+    alikes: SoundAlikes | None = None,
 ) -> Resolution:
-    """Who a CallContact means. A name the ear was not sure of is never dialled on its say-so: asked about."""
+    """Who a CallContact means. A name the ear was not sure of is never dialled on its say-so: asked about;
+    nor is a heard name that sounds like another contact's, unless the command tells them apart (typed
+    names keep their spelling)."""
     queries = slot_hypotheses(utterance, parser, intent, "contact")
     resolution = resolver.resolve(
         queries, label=intent.slot("label"), company=intent.slot("company"), relation=intent.slot("relation")
     )
     transcript = utterance.transcript
+    if alikes is not None and transcript is not None and transcript.engine != "text":
+        resolution = settled(resolution, alikes, company=intent.slot("company"), label=intent.slot("label"))
     unsure = transcript is not None and (
         not transcript.sure or (transcript.confidence is not None and transcript.confidence < sure_confidence)
     )
@@ -66,13 +76,18 @@ def resolve_heard(
 
 
 def pick(candidates: Sequence[Candidate], intent: Intent, nicknames: Nicknames) -> Candidate | None:
-    """Which candidate the answer names: by ordinal, by (part of the) name, or by company."""
+    """Which candidate the answer names: by ordinal, by (part of the) name, by company or by city."""
     ordinal = intent.slot("ordinal")
     if ordinal:
         index = int(ordinal)
         if index == -1:
             return candidates[-1]
         return candidates[index - 1] if 1 <= index <= len(candidates) else None
+    city = fold(intent.slot("city"))
+    if city:  # "the one in Boston", "John Reed in Boston"
+        candidates = [c for c in candidates if fold(c.contact.city) == city]
+        if len(candidates) <= 1 or not (intent.slot("name") or intent.slot("company")):
+            return candidates[0] if len(candidates) == 1 else None
     name = intent.slot("name") or intent.slot("contact")
     company = intent.slot("company")
     if not name and not company:

@@ -69,7 +69,7 @@ class MorningClock:
 
 def dialog_leg(corpus: Path, runs: int = RUNS) -> dict[str, Any]:
     """Each clean "call X" of the corpus through the real session, from its resolution to the carrier."""
-    import assistant.session as session_mod
+    import assistant.dialog.asking as session_mod
     from assistant.calllog.store import Store
     from assistant.compliance import Rules
     from assistant.console import PrintVoice, TextEar

@@ -23,12 +23,12 @@ import json
 import sys
 from pathlib import Path
 
-from spoken_corpus.audio import write_wav
+from spoken_corpus.audio import RATE, write_wav
 from spoken_corpus.build import build
 from spoken_corpus.noise import DEFAULT_CONDITIONS, NOISES, mix
 from spoken_corpus.voices import FAMILIES, MissingVoices, speak
 
-__all__ = ["build", "main", "mix", "speak", "write_wav"]
+__all__ = ["RATE", "build", "main", "mix", "speak", "write_wav"]
 
 
 def _names(text: str, known: tuple[str, ...], what: str) -> tuple[str, ...]:

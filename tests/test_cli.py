@@ -44,6 +44,23 @@ def test_contacts_import_list_find(env):
     )
 
 
+def test_contacts_check_lists_same_sounding_names(env, tmp_path):
+    book = tmp_path / "alike.csv"
+    book.write_text(
+        "name,company,city,mobile\n"
+        "Jon Reid,Stark,Denver,+1 415 555 0201\n"
+        "John Reed,Acme,Boston,+1 415 555 0202\n"
+        "Catherine Lee,Globex,,+1 415 555 0203\n"
+        "Kathryn Lee,Initech,,+1 415 555 0204\n"
+        "Omar Haddad,,,+1 415 555 0205\n"
+    )
+    callbot(env, "contacts", "import", str(book))
+    checked = callbot(env, "contacts", "check").stdout
+    assert "2 groups of same-sounding names" in checked
+    assert all(name in checked for name in ("Jon Reid", "John Reed", "Catherine Lee", "Kathryn Lee"))
+    assert "Omar Haddad" not in checked and "Denver" in checked
+
+
 def test_import_reports_the_bad_line_and_keeps_the_rest(env):
     result = callbot(env, "contacts", "import", str(DATA / "hubspot.csv"))
     assert f"{DATA / 'hubspot.csv'}:4: expected 20 fields, found 21" in result.stdout

@@ -1,9 +1,10 @@
-"""The contacts tables: people, their numbers and aliases (learned ones survive a re-import)."""
+"""The contacts tables: people, their numbers, aliases and relations to the rep (learned aliases and
+relations taught by voice survive a re-import)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,7 +12,7 @@ from sqlalchemy import and_, delete, func, select, update
 
 from ..models import Contact, PhoneNumber
 from .database import Database, transaction
-from .schema import contact_aliases, contact_numbers, contacts
+from .schema import contact_aliases, contact_numbers, contact_relations, contacts
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,9 @@ class ContactRows(Database):
             learned: dict[int, list[str]] = {}
             for row in conn.execute(select(contact_aliases).order_by(contact_aliases.c.id)):
                 (learned if row.learned else aliases).setdefault(row.contact_id, []).append(row.alias)
+            relations: dict[int, list[str]] = {}
+            for row in conn.execute(select(contact_relations).order_by(contact_relations.c.id)):
+                relations.setdefault(row.contact_id, []).append(row.relation)
             return [
                 Contact(
                     name=row.name,
@@ -43,23 +47,30 @@ class ContactRows(Database):
                     do_not_call=row.do_not_call,
                     id=row.id,
                     source_key=row.source_key,
+                    city=row.city,
+                    relations=tuple(relations.get(row.id, ())),
                 )
                 for row in conn.execute(select(contacts).order_by(contacts.c.name, contacts.c.id))
             ]
 
     def contacts_version(self) -> tuple[int, int, datetime | None]:
-        """Changes whenever contacts or aliases change: the speech grammar is rebuilt when it does."""
+        """Changes whenever contacts, aliases or relations change: the speech grammar is rebuilt then."""
         with self.engine.connect() as conn:
             n, newest = conn.execute(select(func.count(), func.max(contacts.c.updated_at))).one()
             aliases = conn.execute(select(func.count()).select_from(contact_aliases)).scalar_one()
+            aliases += conn.execute(select(func.count()).select_from(contact_relations)).scalar_one()
             if newest is not None and newest.tzinfo is None:
                 newest = newest.replace(tzinfo=UTC)
             return n, aliases, newest
 
     @transaction
     def import_contacts(self, new: Iterable[Contact], source: str) -> ImportResult:
-        """Add or update contacts by their source key (re-importing a file changes nothing twice)."""
-        batch = {c.source_key: c for c in new}
+        """Add or update contacts by their source key (re-importing a file changes nothing twice); one without
+        a key (made in code, not read from a file) is keyed by its name and company."""
+        batch: dict[str, Contact] = {}
+        for c in new:
+            key = c.source_key or f"{source}:{' '.join(c.name.lower().split())}|{c.company.lower().strip()}"
+            batch[key] = replace(c, source_key=key)
         if not batch:
             return ImportResult()
         stamp = self.now()
@@ -135,7 +146,39 @@ class ContactRows(Database):
             ]
             if alias_rows:
                 conn.execute(contact_aliases.insert(), alias_rows)
+            self._import_relations(conn, {ids[key]: c.relations for key, c in batch.items()}, stamp)
         return ImportResult(added=len(fresh), updated=len(existing))
+
+    def _import_relations(self, conn: Any, given: dict[int, tuple[str, ...]], stamp: datetime) -> None:
+        """A file's relations replace its earlier ones; one taught by voice stays, and outranks the file's."""
+        conn.execute(
+            delete(contact_relations).where(
+                and_(contact_relations.c.contact_id.in_(list(given)), ~contact_relations.c.taught)
+            )
+        )
+        taught = set(
+            conn.execute(select(contact_relations.c.relation).where(contact_relations.c.taught)).scalars()
+        )
+        rows = [
+            {"contact_id": cid, "relation": r, "taught": False, "created_at": stamp}
+            for cid, relations in given.items()
+            for r in dict.fromkeys(relations)
+            if r not in taught  # "my boss is Omar", said, outranks a file that says Priya
+        ]
+        if rows:
+            conn.execute(contact_relations.insert(), rows)
+
+    @transaction
+    def set_relation(self, contact_id: int, relation: str) -> None:
+        """The rep said who this is to them ("my boss is Priya Shah"): theirs alone from now on."""
+        with self.engine.begin() as conn:
+            conn.execute(delete(contact_relations).where(contact_relations.c.relation == relation))
+            conn.execute(
+                contact_relations.insert().values(
+                    contact_id=contact_id, relation=relation, taught=True, created_at=self.now()
+                )
+            )
+            conn.execute(update(contacts).where(contacts.c.id == contact_id).values(updated_at=self.now()))
 
     @transaction
     def learn_alias(self, contact_id: int, alias: str) -> None:
@@ -189,4 +232,5 @@ def _contact_row(c: Contact, source: str, stamp: datetime) -> dict[str, Any]:
         "source": source,
         "source_key": c.source_key,
         "updated_at": stamp,
+        "city": c.city,
     }

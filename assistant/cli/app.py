@@ -20,7 +20,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-contacts_app = typer.Typer(help="Import, list and find contacts.", no_args_is_help=True)
+contacts_app = typer.Typer(help="Import, list, find and check contacts.", no_args_is_help=True)
 notes_app = typer.Typer(help="Spoken notes: list them, retry transcriptions.", no_args_is_help=True)
 dnc_app = typer.Typer(help="The do-not-call list.", no_args_is_help=True)
 config_app = typer.Typer(help="Show and check settings.", no_args_is_help=True)
@@ -59,6 +59,7 @@ app.command()(measure.parse)
 contacts_app.command("import")(contacts.contacts_import)
 contacts_app.command("list")(contacts.contacts_list)
 contacts_app.command("find")(contacts.contacts_find)
+contacts_app.command("check")(contacts.contacts_check)
 log_app.callback()(calls.log_show)
 log_app.command("export")(calls.log_export)
 log_app.command("import")(calls.log_import)

@@ -1,4 +1,4 @@
-"""`callbot contacts`: import, list and find contacts."""
+"""`callbot contacts`: import, list, find and check contacts (which names sound the same)."""
 
 from __future__ import annotations
 
@@ -64,3 +64,27 @@ def contacts_find(
         "refuse": "would say nobody matches",
     }[str(resolution.action)]
     out.print(f"callbot {verdict}.")
+
+
+def contacts_check(ctx: typer.Context) -> None:
+    """Contacts whose names sound the same: spoken, callbot asks which one unless a company, a label or a
+    nickname only one of them has settles it. Add an alias (a column in the file) to tell them apart."""
+    alikes = runtime(ctx).book.sound_alikes()
+    groups = alikes.groups() if alikes is not None else []
+    table = Table("Sound the same", "Companies", "Cities", "Aliases")
+    for group in groups:
+        table.add_row(
+            "\n".join(c.name for c in group),
+            "\n".join(c.company or "-" for c in group),
+            "\n".join(c.city or "-" for c in group),
+            "\n".join(", ".join([*c.aliases, *c.learned]) or "-" for c in group),
+        )
+    if groups:
+        out.print(table)
+        out.print(
+            f'{len(groups)} groups of same-sounding names: said, each is asked about ("which one?") '
+            "unless the command names the company or a number label only one has. "
+            "An alias or nickname for one of them (aliases column) lets you say it apart."
+        )
+    else:
+        out.print("No two contacts' names sound the same.")

@@ -64,8 +64,10 @@ class Runtime:
     @cached_property
     def book(self) -> ContactBook:
         from ..contacts.book import ContactBook
+        from ..speech.pronounce import Pronouncer
 
-        return ContactBook(self.store)
+        # how names sound (read on first need: a heard name that sounds like another contact's is asked about)
+        return ContactBook(self.store, pronounce=Pronouncer().names)
 
     def telephony(self) -> Carrier:
         settings = self.settings

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
 
 from ..contacts.book import ContactBook
 from ..contacts.resolver import Resolver
 from ..models import Action, Contact, Resolution
-from ..phrasing import listing
-from ..ports import ANSWERS, COMMANDS, Expect, Listening
+from ..phrasing import listing, when
+from ..ports import ANSWERS, COMMANDS, CallsRead, Expect, Listening
 from ..understanding import pick, picked
 from .turns import Turns
 
@@ -16,9 +18,19 @@ from .turns import Turns
 class Chooser:
     """Settles an unsure resolution by asking; a pick other than callbot's first guess is remembered."""
 
-    def __init__(self, turns: Turns, book: ContactBook, *, answer_timeout: float | None = None):
+    def __init__(
+        self,
+        turns: Turns,
+        book: ContactBook,
+        calls: CallsRead | None = None,
+        *,
+        now: Callable[[], datetime] | None = None,
+        answer_timeout: float | None = None,
+    ):
         self.turns = turns
         self.book = book
+        self.calls = calls  # for "last called on Tuesday", telling same-sounding names apart
+        self.now = now or (lambda: datetime.now().astimezone())
         self.answer_timeout = answer_timeout
 
     def ask_which(self, resolution: Resolution, resolver: Resolver) -> Resolution | None:
@@ -27,7 +39,12 @@ class Chooser:
         candidates = list(resolution.candidates)
         top = candidates[0]
         choices = listing(self.turns.say, [c.contact.display for c in candidates])
-        if len(candidates) == 1:
+        if resolution.reason == "sound-alike":
+            reply(
+                "which_one_alike",
+                choices=listing(self.turns.say, [self._told_apart(c.contact) for c in candidates]),
+            )
+        elif len(candidates) == 1:
             reply("did_you_mean", choice=top.contact.display)
         elif resolution.reason == "ambiguous" and len(candidates) >= 5:
             reply("which_one_many", count=len(candidates), name=resolution.query, choices=choices)
@@ -66,6 +83,21 @@ class Chooser:
             return None
         reply("not_calling")
         return None
+
+    def _told_apart(self, contact: Contact) -> str:
+        """A same-sounding name with what tells it apart: "Jon Reid at Stark in Denver, last called today"."""
+        say = self.turns.say
+        last = None
+        if self.calls is not None:
+            placed = [c for n in contact.numbers for c in self.calls.calls_to(n.e164) if c.provider_call_id]
+            last = max((c.created_at for c in placed), default=None)
+        return say(
+            "alike_choice",
+            name=contact.name,
+            company_part=say("company_part", company=contact.company) if contact.company else "",
+            city_part=say("city_part", city=contact.city) if contact.city else "",
+            last_part=say("last_part", when=when(say, last, self.now())) if last else "",
+        )
 
     def _learn(self, query: str, contact: Contact) -> None:
         """The user corrected our best guess: remember that this name means this contact."""

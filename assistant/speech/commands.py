@@ -36,8 +36,12 @@ GRAMMARS: dict[str, tuple[Listening, ...]] = {
     "confirm": (Listening.CONFIRM,),
     "in-call": (Listening.IN_CALL,),
     "window": (Listening.WINDOW,),
+    "number": (Listening.NUMBER,),
 }
 GRAMMAR_OF = {mode: name for name, modes in GRAMMARS.items() for mode in modes}
+# "Who should I call?" listens for the names alone when the dialog lists them (a book small enough), and
+# for a whole command ("call Jane Doe") in a bigger one
+GRAMMAR_OF[Listening.NAME] = "command"
 
 
 class Book(Protocol):
@@ -93,14 +97,25 @@ def contact_phrases(
         if contact.company:
             companies[fold(contact.company)] = None
         relations.update(dict.fromkeys(contact.relations))
-    said = [word for word, relation in relation_words().items() if relation in relations]
+    # Every word of the relations the book has, and the first word of the others, so that "my boss is
+    # Priya Shah" can be said before anybody is anyone's boss
+    first: dict[str, str] = {}
+    for word, relation in relation_words().items():
+        first.setdefault(relation, word)
+    said = [w for w, r in relation_words().items() if r in relations or first[r] == w]
     return {"contact": list(names), "company": list(companies), "relation": said}
 
 
 def choice_phrases(choices: Sequence[Contact]) -> dict[str, list[str]]:
-    """For "which one?": the candidates' names, parts of names and companies."""
+    """For "which one?": the candidates' names, parts of names, companies and cities."""
     phrases = contact_phrases(choices, surnames=True)
-    return {"name": phrases["contact"], "company": phrases["company"], "contact": phrases["contact"]}
+    cities = list(dict.fromkeys(fold(c.city) for c in choices if c.city and fold(c.city)))
+    return {
+        "name": phrases["contact"],
+        "company": phrases["company"],
+        "contact": phrases["contact"],
+        "city": cities,
+    }
 
 
 class GrammarCommands:
@@ -147,10 +162,10 @@ class GrammarCommands:
         self.refresh()
         if wake:
             grammar = "wake"
-        elif expect.mode == Listening.CHOICE:
-            grammar = "choice"
+        elif expect.mode == Listening.CHOICE or (expect.mode == Listening.NAME and expect.choices):
+            grammar = str(expect.mode)
             self.engine.load(
-                [self.builder.build(grammar, ANSWERS[Listening.CHOICE], choice_phrases(expect.choices))]
+                [self.builder.build(grammar, ANSWERS[expect.mode], choice_phrases(expect.choices))]
             )
         else:
             grammar = GRAMMAR_OF[expect.mode]

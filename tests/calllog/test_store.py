@@ -208,3 +208,22 @@ def test_recording_consent_and_overrides_are_kept_on_the_row(store: Store):
     )
     call = store.call(request.key)
     assert call.override.startswith("outside calling hours") and call.recording.startswith("recorded")
+
+
+def test_relations_and_city_are_stored_and_a_taught_relation_outranks_the_file(store: Store):
+    from assistant.models import Contact, PhoneNumber
+
+    def person(name: str, *relations: str) -> Contact:
+        return Contact(
+            name, (PhoneNumber("+14155550100"),), relations=relations, city="Denver", source_key=f"t:{name}"
+        )
+
+    store.import_contacts([person("Priya Shah", "manager"), person("Omar Haddad")], "file")
+    people = {c.name: c for c in store.contacts()}
+    assert people["Priya Shah"].relations == ("manager",) and people["Priya Shah"].city == "Denver"
+    before = store.contacts_version()
+    store.set_relation(people["Omar Haddad"].id, "manager")  # "my boss is Omar Haddad"
+    assert store.contacts_version() != before  # the grammar and resolver are rebuilt
+    store.import_contacts([person("Priya Shah", "manager"), person("Omar Haddad")], "file")  # again
+    people = {c.name: c for c in store.contacts()}
+    assert people["Omar Haddad"].relations == ("manager",) and people["Priya Shah"].relations == ()

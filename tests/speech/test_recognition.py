@@ -250,3 +250,63 @@ def test_a_recording_that_is_not_audio_is_a_clear_error(tmp_path: Path):
 def test_clip_lengths(speak):
     clip = read_audio(speak("yes", voice=VOICE))
     assert isinstance(clip, AudioClip) and clip.sample_rate == 16000 and 0.5 < clip.seconds < 3
+
+
+@pytest.fixture(scope="module")
+def alike_book(tmp_path_factory) -> ContactBook:
+    from assistant.calllog.store import Store
+    from assistant.models import Contact, PhoneNumber
+    from assistant.speech.pronounce import Pronouncer
+
+    store = Store(f"sqlite:///{tmp_path_factory.mktemp('alike') / 'a.db'}")
+    store.import_contacts(
+        [
+            Contact("Jon Reid", (PhoneNumber("+14155550201", "mobile"),), company="Stark", city="Denver"),
+            Contact("John Reed", (PhoneNumber("+14155550202", "mobile"),), company="Acme", city="Boston"),
+            Contact("Jane Smith", (PhoneNumber("+14155550134", "mobile"),), company="Globex"),
+        ],
+        "test",
+    )
+    return ContactBook(store, pronounce=Pronouncer().names)
+
+
+@pytest.mark.parametrize("said", ["call jon reid", "call john reed"])
+def test_same_sounding_names_heard_are_asked_about_never_dialled(alike_book, say, said: str):
+    """No recogniser can hear Reid from Reed: whichever one the grammar picks, callbot asks which."""
+    from assistant.models import Action, Utterance
+    from assistant.understanding import resolve_heard, understand
+
+    parser = IntentParser()
+    commands = GrammarCommands(SphinxEngine(), parser.intents, alike_book)
+    for voice in VOICES:
+        transcript = commands.recognize(read_audio(say(said, voice)), Expect(Listening.COMMAND))
+        utterance = Utterance(transcript)
+        intent = understand(utterance, parser, COMMANDS)
+        assert intent is not None and intent.name == "CallContact", (voice, transcript.text)
+        resolution = resolve_heard(
+            alike_book.resolver(), utterance, intent, parser, 0.85, alike_book.sound_alikes()
+        )
+        assert resolution.action == Action.ASK, (voice, transcript.text, resolution)
+        assert {c.contact.name for c in resolution.candidates} == {"Jon Reid", "John Reed"}
+
+
+def test_a_company_said_settles_same_sounding_names(alike_book, say):
+    from assistant.models import Action, Utterance
+    from assistant.understanding import resolve_heard, understand
+
+    parser = IntentParser()
+    commands = GrammarCommands(SphinxEngine(), parser.intents, alike_book)
+    settled = []
+    for voice in VOICES:
+        transcript = commands.recognize(
+            read_audio(say("call john reed at acme", voice)), Expect(Listening.COMMAND)
+        )
+        utterance = Utterance(transcript)
+        intent = understand(utterance, parser, COMMANDS)
+        assert intent is not None, (voice, transcript.text)
+        resolution = resolve_heard(
+            alike_book.resolver(), utterance, intent, parser, 0.85, alike_book.sound_alikes()
+        )
+        assert resolution.action != Action.DIAL or resolution.contact.name == "John Reed", (voice, resolution)
+        settled.append(resolution.action == Action.DIAL)
+    assert sum(settled) >= 3, settled  # heard and settled by most voices; the rest asked, never misdialled
