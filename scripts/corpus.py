@@ -8,7 +8,7 @@ OUT_DIR/corpus.json (what was made, and how long each family took to synthesise)
 each chosen family (espeak-ng, Flite, Festival, hibari-tts: spoken_corpus/voices.py), rotating that family's
 voices, so figures per family compare like with like. The "dev" set is the development corpus `make bench`
 measures; "heldout" has other people, wording and voices (it did tighten the forced-decoding thresholds in
-assistant/speech/commands.py once). Each recording has a faint room-noise floor (no microphone records
+assistant/speech/checked.py once). Each recording has a faint room-noise floor (no microphone records
 digital silence) and a degraded copy, by turns pink, babble or office noise at 10 dB SNR or a reverberant
 room (RT60 0.6 s): tagged "noisy" with "noise-KIND", or "noisy" with "reverb". Tags also give the family
 ("family-flite"), the voice ("voice-flite-slt"), the speaking rate and the kind of command ("phrasing",

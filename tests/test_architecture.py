@@ -94,6 +94,7 @@ VENDORS: dict[str, tuple[str, ...]] = {
         "assistant.intents",
         "assistant.speech.grammar",
         "assistant.speech.commands",
+        "assistant.speech.checked",
         "assistant.speech.topics",
     ),
     "sqlalchemy": (

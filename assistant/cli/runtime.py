@@ -27,8 +27,9 @@ if TYPE_CHECKING:
     from ..ports import Archive, Clock, Ear, FixedClock, SystemClock, Voice
     from ..session import Session
     from ..speech.audio import NoteArchive
+    from ..speech.checked import CheckedCommands, FreeFormCommands
     from ..speech.cloud import SpeechRecognitionTranscriber
-    from ..speech.commands import Book, CheckedCommands, FreeFormCommands, GrammarCommands
+    from ..speech.commands import Book, GrammarCommands
     from ..speech.sphinx import SphinxDictation
     from ..speech.whisper import WhisperTranscriber
     from ..telephony.simulator import Simulator
@@ -128,10 +129,11 @@ class Runtime:
         name = engine or speech.engine
         book = book or self.book
         if name != "sphinx":
-            from ..speech.commands import FreeFormCommands
+            from ..speech.checked import FreeFormCommands
 
             return FreeFormCommands(self.free_form(name), book)
-        from ..speech.commands import CheckedCommands, GrammarCommands
+        from ..speech.checked import CheckedCommands
+        from ..speech.commands import GrammarCommands
         from ..speech.sphinx import SphinxEngine
 
         wake = speech.wake_phrase if speech.mode == "wake" else ""

@@ -10,7 +10,8 @@ from assistant.contacts.book import ContactBook
 from assistant.intents import IntentParser
 from assistant.models import AudioClip, Transcript
 from assistant.ports import Expect, Listening
-from assistant.speech.commands import CHECK_BELOW, CheckedCommands, GrammarCommands, label_phrases
+from assistant.speech.checked import CheckedCommands, label_phrases
+from assistant.speech.commands import CHECK_BELOW, GrammarCommands
 from assistant.speech.sphinx import SphinxEngine
 
 COMMAND = Expect(Listening.COMMAND)
@@ -221,7 +222,7 @@ def test_a_name_whisper_cannot_tell_from_a_rival_is_still_asked_about(grammar, f
 def test_a_close_call_stands_only_against_the_whole_book(grammar, monkeypatch):
     """Ahead of every sound-alike by less than VERIFY_MARGIN: the rest of the book is scored too, and a
     name that sounds nothing like hers but fits as well (Whisper confuses those too) means asking."""
-    import assistant.speech.commands as commands_module
+    import assistant.speech.checked as commands_module
 
     heard, said = "Call Shane though on the mobile.", first("call jane doe on the mobile", 0.6)
     everyone = {c.name for c in grammar.book.contacts()}
@@ -391,7 +392,7 @@ def test_real_recording_through_both_engines(grammar, speak):
 
 
 def test_a_free_form_engine_alone_gets_the_names_as_a_prompt(grammar):
-    from assistant.speech.commands import FreeFormCommands
+    from assistant.speech.checked import FreeFormCommands
 
     engine = Heard("Call Jane Doe.")
     commands = FreeFormCommands(engine, grammar.book)
