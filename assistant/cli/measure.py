@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -12,7 +16,7 @@ from ..models import Resolution
 from .shared import out, runtime
 
 if TYPE_CHECKING:
-    from ..evaluate import SimpleBook
+    from ..evaluate import Outcome, SimpleBook
     from .runtime import Commands
 
 
@@ -36,13 +40,15 @@ def eval_corpus(
     def recognizer(book: SimpleBook) -> Commands:
         return rt.command_recognizer(engine, book=book, topics=speech.topics, say=out.print)
 
-    report = evaluate(
-        corpus,
-        commands=recognizer,
-        transcriber=rt.note_transcriber(out.print),
-        min_confidence=speech.min_confidence,
-        sure_confidence=speech.sure_confidence,
-    )
+    with _progress(corpus) as progress:
+        report = evaluate(
+            corpus,
+            commands=recognizer,
+            transcriber=rt.note_transcriber(out.print),
+            min_confidence=speech.min_confidence,
+            sure_confidence=speech.sure_confidence,
+            progress=progress,
+        )
     out.print(format_table(report), markup=False)
     if show_failures:
         for line in failures(report):
@@ -50,6 +56,40 @@ def eval_corpus(
     if json_out:
         json_out.write_text(json.dumps(report.to_json(), indent=1, default=str))
     print(report.summary_line())
+
+
+@contextmanager
+def _progress(corpus: Path) -> Iterator[Callable[[Outcome], None] | None]:
+    """A progress bar with the running figures, on a terminal; nothing in a pipe or under CI."""
+    manifest = corpus / "manifest.jsonl"
+    if not sys.stderr.isatty() or os.environ.get("CI") or not manifest.exists():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    total = sum(1 for line in manifest.read_text().splitlines() if line.strip())
+    tally = {"commands": 0, "right": 0, "wrong": 0}
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("eval", total=total)
+
+        def advance(outcome: Outcome) -> None:
+            if outcome.kind == "command":
+                tally["commands"] += 1
+                tally["right"] += outcome.success
+                tally["wrong"] += outcome.wrong_dial
+            n = tally["commands"]
+            right = f"{100 * tally['right'] / n:.1f}% right" if n else "-"
+            bar.update(task, advance=1, description=f"{right}, {tally['wrong']} wrong dials")
+
+        yield advance
 
 
 def parse(

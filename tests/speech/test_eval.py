@@ -215,3 +215,42 @@ def test_the_right_person_on_a_number_not_asked_for_is_a_wrong_number():
     assert report.group()["wrong_numbers"] == 1 and report.group()["wrong_dials"] == 0
     assert "| wrong dials | wrong numbers |" in format_table(report)
     assert "| all | 2 | 50.0% (1) | 0 | 1 |" in format_table(report)
+
+
+def test_eval_shows_its_progress_on_a_terminal_only(known_corpus, tmp_path: Path):
+    """A long eval draws a bar with the running figures on a terminal, and nothing of it in a pipe or CI."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    folder, _ = known_corpus
+    (tmp_path / "empty.toml").write_text("")
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "CI"},
+        "CALLBOT_CONFIG": str(tmp_path / "empty.toml"),
+        "CALLBOT_DATA_DIR": str(tmp_path / "data"),
+        "COLUMNS": "120",
+    }
+    command = [sys.executable, "-m", "assistant", "eval", str(folder)]
+    leader, follower = pty.openpty()
+    try:
+        run = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=follower, timeout=300)
+    finally:
+        os.close(follower)
+    drawn = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal is closed and read out
+            break
+        if not chunk:
+            break
+        drawn += chunk
+    os.close(leader)
+    assert run.returncode == 0, run.stdout
+    shown = drawn.decode(errors="replace")
+    assert "wrong dials" in shown and "/10" in shown, shown
+    piped = subprocess.run(command, env={**env, "CI": "true"}, capture_output=True, text=True, timeout=300)
+    assert piped.returncode == 0 and "/10" not in piped.stderr and "━" not in piped.stderr
+    assert piped.stdout.strip().splitlines()[-1].startswith("eval: ")
