@@ -269,7 +269,7 @@ class Resolver:
         if isinstance(queries, str):
             queries = [queries]
         if relation and relation in self._by_relation:
-            return self._by_relation_word(relation, label=label, company=company)
+            return self._by_relation_word(relation, queries, label=label, company=company)
         if relation and not any(q.strip() for q in queries):
             return Resolution(Action.REFUSE, relation, reason="no_relation", label_requested=label)
         query = queries[0] if queries else ""
@@ -289,11 +289,19 @@ class Resolver:
         reason = "ambiguous" if len(close) > 1 else "unsure"
         return Resolution(Action.ASK, query, tuple(close[:MAX_CHOICES]), reason=reason, label_requested=label)
 
-    def _by_relation_word(self, relation: str, *, label: str, company: str) -> Resolution:
+    def _by_relation_word(
+        self, relation: str, queries: Sequence[str], *, label: str, company: str
+    ) -> Resolution:
         indexes = self._by_relation[relation]
         if company and len(indexes) > 1:  # "my sister at Acme"
             scores = self._company_scores(company)
             indexes = [i for i in indexes if scores.get(i, 0.0) >= 90] or indexes
+        named = [q for q in queries if q.strip()]
+        if named and len(indexes) > 1:  # "my cousin Dylan"
+            related = {id(self._entries[i].contact) for i in indexes}
+            ranked = [c for c in self.rank(named) if id(c.contact) in related and c.score >= REFUSE_BELOW]
+            if ranked:
+                return self.choose(relation, Candidate(ranked[0].contact, 100.0, "relation"), label=label)
         people = [Candidate(self._entries[i].contact, 100.0, "relation") for i in indexes]
         if len(people) == 1:
             return self.choose(relation, people[0], label=label)
