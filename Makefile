@@ -38,6 +38,7 @@ test: $(STAMP) system-deps services
 
 bench: $(STAMP) system-deps
 	@bash scripts/system-deps.sh bench
+	$(BIN)/callbot models install base   # measured against the bundled tiny.en for notes
 	$(BIN)/python -m bench
 
 clean:

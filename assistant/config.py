@@ -58,6 +58,7 @@ class Speech:
     check_with: str = "whisper"
     notes_engine: str = "whisper"
     whisper_model: str = ""
+    check_model: str = ""
     cloud_key: str = ""
     mode: str = "push-to-talk"
     wake_phrase: str = "callbot"
@@ -66,6 +67,8 @@ class Speech:
     note_time_limit: float = 60
     min_confidence: float = 0.3
     sure_confidence: float = 0.85
+    wrong_dial_rate: float = 0.0
+    decision_model: str = ""
     ptt_key: str = "enter"
     topics: tuple[str, ...] = ()
 

@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .calibrate import readings
 from .contacts.importers import read_contacts
 from .contacts.resolver import Resolver
 from .contacts.soundalike import SoundAlikes
@@ -55,6 +56,7 @@ class Outcome:
     wer_words: tuple[int, int] = (0, 0)  # (edit distance, reference words) for topics and notes
     would: dict[str, Any] = field(default_factory=dict)  # what a rejected command would have done
     expect: dict[str, Any] = field(default_factory=dict)
+    readings: list[dict[str, Any]] = field(default_factory=list)  # weighed by the decision model, if asked
 
 
 @dataclass
@@ -289,6 +291,7 @@ def _command(
     started = time.perf_counter()  # the end of the audio
     transcript = stream.finish(clip)
     heard_at = time.perf_counter()
+    outcome.readings = readings(recognizer, expect, alike_names(book, by_name, expect))
     outcome.heard, outcome.confidence = transcript.text, transcript.confidence
     unsure = transcript.confidence is not None and transcript.confidence < min_confidence
     intent = understand(
@@ -324,6 +327,12 @@ def _command(
     outcome.latency_ms = 1000 * (time.perf_counter() - started)
     outcome.compute_s = stream.compute + (time.perf_counter() - heard_at)
     _score(outcome, expect, normalizer)
+
+
+def alike_names(book: SimpleBook, by_name: dict[str, Contact], expect: dict[str, Any]) -> list[str]:
+    """The contacts whose names sound like the one the command wants."""
+    wanted = by_name.get(expect.get("contact") or "")
+    return [c.name for c in book.sound_alikes().of(wanted)] if wanted is not None else []
 
 
 def _allowed(mode: Listening) -> tuple[str, ...]:
@@ -375,7 +384,29 @@ def format_table(report: Report) -> str:
             f"{g['topic_wer']:.1f}% | {g['notes']} | {g['note_wer']:.1f}% | {g['p50_ms']:.0f} | "
             f"{g['p95_ms']:.0f} | {g['rtf'] if g['rtf'] is not None else '-'} |"
         )
-    return "\n".join(lines)
+    return "\n".join([*lines, *curve_table(report)])
+
+
+def curve_table(report: Report) -> list[str]:
+    """On the commands the second engine was asked about: at each threshold on the decision model's
+    probability, the share acted on without asking, and the share dialled wrongly."""
+    from .speech.decision import curve
+
+    weighed = [(o.id, r) for o in report.outcomes for r in o.readings]
+    if not weighed:
+        return []
+    points = curve(
+        [r["p"] for _, r in weighed], [r["right"] for _, r in weighed], [r["dials"] for _, r in weighed],
+        [i for i, _ in weighed],
+    )  # fmt: skip
+    lines = ["", "| threshold | acted on without asking | dialled wrongly |", "|---|---|---|"]
+    for threshold in (0.5, 0.7, 0.8, 0.9, 0.95, 0.98):
+        point = next((p for p in points if p.threshold >= threshold), None)
+        if point is not None:
+            lines.append(
+                f"| {threshold:.2f} | {100 * point.dial_rate:.1f}% | {100 * point.wrong_rate:.1f}% |"
+            )
+    return lines
 
 
 def failures(report: Report, limit: int = 40) -> Iterable[str]:

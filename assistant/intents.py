@@ -65,6 +65,7 @@ class Speechways:
         return [f for f in self.fillers if " " in f]
 
     digits: frozenset[str]  # number words, which may repeat ("five five")
+    carriers: frozenset[str] = frozenset()  # words around a spoken name ("get me Jane on her mobile")
 
     @staticmethod
     @functools.cache
@@ -98,6 +99,7 @@ class Speechways:
             phrases("ask", frames.get("before", [])),
             phrases("ask_end", frames.get("after", [])),
             digits,
+            frozenset(merged.get("carrier_words", [])),
         )
 
     def unframed(self, words: list[str]) -> list[str]:
@@ -131,6 +133,20 @@ def relation_words(directory: Path | None = None) -> Mapping[str, str]:
     relations = load_intents(directory or language_dir()).slot_lists.get("relation")
     words: dict[str, str] = {}
     for value in relations.values if isinstance(relations, TextSlotList) else ():
+        for phrase in sample_expression(value.text_in):
+            words[" ".join(phrase.lower().split())] = str(value.value_out)
+    return words
+
+
+@functools.cache
+def label_words(directory: Path | None = None) -> Mapping[str, str]:
+    """Every word for a number label ("cell phone", "office") -> the label ("mobile", "work")."""
+    from hassil.intents import TextSlotList
+    from hassil.sample import sample_expression
+
+    labels = load_intents(directory or language_dir()).slot_lists.get("label")
+    words: dict[str, str] = {}
+    for value in labels.values if isinstance(labels, TextSlotList) else ():
         for phrase in sample_expression(value.text_in):
             words[" ".join(phrase.lower().split())] = str(value.value_out)
     return words
@@ -176,7 +192,19 @@ class IntentParser:
         intent = self._match(prepared, allowed_set, context) or self._after_lead_in(
             prepared, allowed_set, context
         )
-        return Intent(intent.name, intent.slots, text=text) if intent is not None else None
+        if intent is None or self._corrected_away(intent):
+            return None
+        return Intent(intent.name, intent.slots, text=text)
+
+    def _corrected_away(self, intent: Intent) -> bool:
+        """A name that holds a correction nobody could apply ("Kenji Sato, I mean <mumble>"): the user took
+        the first name back, so it is no longer the request."""
+        for slot in _NAME_SLOTS & set(intent.slots):
+            words = tuple(str(intent.slots[slot]).lower().split())
+            for marker in self.ways.repairs:
+                if any(words[i : i + len(marker)] == marker for i in range(1, len(words))):
+                    return True
+        return False
 
     def _nameish(self, value: str) -> bool:
         if not re.search(r"[^\W\d_]", value) or re.search(r"\d", value):

@@ -14,10 +14,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from . import grammar, latency, resolver, speech, startup
+from . import frontend, grammar, human, latency, resolver, speech, startup
 
 RESULTS = Path(__file__).resolve().parent / "results"
-DEFAULT = ("speech", "latency", "resolver", "grammar", "startup")
+DEFAULT = ("speech", "human", "frontend", "latency", "resolver", "grammar", "startup")
 PARTS = (*DEFAULT, "heldout")
 
 
@@ -73,6 +73,18 @@ def main(argv: list[str]) -> int:
         elif part == "heldout":
             figures[part] = speech.run("heldout", RESULTS)
             sections.append("## Speech, held-out corpus\n\n" + speech_table(figures[part], "held-out"))
+        elif part == "human":
+            figures[part] = [human.measure(), human.measure("base")]
+            sections.append(
+                "## Notes on real recorded English (Asterisk prompts, Allison Smith, CC BY-SA 3.0; 8 kHz)\n\n"
+                + human.table(figures[part])
+            )
+        elif part == "frontend":
+            figures[part] = frontend.measure(speech.ensure_corpus("dev"))
+            sections.append(
+                "## Noise front ends (grammar engine alone, degraded dev commands right)\n\n"
+                + frontend.table(figures[part])
+            )
         elif part == "latency":
             figures[part] = latency.run(speech.ensure_corpus("dev"))
             sections.append("## Turn latency (median of 3 runs)\n\n" + latency.table(figures[part]))

@@ -3,7 +3,8 @@
 #   scripts/system-deps.sh          what the demo needs (espeak-ng)
 #   scripts/system-deps.sh test     plus what the tests need (Node.js for Prism, PostgreSQL, Chromium, and
 #                                   flite: a second synthesiser, so recognition tests are not espeak-ng alone)
-#   scripts/system-deps.sh bench    plus the voices the spoken corpora are made with (flite, festival)
+#   scripts/system-deps.sh bench    plus the voices the spoken corpora are made with (flite, festival) and
+#                                   real recorded speech (the Asterisk prompts) for note WER
 set -euo pipefail
 
 need=()
@@ -19,8 +20,10 @@ fi
 if [ "${1:-}" = "bench" ]; then
   command -v flite >/dev/null || need+=(flite)
   command -v text2wave >/dev/null || need+=(festival)
-  for voice in festvox-us-slt-hts festvox-kallpc16k festvox-kdlpc16k; do
-    dpkg -s "$voice" >/dev/null 2>&1 || need+=("$voice")
+  # the voices, and real recorded English with its transcripts (the Asterisk prompts, CC BY-SA 3.0)
+  for pkg in festvox-us-slt-hts festvox-kallpc16k festvox-kdlpc16k asterisk-core-sounds-en-wav \
+             asterisk-core-sounds-en; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
   done
 fi
 

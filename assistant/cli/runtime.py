@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from ..speech.checked import CheckedCommands, FreeFormCommands
     from ..speech.cloud import SpeechRecognitionTranscriber
     from ..speech.commands import Book, GrammarCommands
+    from ..speech.decision import Model as DecisionModel
     from ..speech.sphinx import SphinxDictation
     from ..speech.whisper import WhisperTranscriber
     from ..telephony.simulator import Simulator
@@ -145,32 +146,60 @@ class Runtime:
         if not speech.check_with:
             return grammar
         try:
-            second = self.free_form(speech.check_with)
+            second = self.free_form(speech.check_with, speech.check_model)
         except MissingExtra as exc:
             say(f"{exc}; commands are not double-checked.")
             return grammar
         return CheckedCommands(
-            grammar, second, parser, sure_at=speech.sure_confidence, min_confidence=speech.min_confidence
+            grammar,
+            second,
+            parser,
+            model=self.decision_model(),
+            wrong_dial_rate=speech.wrong_dial_rate,
+            sure_at=speech.sure_confidence,
+            min_confidence=speech.min_confidence,
         )
 
-    def free_form(self, name: str) -> FreeForm:
-        if name not in self._engines:
-            self._engines[name] = self._free_form(name)
-        return self._engines[name]
+    def decision_model(self) -> DecisionModel:
+        """The configured decision model, else the user's own (`callbot eval --train`), else the shipped."""
+        from ..speech.decision import Model
 
-    def _free_form(self, name: str) -> FreeForm:
-        speech = self.settings.speech
+        configured = self.settings.speech.decision_model
+        own = self.settings.data_dir / "decision.json"
+        path = Path(configured).expanduser() if configured else own if own.exists() else None
+        try:
+            return Model.load(path)
+        except ValueError as exc:
+            raise ConfigError([f"speech.decision_model: {exc}"]) from None
+
+    def free_form(self, name: str, model: str | None = None) -> FreeForm:
+        """A free-form engine; Whisper with `model` (a catalog name, a directory or a model name), by
+        default `[speech] whisper_model`. One engine per model, shared by the roles that use it."""
+        model = self.settings.speech.whisper_model if model is None else model
+        key = f"{name}:{model}" if name == "whisper" else name
+        if key not in self._engines:
+            self._engines[key] = self._free_form(name, model)
+        return self._engines[key]
+
+    def whisper_model_path(self, model: str) -> str:
+        """A catalog name (`callbot models`) as the directory its packages' parts join into."""
+        from ..speech.catalog import known, model_dir
+
+        entry = known(model)
+        return str(model_dir(entry, self.settings.data_dir)) if entry is not None else model
+
+    def _free_form(self, name: str, model: str) -> FreeForm:
         if name == "whisper":
             from ..speech.whisper import WhisperTranscriber
 
-            return WhisperTranscriber(speech.whisper_model)
+            return WhisperTranscriber(self.whisper_model_path(model))
         if name == "sphinx":
             from ..speech.sphinx import SphinxDictation
 
             return SphinxDictation()
         from ..speech.cloud import SpeechRecognitionTranscriber
 
-        return SpeechRecognitionTranscriber(name, speech.cloud_key)
+        return SpeechRecognitionTranscriber(name, self.settings.speech.cloud_key)
 
     def note_transcriber(self, say: Callable[[str], None] = print) -> FreeForm:
         """Whisper for notes by default; without the extra, pocketsphinx's dictation, and we say so."""

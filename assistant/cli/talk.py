@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
@@ -102,6 +103,8 @@ def run_voice_session(
     transcriber = rt.note_transcriber(out.print)
     if hasattr(transcriber, "preload"):
         transcriber.preload()  # the note model loads while the first command is spoken
+    # which contacts' names sound alike (the pronunciation dictionary, 0.6 s) is worked out meanwhile too
+    threading.Thread(target=rt.book.sound_alikes, name="sound-alikes", daemon=True).start()
     live = audio is None
     session = rt.session(
         ear,

@@ -38,26 +38,12 @@ CERTAIN = frozenset({"name", "alias", "learned alias", "picked", "relation"})
 EXACT_KINDS = frozenset({"name", "alias"})
 MISHEARD_KINDS = frozenset({"sound-alike", "spelling", "partial"})
 
-LABEL_SYNONYMS = {
-    "mobile": "mobile",
-    "cell": "mobile",
-    "cellphone": "mobile",
-    "cell phone": "mobile",
-    "mobile phone": "mobile",
-    "work": "work",
-    "office": "work",
-    "business": "work",
-    "desk": "work",
-    "home": "home",
-    "house": "home",
-    "landline": "home",
-    "main": "main",
-    "other": "other",
-}
-
 
 def canonical_label(label: str) -> str:
-    return LABEL_SYNONYMS.get(fold(label), fold(label))
+    """A label as files and people write it ("Cell", "office") in the words the templates use."""
+    from ..intents import label_words
+
+    return label_words().get(fold(label), fold(label))
 
 
 def phonetic_score(a: str, b: str) -> float:

@@ -46,7 +46,7 @@ class Topics:
         self.starts = sorted((s for s in said if s), key=len, reverse=True)  # "to talk about", "about"
         # The words a topic follows in what the grammar hears ("about", "regarding"; not the typed-only
         # "to check on": "on" starts a number label).
-        self.introducers = frozenset(w for w in _voice_introducers(intents) if w)
+        self.introducers = frozenset(w for w in voice_introducers(intents) if w)
 
     def fill(self, text: str, free_from: int | None, heard: str, *, fits: bool = False) -> tuple[str, str]:
         """(the grammar's reading up to its topic then the topic `heard` names, `heard` being another
@@ -87,7 +87,7 @@ class Topics:
         return " ".join(re.sub(r"[^\w'\s-]", " ", topic.lower()).split())
 
 
-def _voice_introducers(intents: Intents) -> set[str]:
+def voice_introducers(intents: Intents) -> set[str]:
     """The word before {topic} in each spoken (grammar) template's topic rule."""
     marker: dict[str, SlotList] = {"topic": TextSlotList.from_strings(["topicwords"])}
     found: set[str] = set()

@@ -10,8 +10,9 @@ from assistant.contacts.book import ContactBook
 from assistant.intents import IntentParser
 from assistant.models import AudioClip, Transcript
 from assistant.ports import Expect, Listening
-from assistant.speech.checked import CheckedCommands, label_phrases
+from assistant.speech.checked import CheckedCommands
 from assistant.speech.commands import CHECK_BELOW, GrammarCommands
+from assistant.speech.evidence import label_phrases
 from assistant.speech.sphinx import SphinxEngine
 
 COMMAND = Expect(Listening.COMMAND)
@@ -60,118 +61,6 @@ def first(text: str, confidence: float) -> Transcript:
     return Transcript(text, ("call janie doe",), confidence, engine="sphinx")
 
 
-@pytest.mark.parametrize(
-    "second",
-    [
-        "Call Jane Doe on the mobile.",
-        "Bring Jane Doe on this mobile.",  # the verb and the small words misheard: the name and label agree
-        "jane doe mobile",
-    ],
-)
-def test_two_engines_naming_the_same_person_make_the_command_sure(grammar, second: str):
-    commands, engine = checked(grammar, second)
-    result = commands.check(first("call jane doe on the mobile", 0.6), AUDIO, COMMAND)
-    assert result.sure and result.confidence == pytest.approx(0.85)
-    assert result.text == "call jane doe on the mobile"
-    assert result.alternatives[0] == second
-    prompt, hotwords = engine.prompts[0]
-    assert "Jane Doe" in prompt and hotwords == ""  # names as a prompt only: hotwords make tiny models recite
-    assert commands.checks == 1
-
-
-@pytest.mark.parametrize(
-    "second",
-    [
-        "Call Jane Smith on the mobile.",  # another person
-        "Call Jane Doe at home.",  # the same person, another number
-        "Call Jane Doe.",  # a label the second engine did not hear is not agreement on it
-        "Thank you very much.",
-    ],
-)
-def test_engines_that_disagree_leave_the_dialog_to_ask(grammar, second: str):
-    commands, _ = checked(grammar, second)
-    result = commands.check(first("call jane doe on the mobile", 0.6), AUDIO, COMMAND)
-    assert not result.sure
-    assert result.text == "call jane doe on the mobile" and result.confidence == 0.6
-
-
-@pytest.mark.parametrize(
-    ("second", "sure"),
-    [
-        ("Call Jane Doe, come out of the renewal.", True),  # "about" misheard: the name still comes first
-        ("Call Jane Doe. I'm out of the renewal.", True),
-        ("Call Jane Smith, come out of the renewal.", False),  # somebody else
-        ("Call Jane, come out of the renewal.", False),  # "Jane" alone: one of two
-    ],
-)
-def test_a_name_followed_by_a_misheard_topic_is_still_agreement(grammar, second: str, sure: bool):
-    commands, _ = checked(grammar, second)
-    assert commands.check(first("call jane doe about the renewal", 0.6), AUDIO, COMMAND).sure is sure
-
-
-def test_words_nearest_to_a_name_but_not_near_enough_are_not_agreement(grammar):
-    """ "Thank you very much" ranks Hiroshi Tanaka first, far below anything the resolver would dial."""
-    commands, _ = checked(grammar, "Thank you very much.")
-    assert commands.grammar.book.resolver().rank(["thank you very much"])[0].contact.name == "Hiroshi Tanaka"
-    result = commands.check(first("call hiroshi tanaka", 0.6), AUDIO, COMMAND)
-    assert not result.sure and result.confidence == 0.6
-
-
-def test_a_name_the_resolver_would_refuse_backs_nobody(grammar):
-    """ "Rupert Mads" is nearest to Robert Martinez, but too far to dial him: it names nobody."""
-    commands, _ = checked(grammar, "Call Rupert Mads.")
-    assert commands.grammar.book.resolver().rank(["rupert mads"])[0].contact.name == "Robert Martinez"
-    assert commands._meaning("Call Rupert Mads.") == ("CallContact", "nobody", "")
-    assert not commands.check(first("call robert martinez", 0.6), AUDIO, COMMAND).sure
-    # Both engines naming nobody settles nothing: a sure transcript's runners-up could still be dialled.
-    assert not commands.check(first("call rupert mads", 0.6), AUDIO, COMMAND).sure
-
-
-def test_a_name_as_near_to_another_contact_is_not_agreement(grammar):
-    """Whisper's "Jane" is Jane Doe as much as Jane Smith: it does not back pocketsphinx's "jane doe"."""
-    commands, _ = checked(grammar, "Call Jane.")
-    assert not commands._names_the_same("Call Jane.", ("CallContact", "Jane Doe", ""))
-    assert not commands.check(first("call jane doe", 0.6), AUDIO, COMMAND).sure
-
-
-def test_a_reading_too_unsure_alone_stands_when_the_second_engine_backs_it(grammar):
-    """Below `min_confidence` the grammar alone is not acted on, but its vote still counts for agreement."""
-    commands, _ = checked(grammar, "Call Siobhan Nguyen about the quote.")
-    result = commands.check(first("call siobhan nguyen about the quote", 0.2), AUDIO, COMMAND)
-    assert result.sure and result.confidence == pytest.approx(0.85)
-    assert result.text == "call siobhan nguyen about the quote"
-    commands, _ = checked(grammar, "Call Jane Smith.")  # no backing: as unsure as before, so rejected
-    alone = first("call siobhan nguyen about the quote", 0.2)
-    assert (
-        commands.check(alone, AUDIO, COMMAND).text == "Call Jane Smith."
-    )  # only the second is heard: confirm
-    commands, _ = checked(grammar, "")
-    assert commands.check(alone, AUDIO, COMMAND) is alone
-
-
-def test_the_second_engines_runners_up_count_for_agreement(grammar):
-    """Whisper's beam keeps its runners-up: one of them naming the grammar's person is agreement."""
-    commands, engine = checked(grammar, "Call Jane Smith on the mobile.")
-    engine.alternatives = ("Call Jain Dough on the mobile.", "Call Jane Doe on the mobile.")
-    result = commands.check(first("call jane doe on the mobile", 0.6), AUDIO, COMMAND)
-    assert result.sure and result.text == "call jane doe on the mobile"
-    engine.alternatives = ("Call Jane Smith on their mobile.", "Call Jane Doe at home.")
-    assert not commands.check(first("call jane doe on the mobile", 0.6), AUDIO, COMMAND).sure
-
-
-def test_a_runner_up_backs_a_barely_heard_reading_only_as_a_whole_command(grammar):
-    """ "Thank you" is near enough to Ethan-like names; a runner-up must say the whole command then."""
-    commands, engine = checked(grammar, "Anha, Norina.")
-    engine.alternatives = ("Thank you.", "Call Hiroshi Tanaka.")
-    backed = commands.check(first("call hiroshi tanaka", 0.1), AUDIO, COMMAND)
-    assert backed.sure and backed.confidence == pytest.approx(0.85)
-    engine.alternatives = ("hiroshi tanaka",)  # the name alone: enough for a reading heard well, not this one
-    alone = first("call hiroshi tanaka", 0.1)
-    assert commands.check(alone, AUDIO, COMMAND) is alone  # still below min_confidence: "say it again"
-    well = commands.check(first("call hiroshi tanaka", 0.6), AUDIO, COMMAND)
-    assert well.sure and well.confidence == pytest.approx(0.85)
-
-
 @dataclass
 class Scoring(Heard):
     """A second engine that can also score given sentences against the audio (forced decoding)."""
@@ -195,120 +84,205 @@ def scoring(grammar: GrammarCommands, heard: str, **fits: float) -> tuple[Checke
     return CheckedCommands(grammar, engine, IntentParser(), sure_at=0.85, min_confidence=0.3), engine
 
 
-def test_a_name_whisper_misheard_stands_when_whisper_made_to_say_it_prefers_it(grammar):
+def evidence(commands: CheckedCommands, said: Transcript, source: str = "grammar") -> dict[str, float]:
+    """The evidence the decision weighed for one reading of the last command checked."""
+    return next(r.evidence.values for r, _ in commands.last if r.source == source)
+
+
+# -- the evidence: what the second engine says about each reading ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        "Call Jane Doe on the mobile.",
+        "Bring Jane Doe on this mobile.",  # the verb and the small words misheard: the name and label agree
+        "jane doe mobile",
+    ],
+)
+def test_two_engines_naming_the_same_person_is_evidence_for_it(grammar, second: str):
+    commands, engine = checked(grammar, second)
+    said = first("call jane doe on the mobile", 0.6)
+    result = commands.check(said, AUDIO, COMMAND)
+    e = evidence(commands, said)
+    assert e["whisper_names"] == 1 and e["whisper_writes"] == 1 and e["label_agrees"] == 1
+    assert e["grammar_confidence"] == pytest.approx(0.6) and e["one_person"] == 1
+    assert result.text in (said.text, second) and (result.sure or second in result.alternatives)
+    prompt, hotwords = engine.prompts[0]
+    assert "Jane Doe" in prompt and hotwords == ""  # names as a prompt only: hotwords make tiny models recite
+    assert commands.checks == 1
+
+
+@pytest.mark.parametrize(
+    ("second", "names", "label"),
+    [
+        ("Call Jane Smith on the mobile.", 0, 1),  # another person: a reading of its own
+        ("Call Jane Doe at home.", 0, 0),  # the same person, another number
+        ("Call Jane Doe.", 0, 0),  # a label the second engine did not hear is not agreement on it
+        ("Thank you very much.", 0, 0),
+    ],
+)
+def test_engines_that_disagree_are_evidence_against(grammar, second: str, names: int, label: int):
+    commands, _ = checked(grammar, second)
+    said = first("call jane doe on the mobile", 0.6)
+    commands.check(said, AUDIO, COMMAND)
+    e = evidence(commands, said)
+    assert (e.get("whisper_names", 0), e.get("whisper_means", 0), e["label_agrees"]) == (names, 0, label)
+
+
+def test_another_person_whisper_heard_is_weighed_as_a_reading_of_its_own(grammar):
+    commands, _ = checked(grammar, "Call Jane Smith on the mobile.")
+    commands.check(first("call jane doe on the mobile", 0.6), AUDIO, COMMAND)
+    readings = {r.source: r for r, _ in commands.last}
+    assert readings["grammar"].meaning == ("CallContact", "Jane Doe", "mobile")
+    assert readings["whisper"].meaning == ("CallContact", "Jane Smith", "mobile")
+    assert readings["whisper"].evidence.values["whisper_means"] == 1
+    assert readings["whisper"].evidence.values.get("grammar_means", 0) == 0
+
+
+@pytest.mark.parametrize(
+    ("second", "names"),
+    [
+        ("Call Jane Doe, come out of the renewal.", 1),  # "about" misheard: the name still comes first
+        ("Call Jane Doe. I'm out of the renewal.", 1),
+        ("Call Jane Smith, come out of the renewal.", 0),  # somebody else
+        ("Call Jane, come out of the renewal.", 0),  # "Jane" alone: one of two
+    ],
+)
+def test_a_name_followed_by_a_misheard_topic_still_names_the_person(grammar, second: str, names: int):
+    commands, _ = checked(grammar, second)
+    said = first("call jane doe about the renewal", 0.6)
+    commands.check(said, AUDIO, COMMAND)
+    assert evidence(commands, said).get("whisper_names", 0) == names
+
+
+def test_words_nearest_to_a_name_but_not_near_enough_name_nobody(grammar):
+    """ "Thank you very much" ranks Hiroshi Tanaka first, far below anything the resolver would dial."""
+    commands, _ = checked(grammar, "Thank you very much.")
+    assert commands.grammar.book.resolver().rank(["thank you very much"])[0].contact.name == "Hiroshi Tanaka"
+    said = first("call hiroshi tanaka", 0.6)
+    result = commands.check(said, AUDIO, COMMAND)
+    assert evidence(commands, said).get("whisper_names", 0) == 0 and not result.sure
+
+
+def test_a_name_the_resolver_would_refuse_backs_nobody(grammar):
+    """ "Rupert Mads" is nearest to Robert Martinez, but too far to dial him: it names nobody."""
+    commands, _ = checked(grammar, "Call Rupert Mads.")
+    assert commands.grammar.book.resolver().rank(["rupert mads"])[0].contact.name == "Robert Martinez"
+    assert commands.witness.meaning("Call Rupert Mads.") == ("CallContact", "nobody", "")
+    said = first("call robert martinez", 0.6)
+    assert not commands.check(said, AUDIO, COMMAND).sure
+    assert evidence(commands, said).get("whisper_names", 0) == 0
+
+
+def test_a_name_as_near_to_another_contact_is_not_agreement(grammar):
+    """Whisper's "Jane" is Jane Doe as much as Jane Smith: it does not back pocketsphinx's "jane doe"."""
+    commands, _ = checked(grammar, "Call Jane.")
+    assert not commands.witness.names_the_same("Call Jane.", ("CallContact", "Jane Doe", ""))
+    assert not commands.check(first("call jane doe", 0.6), AUDIO, COMMAND).sure
+
+
+def test_the_second_engines_runners_up_are_evidence(grammar):
+    """Whisper's beam keeps its runners-up: one of them naming the grammar's person counts."""
+    commands, engine = checked(grammar, "Call Jane Smith on the mobile.")
+    engine.alternatives = ("Call Jain Dough on the mobile.", "Call Jane Doe on the mobile.")
+    said = first("call jane doe on the mobile", 0.6)
+    commands.check(said, AUDIO, COMMAND)
+    assert evidence(commands, said)["whisper_beam"] == 1
+    engine.alternatives = ("Call Jane Smith on their mobile.", "Call Jane Doe at home.")
+    commands.check(said, AUDIO, COMMAND)
+    assert evidence(commands, said).get("whisper_beam", 0) == 0
+
+
+def test_forced_decoding_scores_the_reading_against_its_sound_alikes(grammar):
     commands, engine = scoring(grammar, "Call Shane though on the mobile.", Jane_Doe=-1.2, Jane_Smith=-2.6)
-    result = commands.check(first("call jane doe on the mobile", 0.6), AUDIO, COMMAND)
-    assert result.sure and result.confidence == pytest.approx(0.85)
-    assert commands.verified == 1
+    said = first("call jane doe on the mobile", 0.6)
+    commands.check(said, AUDIO, COMMAND)
+    e = evidence(commands, said)
+    assert e["forced_done"] == 1 and e["rivals"] >= 1
+    assert e["forced_margin"] == pytest.approx(-1.2 - -2.6)  # hers over the best rival's
+    assert e["forced_below_own"] == pytest.approx(-1.5 - -1.2)  # Whisper's own reading over hers
     [sentences] = engine.scored
     assert "Call Jane Doe on the mobile" in sentences and "Call Jane Smith on the mobile" in sentences
     assert all(s.endswith(" on the mobile") for s in sentences[:-1])  # only the name differs
 
 
-@pytest.mark.parametrize(
-    ("fits", "heard_score"),
-    [
-        ({"Jane_Doe": -1.2, "Jane_Smith": -1.6}, -1.5),  # a rival fits nearly as well: ask
-        ({"Jane_Doe": -6.5}, -1.0),  # far below what Whisper heard on its own: ask
-    ],
-)
-def test_a_name_whisper_cannot_tell_from_a_rival_is_still_asked_about(grammar, fits, heard_score):
-    commands, engine = scoring(grammar, "Call Shane though on the mobile.", **fits)
-    engine.heard_score, engine.others = heard_score, -9.0
-    result = commands.check(first("call jane doe on the mobile", 0.6), AUDIO, COMMAND)
-    assert not result.sure and result.confidence == 0.6
+def test_forced_margins_are_clipped(grammar):
+    commands, engine = scoring(grammar, "Call Shane though.", Jane_Doe=-1.0)
+    engine.others = -90.0  # every rival far below: as far as "no rival at all"
+    said = first("call jane doe", 0.6)
+    commands.check(said, AUDIO, COMMAND)
+    assert evidence(commands, said)["forced_margin"] == 5.0
 
 
-def test_a_close_call_stands_only_against_the_whole_book(grammar, monkeypatch):
-    """Ahead of every sound-alike by less than VERIFY_MARGIN: the rest of the book is scored too, and a
-    name that sounds nothing like hers but fits as well (Whisper confuses those too) means asking."""
-    import assistant.speech.checked as commands_module
-
-    heard, said = "Call Shane though on the mobile.", first("call jane doe on the mobile", 0.6)
-    everyone = {c.name for c in grammar.book.contacts()}
-    commands, engine = scoring(grammar, heard, Jane_Doe=-1.2, Jane_Smith=-1.9)
-    assert commands.check(said, AUDIO, COMMAND).sure
-    shortlist, rest = engine.scored
-    assert shortlist[-1] == heard and "Call Jane Smith on the mobile" in shortlist
-    named = {s.removeprefix("Call ").removesuffix(" on the mobile") for s in [*shortlist[:-1], *rest]}
-    assert named == everyone and not set(shortlist) & set(rest)  # each sentence scored once
-
-    commands, engine = scoring(grammar, heard, Jane_Doe=-1.2, Jane_Smith=-1.9, Hiroshi_Tanaka=-1.5)
-    assert not commands.check(said, AUDIO, COMMAND).sure
-    monkeypatch.setattr(commands_module, "VERIFY_WHOLE_BOOK", len(everyone) - 1)  # too big to score whole
-    commands, engine = scoring(grammar, heard, Jane_Doe=-1.2, Jane_Smith=-1.9)
-    assert not commands.check(said, AUDIO, COMMAND).sure and len(engine.scored) == 1
-
-
-def test_a_name_with_no_sound_alike_stands_only_against_the_whole_book(grammar):
-    """Nobody sounds like Oluwaseun Adebayo, so beating the sound-alikes proves nothing: the rest of the book
-    is scored, and a name Whisper fits as well means asking."""
-    heard, said = "Of a song.", first("call oluwaseun adebayo", 0.6)
-    commands, engine = scoring(grammar, heard, Oluwaseun_Adebayo=-1.0)
-    assert commands.check(said, AUDIO, COMMAND).sure
-    shortlist, rest = engine.scored
-    assert shortlist == ["Call Oluwaseun Adebayo", heard] and len(rest) == len(grammar.book.contacts()) - 1
-    commands, engine = scoring(grammar, heard, Oluwaseun_Adebayo=-1.0, Jon_Park=-1.2)
-    assert not commands.check(said, AUDIO, COMMAND).sure
-
-
-def test_a_reading_that_only_sounds_like_the_name_is_judged_by_forced_decoding(grammar):
-    """ "Jain Dough" resolves to Jane Doe by sound alone: Whisper, prompted with the book, may have made it
-    out of noise. It backs the grammar's person only if her sentence then fits the audio best."""
-    heard, said = "Call Jain Dough on the mobile.", first("call jane doe on the mobile", 0.6)
-    commands, _ = checked(grammar, heard)
-    assert commands._meaning(heard) == commands._meaning(said.text)
-    assert not commands.check(said, AUDIO, COMMAND).sure  # no forced decoding to judge it: ask
-    commands, _ = scoring(grammar, heard, Jane_Doe=-1.2, Jane_Smith=-2.6)
-    assert commands.check(said, AUDIO, COMMAND).sure and commands.verified == 1
-    commands, _ = scoring(grammar, heard, Jane_Doe=-1.2, Jane_Smith=-1.3)
-    assert not commands.check(said, AUDIO, COMMAND).sure
-
-
-@pytest.mark.parametrize(
-    ("said", "heard"),
-    [
-        ("call hiroshi tanaka at work", "Call Rishi Tanaki."),  # a label only the grammar heard
-        ("call hiroshi tanaka", "Call Rishi Tanaki on his work."),  # one only Whisper heard
-        ("call hiroshi tanaka at home", "Call Rishi Tanaki on the work."),  # each heard another
-    ],
-)
-def test_a_number_label_forced_decoding_did_not_check_is_confirmed(grammar, said, heard):
-    """Forced decoding weighs the name alone: the person stands, and the grammar's number is a guess the
-    dialog confirms (without this, "at work" rang his desk though the user named no number)."""
-    from assistant.ports import Utterance
-    from assistant.understanding import resolve_heard
-
-    commands, _ = scoring(grammar, heard, Hiroshi_Tanaka=-1.0)
-    result = commands.check(first(said, 0.6), AUDIO, COMMAND)
-    assert result.sure and commands.verified == 1 and not result.label_sure
-    parser = IntentParser()
-    resolution = resolve_heard(grammar.book.resolver(), Utterance(result), parser.parse(said), parser, 0.85)
-    assert resolution.contact is not None and resolution.contact.name == "Hiroshi Tanaka"
-    assert resolution.label_guessed  # the "unsure" confirmation policy asks "... on work?"
-
-
-def test_a_number_label_both_engines_heard_is_not_in_doubt(grammar):
-    commands, _ = scoring(grammar, "Call Rishi Tanaki at work.", Hiroshi_Tanaka=-1.0)
-    assert commands.check(first("call hiroshi tanaka at work", 0.6), AUDIO, COMMAND).label_sure
-    commands, engine = scoring(grammar, "Call Rishi Tanaki.", Hiroshi_Tanaka=-1.0)
-    engine.alternatives = ("Call Rishi Tanaki at the office.",)  # only a runner-up of Whisper's beam heard it
-    assert not commands.check(first("call hiroshi tanaka at work", 0.6), AUDIO, COMMAND).label_sure
-    commands, _ = checked(grammar, "Call Jane Doe on the mobile.")  # agreement takes the label too
-    assert commands.check(first("call jane doe on the mobile", 0.6), AUDIO, COMMAND).label_sure
-    commands, _ = scoring(grammar, "Call Rishi Tanaki.", Hiroshi_Tanaka=-1.0)  # neither heard one
-    assert commands.check(first("call hiroshi tanaka", 0.6), AUDIO, COMMAND).label_sure
-
-
-def test_a_first_name_is_verified_as_a_first_name(grammar):
+def test_a_first_name_is_scored_as_a_first_name(grammar):
     commands, engine = scoring(grammar, "Cold race.", Grace=-1.0)
-    assert commands.check(first("call grace", 0.83), AUDIO, COMMAND).sure
+    commands.check(first("call grace", 0.83), AUDIO, COMMAND)
     assert "Call Grace" in engine.scored[0] and "Call Grace Okafor" not in engine.scored[0]
 
 
-def test_an_engine_that_cannot_score_verifies_nothing(grammar):
+def test_an_engine_that_cannot_score_leaves_forced_decoding_out(grammar):
     commands, _ = checked(grammar, "Call Shane though on the mobile.")
-    assert not commands.check(first("call jane doe on the mobile", 0.6), AUDIO, COMMAND).sure
+    said = first("call jane doe on the mobile", 0.6)
+    commands.check(said, AUDIO, COMMAND)
+    assert evidence(commands, said).get("forced_done", 0) == 0
+
+
+def test_a_noisy_recording_has_a_lower_signal_to_noise_ratio():
+    import numpy as np
+
+    from assistant.speech.decision import snr_db
+
+    rng = np.random.default_rng(1)
+    tone = (8000 * np.sin(np.linspace(0, 2000, 16000))).astype(np.int16)
+    quiet = np.concatenate([np.zeros(8000), tone, np.zeros(8000)]) + rng.normal(0, 30, 32000)
+    noisy = np.concatenate([np.zeros(8000), tone, np.zeros(8000)]) + rng.normal(0, 2000, 32000)
+    assert snr_db(quiet.astype(np.int16).tobytes()) > snr_db(noisy.astype(np.int16).tobytes()) + 20
+
+
+# -- the decision: the shipped model on the evidence -------------------------------------------------------
+
+
+def test_two_engines_naming_the_same_person_make_the_command_sure(grammar):
+    commands, _ = scoring(grammar, "Call Jane Doe on the mobile.", Jane_Doe=-1.0, Jane_Smith=-4.0)
+    result = commands.check(first("call jane doe on the mobile", 0.6), AUDIO, COMMAND)
+    assert result.sure and result.text == "call jane doe on the mobile"
+    assert result.confidence is not None and result.confidence >= 0.85 and result.label_sure
+
+
+def test_engines_naming_two_people_leave_the_dialog_to_ask(grammar):
+    commands, _ = scoring(grammar, "Call Jane Smith on the mobile.", Jane_Doe=-2.0, Jane_Smith=-1.0)
+    result = commands.check(first("call jane doe on the mobile", 0.6), AUDIO, COMMAND)
+    assert not result.sure
+    assert {result.text, *result.alternatives} >= {
+        "call jane doe on the mobile",
+        "Call Jane Smith on the mobile.",
+    }
+
+
+@pytest.mark.parametrize(
+    "heard",
+    [
+        "Call Jane Doe on the mobile.",
+        "Call Jane Doe.",  # a label only the grammar heard
+        "Call Jane Doe at home.",  # each engine heard another
+    ],
+)
+def test_a_number_label_is_sure_only_when_both_engines_heard_it(grammar, heard: str):
+    """Labels only when said: whichever reading is acted on, its number label stands unconfirmed only when
+    Whisper heard it too and the grammar, hearing the same person, heard no other; otherwise the dialog
+    confirms the number ("Call Jane Doe on mobile, ...?")."""
+    commands, _ = scoring(grammar, heard, Jane_Doe=-1.0)
+    result = commands.check(first("call jane doe on the mobile", 0.6), AUDIO, COMMAND)
+    label = IntentParser().parse(result.text).slot("label")
+    both = heard == "Call Jane Doe on the mobile."
+    assert result.label_sure is both or (not label and heard == "Call Jane Doe.")
+
+
+def test_noise_that_means_nothing_to_either_engine_is_heard_again(grammar):
+    commands, _ = checked(grammar, "Thank you.")
+    result = commands.check(first("", 0.05), AUDIO, COMMAND)
+    assert not result.sure and (result.confidence or 0) < 0.3  # below min_confidence: "say it again"
 
 
 def test_whisper_scores_the_name_that_was_said_above_another(speak):
@@ -339,7 +313,7 @@ def test_a_name_shared_by_two_contacts_is_still_asked_about(grammar):
     resolution = resolve_heard(grammar.book.resolver(), Utterance(result), intent, parser, 0.85)
     assert resolution.action == Action.ASK
     assert {c.contact.name for c in resolution.candidates} >= {"Jane Doe", "Jane Smith"}
-    assert not commands._names_the_same("Call Jane.", ("CallContact", "Jane Doe|Jane Smith", ""))
+    assert not commands.witness.names_the_same("Call Jane.", ("CallContact", "Jane Doe|Jane Smith", ""))
 
 
 def test_a_sure_grammar_result_is_not_checked(grammar):
@@ -357,19 +331,21 @@ def test_only_commands_are_checked(grammar):
     assert engine.prompts == []
 
 
-def test_what_only_the_second_engine_understood_is_confirmed_before_acting(grammar):
+def test_what_only_the_second_engine_understood_is_its_reading(grammar):
+    """The grammar heard nothing: Whisper's reading is weighed on its own evidence, by the same model."""
     commands, _ = checked(grammar, "Call Jane Doe on the mobile.")
     result = commands.check(first("", 0.1), AUDIO, COMMAND)
-    assert result.text == "Call Jane Doe on the mobile."
-    assert not result.sure and result.confidence == 0.3
+    [(reading, p)] = commands.last
+    assert reading.source == "whisper" and result.text == "Call Jane Doe on the mobile."
+    assert reading.evidence.values.get("grammar_means", 0) == 0
+    assert result.sure == (p >= commands.dial_at)
 
 
 def test_an_unsure_reading_the_second_engine_cannot_back_is_asked_about(grammar):
     """Between `sure_confidence` and CHECK_BELOW the grammar alone would have dialled: not any more."""
     commands, _ = checked(grammar, "")
     result = commands.check(first("call jane doe", 0.9), AUDIO, COMMAND)
-    assert (result.text, result.confidence, result.sure) == ("call jane doe", 0.9, False)
-    assert result.alternatives == ("call janie doe",)
+    assert result.text == "call jane doe" and not result.sure
 
 
 def test_every_spoken_label_is_known(grammar):
@@ -407,3 +383,32 @@ def test_the_second_engine_is_asked_for_a_quick_transcription(grammar):
     commands, engine = checked(grammar, "Call Jane Doe.")
     commands.check(first("call jane doe", 0.6), AUDIO, COMMAND)
     assert engine.quick == [True]
+
+
+@pytest.mark.parametrize(
+    ("said", "who"),
+    [
+        ("give jane smith a ring", "Jane Smith"),  # verb family: give NAME a call/ring
+        ("i'd like to call robert martinez please", "Robert Martinez"),  # polite frame
+        ("get hold of siobhan nguyen", "Siobhan Nguyen"),  # verb family: get hold of
+        ("ring robert martinez's mobile", "Robert Martinez"),  # possessive number
+    ],
+)
+def test_phrasings_the_grammar_lacks_are_understood_from_whisper(grammar, speak, said: str, who: str):
+    """Real audio: the grammar has no such sentence and forces it into one of its own, Whisper hears it, and
+    its reading, read by the typed templates, is weighed as a reading of its own."""
+    from assistant.models import Action
+    from assistant.ports import Utterance
+    from assistant.speech.audio import read_audio
+    from assistant.speech.whisper import WhisperTranscriber
+    from assistant.understanding import resolve_heard
+
+    commands = CheckedCommands(grammar, WhisperTranscriber(), IntentParser(), check_below=1.01)
+    result = commands.recognize(read_audio(speak(said)), COMMAND)
+    parser = IntentParser()
+    intent = parser.parse(result.text)
+    assert intent is not None and intent.name == "CallContact", (result.text, commands.last)
+    resolution = resolve_heard(grammar.book.resolver(), Utterance(result), intent, parser, 0.85)
+    named = resolution.contact.name if resolution.contact else resolution.candidates[0].contact.name
+    assert named == who, (result.text, resolution)
+    assert resolution.action in (Action.DIAL, Action.ASK)  # the right person: dialled, or asked about

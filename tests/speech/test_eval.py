@@ -58,6 +58,24 @@ def test_eval_reports_every_figure(slice_dir: Path, tmp_path: Path, monkeypatch)
     clean = report["by_tag"]["clean"]
     assert clean["commands"] == 14 and clean["success"] >= 10, clean
     assert overall["wrong_dials"] == 0, [i for i in commands if i["wrong_dial"]]
+    # Every command the second engine was asked about keeps the readings the decision model weighed, and
+    # the report prints the model's curve over them
+    weighed = [r for i in commands for r in i["readings"]]
+    assert len({i["id"] for i in commands if i["readings"]}) == report["second_engine_checks"]
+    assert all(0 <= r["p"] <= 1 and r["evidence"] and r["source"] in ("grammar", "whisper") for r in weighed)
+    assert "| threshold | acted on without asking | dialled wrongly |" in result.output
+    # and `callbot eval --train` refits the model on them (here from the report, without hearing it again)
+    model_path = tmp_path / "decision.json"
+    fitted = CliRunner().invoke(
+        app,
+        ["eval", str(slice_dir), "--train", "--readings", str(report_path), "--model-out", str(model_path)],
+    )
+    assert fitted.exit_code == 0, fitted.output
+    assert f"saved to {model_path}" in fitted.output and "| 0.0% |" in fitted.output
+    from assistant.speech.decision import Model
+
+    model = Model.load(model_path)
+    assert model.trained_on == slice_dir.name and len(model.weights) == len(model.features)
 
 
 # A corpus whose right answers are known: what each recording "says", what the recogniser is scripted to

@@ -1,0 +1,37 @@
+"""Fit the decision model callbot ships on several eval reports at once (one corpus each).
+
+    python scripts/fit_decision.py CORPUS=REPORT.json [CORPUS=REPORT.json ...] [--out PATH]
+
+Each REPORT is `callbot eval CORPUS --json REPORT` of a development corpus; the readings of every command
+are labelled afresh against the corpus's expectations and fitted together (`callbot eval --train` does the
+same for one corpus). The package's model: the dev set drawn twice (seeds 1 and 11, 80 utterances each).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from assistant.calibrate import curve_lines, train
+from assistant.cli.measure import _commands_in
+from assistant.speech.decision import default_model_path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("pairs", nargs="+", help="CORPUS=REPORT.json")
+    parser.add_argument("--out", type=Path, default=default_model_path())
+    args = parser.parse_args()
+    commands = []
+    names = []
+    for pair in args.pairs:
+        corpus, _, report = pair.partition("=")
+        names.append(Path(corpus).name)
+        commands += [(f"{corpus}:{c[0]}", *c[1:]) for c in _commands_in(Path(corpus), Path(report))]
+    model = train(commands, "+".join(names), args.out)
+    print(f"fitted on {len(commands)} commands of {', '.join(names)}; saved to {args.out}")
+    print("\n".join(curve_lines(model)))
+
+
+if __name__ == "__main__":
+    main()
