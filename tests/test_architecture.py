@@ -77,7 +77,11 @@ ROWS: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
 
 # Each third-party package, and the only modules that may import it: one vendor SDK per module.
 VENDORS: dict[str, tuple[str, ...]] = {
-    "twilio": ("assistant.telephony.twilio",),
+    "twilio": (
+        "assistant.telephony.twilio",
+        "assistant.telephony.twilio_rest",
+        "assistant.telephony.twilio_twiml",
+    ),
     "requests": ("assistant.telephony.twilio",),
     "urllib3": ("assistant.telephony.twilio",),
     "flask": ("assistant.telephony.webhooks",),
