@@ -66,6 +66,10 @@ ROWS: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
     (("assistant.ports",), ("assistant.models",)),
     (PURE, (*LEAVES, "assistant.config", *PURE)),
     (("assistant.session", "assistant.dialog"), (*LEAVES, "assistant.ports", *PURE, "assistant.dialog")),
+    (
+        ("assistant.leads",),
+        (*LEAVES, "assistant.config", "assistant.ports", *PURE, "assistant.dialog", "assistant.leads"),
+    ),
     (ADAPTERS, (*LEAVES, "assistant.config", "assistant.ports", *PURE)),  # and their own package
     (("assistant.console",), (*LEAVES, "assistant.ports")),
     (
@@ -108,6 +112,7 @@ VENDORS: dict[str, tuple[str, ...]] = {
         "assistant.calllog.note_rows",
         "assistant.calllog.dnc_rows",
         "assistant.calllog.row_import",
+        "assistant.calllog.lead_rows",
     ),
     "alembic": ("assistant.calllog.database",),
     "tenacity": ("assistant.calllog.database",),

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from ..errors import CallbotError
-from . import calls, contacts, demo, dnc, measure, notes, settings, talk
+from . import calls, contacts, demo, dnc, leads, measure, notes, settings, talk
 from .runtime import Runtime
 
 app = typer.Typer(
@@ -36,6 +36,10 @@ app.add_typer(notes_app, name="notes")
 app.add_typer(dnc_app, name="dnc")
 app.add_typer(log_app, name="log")
 app.add_typer(followups_app, name="followups")
+leads_app = typer.Typer(
+    help="Lead lists: import them, see their progress and queue, work one.", invoke_without_command=True
+)
+app.add_typer(leads_app, name="leads")
 
 
 @app.callback()
@@ -76,6 +80,9 @@ dnc_app.command("import")(dnc.dnc_import)
 db_app.command("backup")(settings.db_backup)
 db_app.command("upgrade")(settings.db_upgrade)
 app.command()(demo.demo)
+leads_app.callback()(leads.leads_lists)
+leads_app.command("import")(leads.leads_import)
+leads_app.command("show")(leads.leads_show)
 
 
 def main() -> None:

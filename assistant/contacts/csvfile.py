@@ -67,7 +67,9 @@ def records(text: str, path: str, problems: list[Problem]) -> Iterator[tuple[int
         start = restart
 
 
-def read_csv(text: str, path: str, detect: Detector) -> tuple[str, list[RawContact], list[Problem]]:
+def read_csv(
+    text: str, path: str, detect: Detector, row_type: type[Row] = Row
+) -> tuple[str, list[RawContact], list[Problem]]:
     problems: list[Problem] = []
     rows = records(text, path, problems)
     try:
@@ -90,7 +92,7 @@ def read_csv(text: str, path: str, detect: Detector) -> tuple[str, list[RawConta
                 )
             )
             continue
-        raw = mapper(Row(header, values, line))
+        raw = mapper(row_type(header, values, line))
         if raw is not None:
             raws.append(raw)
     return fmt, raws, problems

@@ -28,7 +28,7 @@ def detect(header: list[str], path: str) -> tuple[str, Callable[[Row], RawContac
     )
 
 
-def _compose(first: str, last: str, full: str = "") -> str:
+def compose(first: str, last: str, full: str = "") -> str:
     return " ".join(f"{first} {last}".split()) or " ".join(full.split())
 
 
@@ -71,7 +71,7 @@ _GOOGLE_LABELS = {
 
 
 def _google(row: Row) -> RawContact:
-    name = _compose(row.get("first name", "given name"), row.get("last name", "family name"), row.get("name"))
+    name = compose(row.get("first name", "given name"), row.get("last name", "family name"), row.get("name"))
     company = row.get("organization name", "organisation name", "organization 1 - name")
     numbers: list[tuple[str, str, bool]] = []
     for key, value in row.matching(r"phone \d+ - value"):
@@ -121,7 +121,7 @@ _OUTLOOK_PHONES = (
 
 
 def _outlook(row: Row) -> RawContact:
-    name = _compose(row.get("first name"), row.get("last name"))
+    name = compose(row.get("first name"), row.get("last name"))
     numbers = [(label, row.get(col), False) for col, label in _OUTLOOK_PHONES if row.get(col)]
     country = row.get(
         "business country/region",
@@ -143,7 +143,7 @@ def _outlook(row: Row) -> RawContact:
 
 
 def _hubspot(row: Row) -> RawContact:
-    name = _compose(row.get("first name"), row.get("last name"))
+    name = compose(row.get("first name"), row.get("last name"))
     numbers = [
         ("mobile", row.get("mobile phone number"), True),
         ("mobile", row.get("whatsapp phone number"), False),
@@ -164,7 +164,7 @@ def _hubspot(row: Row) -> RawContact:
 
 
 def _salesforce(row: Row) -> RawContact:
-    name = _compose(row.get("firstname", "first name"), row.get("lastname", "last name"), row.get("name"))
+    name = compose(row.get("firstname", "first name"), row.get("lastname", "last name"), row.get("name"))
     numbers = [
         ("mobile", row.get("mobilephone", "mobile", "mobile phone"), False),
         ("work", row.get("phone", "business phone"), False),
@@ -183,3 +183,13 @@ def _salesforce(row: Row) -> RawContact:
         key=f"salesforce:{record_id}" if record_id else "",
         city=row.get("mailingcity", "mailing city", "city"),
     )
+
+
+# Each export's columns as a raw contact, by format name (the lead-list readers reuse them).
+MAPPERS: dict[str, Callable[[Row], RawContact | None]] = {
+    "google": _google,
+    "hubspot": _hubspot,
+    "salesforce": _salesforce,
+    "outlook": _outlook,
+    "plain": _plain,
+}

@@ -49,7 +49,7 @@ def read_contacts(path: str | Path, region: str = "US") -> ReadResult:
     result = ReadResult(fmt, problems=problems)
     seen: dict[str, int] = {}
     for raw in raws:
-        contact = _finish(raw, str(path), region, result.problems, fmt)
+        contact = finish_contact(raw, str(path), region, result.problems, fmt)
         if contact is None:
             continue
         # Two rows for the same name and company are two people unless the file gave ids.
@@ -92,7 +92,9 @@ _TRUE = {"true", "yes", "y", "1", "x"}
 _FALSE = {"false", "no", "n", "0", ""}
 
 
-def _finish(raw: RawContact, path: str, region: str, problems: list[Problem], fmt: str) -> Contact | None:
+def finish_contact(
+    raw: RawContact, path: str, region: str, problems: list[Problem], fmt: str
+) -> Contact | None:
     """Check and normalise one raw contact; problems are collected, a usable contact is kept."""
     if not raw.name.strip():
         problems.append(Problem(path, raw.line, "no name; skipped"))

@@ -50,6 +50,10 @@ class Row:
                 return value
         return ""
 
+    def items(self) -> list[tuple[str, str]]:
+        """Every column (its folded header) and value, in file order."""
+        return list(self._values.items())
+
     def matching(self, pattern: str) -> list[tuple[str, str]]:
         rx = re.compile(pattern)
         return [(k, v) for k, v in self._values.items() if rx.fullmatch(k)]

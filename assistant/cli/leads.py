@@ -1,0 +1,106 @@
+"""`callbot leads`: import lead lists, see their progress and queue, work one, export its outcomes."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.table import Table
+
+from ..errors import CallbotError
+from ..models import Lead, LeadList
+from .shared import out, runtime
+
+if TYPE_CHECKING:
+    from ..calllog.store import Store
+
+
+def leads_lists(ctx: typer.Context) -> None:
+    """Every lead list with its progress."""
+    if ctx.invoked_subcommand:
+        return
+    lists = runtime(ctx).store.lead_lists()
+    if not lists:
+        out.print("No lead lists yet: callbot leads import FILE [--list NAME]")
+        return
+    table = Table("List", "Leads", "Worked", "Waiting", "Callbacks", "Progress", "From")
+    for lst in lists:
+        table.add_row(
+            lst.name,
+            str(lst.total),
+            str(lst.worked),
+            str(lst.counts.get("pending", 0) + lst.counts.get("calling", 0)),
+            str(lst.counts.get("callback", 0)),
+            _progress(lst),
+            Path(lst.source).name,
+        )
+    out.print(table)
+
+
+def _progress(lst: LeadList) -> str:
+    return f"{100 * lst.worked // lst.total}%" if lst.total else "-"
+
+
+def leads_import(
+    ctx: typer.Context,
+    file: Annotated[
+        Path,
+        typer.Argument(help="A HubSpot, Salesforce, Pipedrive or Close export, or a plain CSV."),
+    ],
+    name: Annotated[str | None, typer.Option("--list", help="The list's name (default: the file's).")] = None,
+) -> None:
+    """Import (or re-import) a lead list; each lead keeps its place and state in the list."""
+    from ..leads.importers import read_leads
+
+    rt = runtime(ctx)
+    found = read_leads(file, rt.settings.callbot.region)
+    for problem in found.problems:
+        out.print(f"[yellow]skipped[/]: {problem}")
+    list_name = name or file.stem
+    leads = [(replace(lead, list_name=list_name), contact) for lead, contact in found.leads]
+    result = rt.store.import_leads(list_name, str(file), leads)
+    out.print(
+        f"List {list_name!r} ({found.format}): {result.added} leads added, {result.updated} updated; "
+        f"{result.matched_contacts} were contacts already, {result.new_contacts} new contacts."
+    )
+
+
+def leads_show(ctx: typer.Context, name: Annotated[str, typer.Argument(help="A list's name.")]) -> None:
+    """A list's queue: each lead with its status, attempts and last outcome."""
+    from ..contacts.numbers import display
+
+    store = runtime(ctx).store
+    leads = _leads(store, name)
+    table = Table("#", "Name", "Company", "Title", "Number", "Status", "Tries", "Last outcome", "When / why")
+    for lead in leads:
+        table.add_row(
+            str(lead.position),
+            lead.name,
+            lead.company,
+            lead.title,
+            display(lead.number),
+            str(lead.status),
+            str(lead.attempts),
+            lead.last_outcome,
+            _when_why(lead),
+        )
+    out.print(table)
+    waiting = sum(1 for lead in leads if lead.status in ("pending", "callback"))
+    out.print(f"{len(leads)} leads, {waiting} waiting.")
+
+
+def _when_why(lead: Lead) -> str:
+    due = f"{lead.due_at.astimezone():%a %d %b %H:%M}" if lead.due_at else ""
+    return "; ".join(p for p in (due, lead.reason) if p)
+
+
+def _leads(store: Store, name: str) -> list[Lead]:
+    """A list's leads, or an error naming the lists there are."""
+    found = store.lead_list(name)
+    if found is None:
+        known = [lst.name for lst in store.lead_lists()]
+        hint = f" Lists: {', '.join(known)}." if known else " Import one: callbot leads import FILE."
+        raise CallbotError(f"there is no lead list named {name!r}.{hint}")
+    return store.leads(found.name)
