@@ -126,6 +126,11 @@ class Secrets:
 
 
 @dataclass(frozen=True)
+class Leads:
+    auto_advance: bool = False  # after a lead's note, call the next one after the cancel window
+
+
+@dataclass(frozen=True)
 class Settings:
     callbot: General = General()
     database: Database = Database()
@@ -136,6 +141,7 @@ class Settings:
     simulator: Simulator = Simulator()
     twilio: Twilio = Twilio()
     compliance: Compliance = Compliance()
+    leads: Leads = Leads()
     secrets: Secrets = Secrets()
     files: tuple[str, ...] = ()  # the files merged, in order
 

@@ -21,6 +21,8 @@ from .models import (
     CallStatus,
     Contact,
     FollowUp,
+    Lead,
+    LeadStatus,
     Note,
     PlacedCall,
     Transcript,
@@ -219,6 +221,22 @@ class ContactsByNumber(Protocol):
     """Who a dialled number belongs to."""
 
     def contact_for_number(self, e164: str) -> Contact | None: ...
+
+
+class LeadStates(Protocol):
+    """A lead list's queue and each lead's state (issue 19): read it, take a lead for a call, settle it."""
+
+    def leads(self, name: str) -> list[Lead]: ...
+    def claim_lead(self, lead_id: int, call_key: str) -> bool: ...
+    def set_lead(
+        self,
+        lead_id: int,
+        status: LeadStatus,
+        *,
+        reason: str = "",
+        due_at: datetime | None = None,
+        outcome: str | None = None,
+    ) -> None: ...
 
 
 class CallLog(

@@ -83,6 +83,7 @@ app.command()(demo.demo)
 leads_app.callback()(leads.leads_lists)
 leads_app.command("import")(leads.leads_import)
 leads_app.command("show")(leads.leads_show)
+leads_app.command("work")(leads.leads_work)
 
 
 def main() -> None:

@@ -92,15 +92,46 @@ def leads_show(ctx: typer.Context, name: Annotated[str, typer.Argument(help="A l
 
 
 def _when_why(lead: Lead) -> str:
-    due = f"{lead.due_at.astimezone():%a %d %b %H:%M}" if lead.due_at else ""
+    from ..leads.plan import place_of, zone_of
+
+    due = f"{lead.due_at.astimezone(zone_of(lead)):%a %d %b %H:%M} {place_of(lead)}" if lead.due_at else ""
     return "; ".join(p for p in (due, lead.reason) if p)
 
 
-def _leads(store: Store, name: str) -> list[Lead]:
-    """A list's leads, or an error naming the lists there are."""
+def _list(store: Store, name: str) -> str:
+    """A list's own name, or an error naming the lists there are."""
     found = store.lead_list(name)
     if found is None:
         known = [lst.name for lst in store.lead_lists()]
         hint = f" Lists: {', '.join(known)}." if known else " Import one: callbot leads import FILE."
         raise CallbotError(f"there is no lead list named {name!r}.{hint}")
-    return store.leads(found.name)
+    return found.name
+
+
+def _leads(store: Store, name: str) -> list[Lead]:
+    return store.leads(_list(store, name))
+
+
+def leads_work(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The list to work.")],
+    provider: Annotated[
+        str | None, typer.Option(help="simulator or twilio (default: from settings).")
+    ] = None,
+    echo: Annotated[
+        bool, typer.Option(help="Print each line read, so a piped session reads as a transcript.")
+    ] = False,
+    auto_advance: Annotated[
+        bool | None, typer.Option("--auto-advance/--no-auto-advance", help="Call the next lead by itself.")
+    ] = None,
+) -> None:
+    """Work a list lead by lead (typed or piped): call, skip, later, remove, stop; an outcome after calls."""
+    from ..console import PrintVoice, TextEar
+
+    rt = runtime(ctx)
+    if provider:
+        rt.overrides["telephony"]["provider"] = provider
+    if auto_advance is not None:
+        rt.overrides["leads"] = {"auto_advance": auto_advance}
+    found = _list(rt.store, name)
+    rt.list_session(found, TextEar(), PrintVoice(echo=echo)).run()

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from ..calllog.store import Store
     from ..compliance import Rules
     from ..contacts.book import ContactBook
+    from ..leads.work import ListSession
     from ..ports import Archive, Clock, Ear, FixedClock, SystemClock, Voice
     from ..session import Session
     from ..speech.audio import NoteArchive
@@ -273,4 +274,40 @@ class Runtime:
                 note_timeout=note_timeout,
                 review_timeout=review_timeout,
             ),
+        )
+
+    def list_session(
+        self,
+        name: str,
+        ear: Ear,
+        voice: Voice,
+        *,
+        transcriber: FreeForm | None = None,
+        archive: Archive | None = None,
+        answer_timeout: float | None = None,
+    ) -> ListSession:
+        """Working a lead list (issue 19): the same carrier, log, rules and settings as a session."""
+        from ..leads.work import ListSession
+        from ..phrasing import no_note_words
+
+        base = self.session(
+            ear, voice, transcriber=transcriber, archive=archive, answer_timeout=answer_timeout
+        )
+        contacts = {c.id: c for c in self.book.contacts() if c.id is not None}
+        return ListSession(
+            name,
+            ear=ear,
+            voice=voice,
+            telephony=base.calls.telephony,
+            log=self.store,
+            contacts=contacts,
+            settings=base.settings,
+            auto_advance=self.settings.leads.auto_advance,
+            parser=base.parser,
+            replies=base.turns.say,
+            transcriber=transcriber,
+            archive=archive,
+            clock=base.clock,
+            listed=base.gate.listed,
+            no_note=no_note_words(),
         )
