@@ -174,7 +174,7 @@ class ListSession:
         self.turns.reply("list_card", **self._card(lead))
         if lead.details:  # the file's other columns, on the card
             self.turns.reply("list_card_details", details="; ".join(f"{k}: {v}" for k, v in lead.details))
-        if self.auto_advance and self._dialled and self.gate.cancel_window(self._request(lead, contact)):
+        if self.auto_advance and self._dialled and self._window(lead, contact):
             self.call(lead, contact)
             return True
         while True:
@@ -200,6 +200,16 @@ class ListSession:
                 self.history(lead)
                 continue
             self.turns.reply("list_didnt_catch")
+
+    def _window(self, lead: Lead, contact: Contact) -> bool:
+        """Auto-advance: "Calling Priya Shah in 3 seconds"; cancel, or any other command, stops the call
+        (the command is then the rep's answer to the card)."""
+        go = self.gate.cancel_window(self._request(lead, contact))
+        said = self.turns.pending
+        if said is not None and not said.text.strip():
+            self.turns.pending = None  # a blank line is silence
+            said = None
+        return go and said is None
 
     # -- the rules before the card ----------------------------------------------------------------------
 
