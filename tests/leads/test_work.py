@@ -144,8 +144,8 @@ def test_the_last_note_is_on_the_card_and_said_when_asked(acme: Store):
     run = work(acme, "what did we talk about last time", "stop the list")
     replies = run.replies()
     assert (
-        replies[1]
-        == "Callback due. Marcus Lee, Head of IT at Globex, 08:30 in New York; last note: wants pricing in Q1."
+        replies[1] == "Callback due. Marcus Lee, Head of IT at Globex, 08:30 in New York; "
+        "last note: wants pricing in Q1."
     )
     assert "Last time with Marcus Lee, today at 08:30: wants pricing in Q1" in replies
     assert replies[-1] == "Stopped. 7 leads still waiting on the Acme list."
