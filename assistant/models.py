@@ -365,3 +365,18 @@ class LeadList:
     def worked(self) -> int:
         """Leads that need nothing more now (done, removed, blocked, skipped)."""
         return sum(n for s, n in self.counts.items() if s in ("done", "removed", "blocked", "skipped"))
+
+
+@dataclass(frozen=True)
+class ListCall:
+    """One call made from a lead list, as the export and the report read it."""
+
+    lead: Lead
+    call_id: str
+    disposition: str
+    created_at: datetime
+    duration: int | None = None
+    outcome: str = ""
+    answered_at: datetime | None = None
+    note: str = ""  # the call's saved notes
+    from_number: str = ""

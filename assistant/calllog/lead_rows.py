@@ -15,10 +15,11 @@ from typing import Any
 
 from sqlalchemy import and_, func, select, update
 
-from ..models import Contact, Lead, LeadList, LeadStatus
+from ..models import Contact, Lead, LeadList, LeadStatus, ListCall
 from .contact_rows import ContactRows
 from .database import transaction
-from .schema import calls, contact_numbers, contacts, lead_calls, lead_lists, leads
+from .note_rows import notes_where
+from .schema import calls, contact_numbers, contacts, lead_calls, lead_lists, leads, notes
 
 WAITING = (LeadStatus.PENDING, LeadStatus.CALLBACK)
 
@@ -29,19 +30,6 @@ class LeadImport:
     updated: int = 0
     new_contacts: int = 0  # people the book did not have yet
     matched_contacts: int = 0  # leads that are contacts already (by number, email or source key)
-
-
-@dataclass(frozen=True)
-class ListCall:
-    """One call made from a list, as export and report read it."""
-
-    lead: Lead
-    call_id: str
-    disposition: str
-    created_at: datetime
-    duration: int | None
-    outcome: str
-    answered_at: datetime | None
 
 
 class LeadRows(ContactRows):
@@ -258,6 +246,7 @@ class LeadRows(ContactRows):
                 calls.c.duration,
                 calls.c.outcome,
                 calls.c.answered_at,
+                calls.c.from_number,
             )
             .join(lead_lists, lead_lists.c.id == leads.c.list_id)
             .join(lead_calls, lead_calls.c.lead_id == leads.c.id)
@@ -266,18 +255,26 @@ class LeadRows(ContactRows):
             .order_by(lead_calls.c.created_at, lead_calls.c.id)
         )
         with self.engine.connect() as conn:
-            return [
-                ListCall(
-                    _lead(row, row.list_name),
-                    row.call_id,
-                    row.disposition,
-                    row.called_at,
-                    row.duration,
-                    row.outcome or "",
-                    row.answered_at,
-                )
-                for row in conn.execute(query)
-            ]
+            rows = conn.execute(query).all()
+            said: dict[str, list[str]] = {}
+            if rows:
+                for note in notes_where(conn, notes.c.call_id.in_([r.call_id for r in rows])):
+                    if note.status == "saved" and note.text:
+                        said.setdefault(note.call_id or "", []).append(note.text)
+        return [
+            ListCall(
+                _lead(row, row.list_name),
+                row.call_id,
+                row.disposition,
+                row.called_at,
+                row.duration,
+                row.outcome or "",
+                row.answered_at,
+                "; ".join(said.get(row.call_id, [])),
+                row.from_number or "",
+            )
+            for row in rows
+        ]
 
 
 def _select_leads(name: str) -> Any:
@@ -311,4 +308,4 @@ def _lead(row: Any, list_name: str) -> Lead:
     )
 
 
-__all__ = ["LeadImport", "LeadRows", "ListCall"]
+__all__ = ["LeadImport", "LeadRows"]

@@ -19,7 +19,7 @@ from .call_rows import CallRows, outcome_for
 from .contact_rows import ContactRows, ImportResult
 from .database import MIGRATIONS, head_revision
 from .dnc_rows import DoNotCallRows
-from .lead_rows import LeadImport, LeadRows, ListCall
+from .lead_rows import LeadImport, LeadRows
 from .note_rows import NoteRows
 from .row_import import RowImport
 from .schema import metadata
@@ -33,7 +33,6 @@ __all__ = [
     "MIGRATIONS",
     "ImportResult",
     "LeadImport",
-    "ListCall",
     "Store",
     "head_revision",
     "metadata",

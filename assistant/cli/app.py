@@ -84,6 +84,7 @@ leads_app.callback()(leads.leads_lists)
 leads_app.command("import")(leads.leads_import)
 leads_app.command("show")(leads.leads_show)
 leads_app.command("work")(leads.leads_work)
+leads_app.command("export")(leads.leads_export)
 
 
 def main() -> None:

@@ -135,3 +135,20 @@ def leads_work(
         rt.overrides["leads"] = {"auto_advance": auto_advance}
     found = _list(rt.store, name)
     rt.list_session(found, TextEar(), PrintVoice(echo=echo)).run()
+
+
+def leads_export(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The list.")],
+    file: Annotated[Path, typer.Argument(help="Where to write (CSV).")],
+    fmt: Annotated[
+        str, typer.Option("--format", help="hubspot (call import) or salesforce (Tasks).")
+    ] = "hubspot",
+) -> None:
+    """Write the list's calls and outcomes for a CRM import: HubSpot calls or Salesforce Tasks."""
+    from ..leads.export import write
+
+    store = runtime(ctx).store
+    calls = store.list_calls(_list(store, name))
+    count = write(calls, file, fmt)
+    out.print(f"Wrote {count} calls from the {name} list to {file} ({fmt}).")
