@@ -124,16 +124,32 @@ def leads_work(
     auto_advance: Annotated[
         bool | None, typer.Option("--auto-advance/--no-auto-advance", help="Call the next lead by itself.")
     ] = None,
+    voice: Annotated[
+        bool, typer.Option("--voice", help="Speak instead of typing (as callbot listen).")
+    ] = False,
+    audio: Annotated[
+        Path | None, typer.Option(help="With --voice: play a WAV file, or a directory of them, instead.")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", help="With --voice: print replies, don't speak.")] = False,
+    engine: Annotated[
+        str,
+        typer.Option(help="With --voice: the command engine (whisper hears the list's commands freely)."),
+    ] = "whisper",
 ) -> None:
-    """Work a list lead by lead (typed or piped): call, skip, later, remove, stop; an outcome after calls."""
-    from ..console import PrintVoice, TextEar
-
+    """Work a list lead by lead: call, skip, later, remove, stop; an outcome and a note after each call."""
     rt = runtime(ctx)
     if provider:
         rt.overrides["telephony"]["provider"] = provider
     if auto_advance is not None:
         rt.overrides["leads"] = {"auto_advance": auto_advance}
     found = _list(rt.store, name)
+    if voice or audio:
+        from .talk import run_voice_session
+
+        run_voice_session(rt, audio=audio, quiet=quiet, engine=engine, lead_list=found)
+        return
+    from ..console import PrintVoice, TextEar
+
     rt.list_session(found, TextEar(), PrintVoice(echo=echo)).run()
 
 

@@ -285,13 +285,21 @@ class Runtime:
         transcriber: FreeForm | None = None,
         archive: Archive | None = None,
         answer_timeout: float | None = None,
+        note_timeout: float | None = None,
+        review_timeout: float | None = 6.0,
     ) -> ListSession:
         """Working a lead list (issue 19): the same carrier, log, rules and settings as a session."""
         from ..leads.work import ListSession
         from ..phrasing import no_note_words
 
         base = self.session(
-            ear, voice, transcriber=transcriber, archive=archive, answer_timeout=answer_timeout
+            ear,
+            voice,
+            transcriber=transcriber,
+            archive=archive,
+            answer_timeout=answer_timeout,
+            note_timeout=note_timeout,
+            review_timeout=review_timeout,
         )
         contacts = {c.id: c for c in self.book.contacts() if c.id is not None}
         return ListSession(

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ..ports import Clock
 from .runtime import Runtime
 from .shared import out, runtime
+
+if TYPE_CHECKING:
+    from ..leads.work import ListSession
+    from ..session import Session
 
 
 def text(
@@ -64,8 +68,10 @@ def run_voice_session(
     mode: str | None = None,
     engine: str | None = None,
     clock: Clock | None = None,
+    lead_list: str | None = None,
 ) -> None:
-    """Compose the voice front end from settings: source, recogniser, voice, display, and run the dialog."""
+    """Compose the voice front end from settings: source, recogniser, voice, display, and run the dialog
+    (or, given `lead_list`, work that list)."""
     from ..console import TerminalDisplay
     from ..speech.audio import FileSource, MicrophoneSource
     from ..speech.ear import VoiceEar
@@ -103,15 +109,16 @@ def run_voice_session(
     if hasattr(transcriber, "preload"):
         transcriber.preload()  # the note model loads while the first command is spoken
     live = audio is None
-    session = rt.session(
-        ear,
-        voice,
-        transcriber=transcriber,
-        archive=rt.note_archive(),
-        clock=clock,
-        answer_timeout=speech.listen_timeout if live else None,
-        note_timeout=speech.listen_timeout if live else None,
-        review_timeout=6.0 if live else None,
+    timeouts = {
+        "answer_timeout": speech.listen_timeout if live else None,
+        "note_timeout": speech.listen_timeout if live else None,
+        "review_timeout": 6.0 if live else None,
+    }
+    archive = rt.note_archive()
+    session: Session | ListSession = (
+        rt.list_session(lead_list, ear, voice, transcriber=transcriber, archive=archive, **timeouts)
+        if lead_list
+        else rt.session(ear, voice, transcriber=transcriber, archive=archive, clock=clock, **timeouts)
     )
     if hasattr(commands, "refresh"):
         commands.refresh()

@@ -6,6 +6,8 @@ Functions over values; the list session (work.py) asks the questions and writes 
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -117,3 +119,17 @@ def _known(name: str) -> bool:
     except (ZoneInfoNotFoundError, ValueError):
         return False
     return True
+
+
+def closest_disposition(heard: str) -> str | None:
+    """The outcome a misheard answer most likely was ("meeting worked" -> meeting booked), from the closed set
+    of nine: only when it is close, and clearly closer than the next best; else None (ask again)."""
+    parts = [" ".join(re.sub(r"[^a-z ]", " ", p).split()) for p in re.split(r"[.!?]", heard.lower())]
+    scores: dict[str, float] = {}
+    for part in (p for p in parts if p):  # a recogniser may hear the answer twice over
+        for d in DISPOSITIONS:
+            scores[d] = max(scores.get(d, 0.0), difflib.SequenceMatcher(None, part, d).ratio())
+    if not scores:
+        return None
+    (best, found), (second, _) = sorted(((v, k) for k, v in scores.items()), reverse=True)[:2]
+    return found if best >= 0.7 and best - second >= 0.15 else None

@@ -328,6 +328,9 @@ class ListSession:
             intent = self.turns.understand(utterance, ("LeadOutcome",), CONTEXT) if utterance else None
             if intent is not None and intent.slot("disposition"):
                 return intent.slot("disposition")
+            guess = plan.closest_disposition(text) if utterance and utterance.audio is not None else None
+            if guess is not None:  # heard by a free-form engine, near one of the nine: said back, kept
+                return guess
             self.turns.reply("list_outcome_again")
 
     def _ask_when(self, lead: Lead) -> datetime | None:
