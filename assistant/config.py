@@ -102,6 +102,7 @@ class Twilio:
     record: bool = False
     consent_notice: str = "This call may be recorded."
     machine_detection: bool = False
+    voicemail_drop: bool = False
     webhook_url: str = ""
     webhook_port: int = 8765
     calls_per_second: float = 1.0

@@ -380,3 +380,11 @@ class ListCall:
     answered_at: datetime | None = None
     note: str = ""  # the call's saved notes
     from_number: str = ""
+
+
+@dataclass(frozen=True)
+class Voicemail:
+    """A pre-recorded voicemail message the rep drops on answering machines."""
+
+    name: str
+    path: str  # a WAV file in the data directory

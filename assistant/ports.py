@@ -27,6 +27,7 @@ from .models import (
     PlacedCall,
     Transcript,
     Utterance,
+    Voicemail,
 )
 
 
@@ -127,6 +128,14 @@ class Telephony(Protocol):
 
     def end(self, call: PlacedCall, answered: bool) -> None:
         """Cancel a call not yet answered, or hang up one that was."""
+        ...
+
+
+class DropsVoicemail(Protocol):
+    """A carrier that can play a recorded message to the callee and end the rep's part of the call."""
+
+    def drop(self, call: PlacedCall, message: Voicemail) -> None:
+        """Play `message` to the callee (then hang up their leg); the rep's leg ends at once."""
         ...
 
 

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from ..errors import CallbotError
-from . import calls, contacts, demo, dnc, leads, measure, notes, settings, talk
+from . import calls, contacts, demo, dnc, leads, measure, notes, settings, talk, voicemail
 from .runtime import Runtime
 
 app = typer.Typer(
@@ -40,6 +40,10 @@ leads_app = typer.Typer(
     help="Lead lists: import them, see their progress and queue, work one.", invoke_without_command=True
 )
 app.add_typer(leads_app, name="leads")
+voicemail_app = typer.Typer(
+    help="Recorded voicemail messages to drop on answering machines.", no_args_is_help=True
+)
+app.add_typer(voicemail_app, name="voicemail")
 
 
 @app.callback()
@@ -85,6 +89,9 @@ leads_app.command("import")(leads.leads_import)
 leads_app.command("show")(leads.leads_show)
 leads_app.command("work")(leads.leads_work)
 leads_app.command("export")(leads.leads_export)
+voicemail_app.command("record")(voicemail.voicemail_record)
+voicemail_app.command("list")(voicemail.voicemail_list)
+voicemail_app.command("default")(voicemail.voicemail_default)
 
 
 def main() -> None:

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from ..speech.whisper import WhisperTranscriber
     from ..telephony.simulator import Simulator
     from ..telephony.twilio import TwilioCarrier, TwilioSettings
+    from ..telephony.voicemail import Voicemails
 
     FreeForm: TypeAlias = WhisperTranscriber | SphinxDictation | SpeechRecognitionTranscriber
     Commands: TypeAlias = GrammarCommands | CheckedCommands | FreeFormCommands
@@ -318,4 +319,11 @@ class Runtime:
             clock=base.clock,
             listed=base.gate.listed,
             no_note=no_note_words(),
+            voicemail=self.voicemails().default(),
         )
+
+    def voicemails(self) -> Voicemails:
+        """The rep's recorded voicemail messages, in the data directory."""
+        from ..telephony.voicemail import Voicemails
+
+        return Voicemails(self.settings.data_dir / "voicemail")

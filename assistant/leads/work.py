@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from .. import phrasing
-from ..calllog.followups import describe, read_callback
+from ..calllog.followups import read_callback
 from ..compliance import check
 from ..dialog.calls import UNCONFIRMED, CallFlow, CallFlowLog
 from ..dialog.gate import Gate, GateLog
@@ -24,7 +24,17 @@ from ..dialog.notes import Notes, NotesLog
 from ..dialog.settings import SessionSettings
 from ..dialog.turns import Turns
 from ..intents import IntentParser, Replies
-from ..models import CallRecord, CallRequest, CallStatus, Contact, Intent, Lead, LeadStatus, PhoneNumber
+from ..models import (
+    CallRecord,
+    CallRequest,
+    CallStatus,
+    Contact,
+    Intent,
+    Lead,
+    LeadStatus,
+    PhoneNumber,
+    Voicemail,
+)
 from ..ports import (
     Archive,
     Clock,
@@ -38,7 +48,8 @@ from ..ports import (
     Transcriber,
     Voice,
 )
-from . import plan
+from . import card, plan
+from .voicemail import DropEar, DroppingCarrier
 
 CONTEXT = {"dialog": "lead"}
 COMMANDS = (
@@ -91,6 +102,7 @@ class ListSession:
         clock: Clock | None = None,
         listed: Callable[[str], str | None] | None = None,
         no_note: frozenset[str] = frozenset(),
+        voicemail: Voicemail | None = None,
     ):
         self.name = name
         self.log = log
@@ -99,13 +111,14 @@ class ListSession:
         self.auto_advance = auto_advance
         self.clock = clock or SystemClock()
         self.listed = listed or (lambda _: None)
-        self.turns = Turns(
-            ear, voice, parser=parser or IntentParser(), replies=replies or Replies(), min_confidence=0.3
-        )
+        parser = parser or IntentParser()
+        self.carrier = DroppingCarrier(telephony, voicemail)  # answering machines get the recorded message
+        ear = DropEar(ear, parser, self.carrier)
+        self.turns = Turns(ear, voice, parser=parser, replies=replies or Replies(), min_confidence=0.3)
         self.gate = Gate(
             self.turns, log, settings=settings, clock=self.clock, listed=self.listed, provider=telephony.name
         )
-        self.calls = CallFlow(self.turns, telephony, log, poll_interval=settings.poll_interval)
+        self.calls = CallFlow(self.turns, self.carrier, log, poll_interval=settings.poll_interval)
         self.notes = Notes(
             self.turns,
             log,
@@ -268,11 +281,15 @@ class ListSession:
         if outcome in ("canceled", "blocked"):
             self._set(lead, LeadStatus.PENDING, reason="the call was cancelled", outcome="")
             return
-        disposition = plan.disposition_of(outcome) or self._ask_outcome()
+        dropped = self.carrier.dropped.get(record.id) if record else None
+        if dropped is not None:
+            self.turns.reply("list_voicemail_dropped", message=dropped, name=lead.name)
+        disposition = "left voicemail" if dropped else plan.disposition_of(outcome) or self._ask_outcome()
         now = self.clock.now()
         status, due, reason = plan.after_call(disposition, lead, now)
         if disposition == "call back":
             due = self._ask_when(lead) or due
+        reason = f"voicemail {dropped!r} dropped" if dropped else reason
         self.log.set_lead(lead.id, status, reason=reason, due_at=due, outcome=disposition)
         self.tally.connects += outcome == "connected"
         self.tally.meetings += disposition == "meeting booked"
@@ -363,35 +380,13 @@ class ListSession:
         )
 
     def _card(self, lead: Lead) -> dict[str, str]:
-        say = self.turns.say
-        local = self.clock.now().astimezone(plan.zone_of(lead))
-        if lead.title and lead.company:
-            role = say("list_card_role", title=lead.title, company=lead.company)
-        else:
-            role = say("list_card_company", company=lead.company) if lead.company else ""
-        last = self._last_note(lead)
-        callback = say("list_card_callback") if lead.status == LeadStatus.CALLBACK else ""
-        return {
-            "name": callback + lead.name,
-            "role": role,
-            "time": f"{local:%H:%M}",
-            "place": plan.place_of(lead),
-            "last": say("list_card_last", note=last[1]) if last else "",
-        }
+        return card.card(self.turns.say, lead, self.clock.now(), self._last_note(lead))
 
     def _last_note(self, lead: Lead) -> tuple[datetime, str] | None:
-        notes = [
-            (note.created_at, note.text)
-            for call in self.log.calls_to(lead.number)
-            for note in call.notes
-            if note.status == "saved" and note.text
-        ]
-        return max(notes) if notes else None
+        return card.last_note(self.log.calls_to(lead.number))
 
     def _when(self, lead: Lead, due: datetime) -> str:
-        local = due.astimezone(plan.zone_of(lead))
-        today = self.clock.now().astimezone(plan.zone_of(lead)).date()
-        return f"{describe(local.date(), today)} at {local:%H:%M}"
+        return card.when(lead, due, self.clock.now())
 
     def _waiting(self) -> int:
         return len(plan.waiting(self.log.leads(self.name)))

@@ -12,6 +12,7 @@ again blindly: the call is looked up first, so a retry can never ring anyone twi
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -26,7 +27,7 @@ from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
 from ..errors import CallFailed, ConfigError
-from ..models import CallEvent, CallRequest, CallStatus, PlacedCall
+from ..models import CallEvent, CallRequest, CallStatus, PlacedCall, Voicemail
 from .twilio_rest import (
     REASONS,
     CallbotHttpClient,
@@ -37,7 +38,7 @@ from .twilio_rest import (
     status_of,
 )
 from .twilio_settings import TwilioSettings
-from .twilio_twiml import EVENTS, call_twiml, consent_twiml
+from .twilio_twiml import EVENTS, call_twiml, consent_twiml, drop_twiml, machine_detection
 from .webhooks import EventBox, WebhookServer, create_app
 
 __all__ = ["REASONS", "TwilioCarrier", "TwilioSettings", "retry_after_seconds"]
@@ -93,6 +94,7 @@ class TwilioCarrier:
         self._placed: dict[str, PlacedCall] = {}
         self._followed: dict[str, _Followed] = {}
         self.box = EventBox()
+        self.recordings: dict[str, str] = {}  # unguessable token -> a voicemail message's WAV
         self.validator = RequestValidator(settings.auth_token)
         self.server: WebhookServer | None = None
         if settings.webhook_url and serve_webhooks:
@@ -102,7 +104,11 @@ class TwilioCarrier:
 
     def webhook_app(self) -> Any:
         return create_app(
-            self.settings.webhook_url, self.validator.validate, self.box, consent_twiml(self.settings)
+            self.settings.webhook_url,
+            self.validator.validate,
+            self.box,
+            consent_twiml(self.settings),
+            recordings=self.recordings,
         )
 
     def _callback(self, key: str, leg: str) -> str:
@@ -130,8 +136,8 @@ class TwilioCarrier:
             params["status_callback"] = self._callback(request.key, "agent" if s.mode == "bridge" else "call")
             params["status_callback_event"] = EVENTS
             params["status_callback_method"] = "POST"
-        if s.mode == "direct" and s.machine_detection:
-            params["machine_detection"] = "Enable"
+        if s.mode == "direct" and (s.machine_detection or s.voicemail_drop):
+            params["machine_detection"] = machine_detection(s)
         if s.mode == "direct" and s.record:
             params["record"] = True
         started = datetime.now(UTC)
@@ -311,6 +317,30 @@ class TwilioCarrier:
         except requests.exceptions.RequestException:
             raise CallFailed(
                 "Twilio could not be reached to end the call; hang up on your phone", retryable=True
+            ) from None
+
+    def drop(self, call: PlacedCall, message: Voicemail) -> None:
+        """Play a recorded voicemail to the lead's answering machine: the lead's leg is redirected to TwiML
+        that plays it from callbot's webhook server (an unguessable URL) and hangs up; in bridge mode that
+        ends the <Dial>, so the rep's phone is free at once."""
+        s = self.settings
+        if not s.webhook_url:
+            raise CallFailed(
+                "a voicemail drop needs twilio.webhook_url: Twilio fetches the recording from callbot's "
+                "webhook server"
+            )
+        token = secrets.token_urlsafe(24)
+        self.recordings[token] = message.path
+        url = f"{s.webhook_url.rstrip('/')}/voicemail/{token}.wav"
+        followed = self._followed.get(call.key)
+        sid = followed.lead.sid if followed and followed.lead else call.provider_call_id
+        try:
+            self.client.calls(sid).update(twiml=drop_twiml(url))
+        except (TwilioRestException, TwilioServiceException) as exc:
+            raise failure(exc) from None
+        except requests.exceptions.RequestException:
+            raise CallFailed(
+                "Twilio could not be reached to drop the voicemail; the call goes on", retryable=True
             ) from None
 
     # -- config check -----------------------------------------------------------------------------------

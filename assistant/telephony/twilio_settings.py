@@ -23,6 +23,7 @@ class TwilioSettings:
     record: bool = False
     consent_notice: str = "This call may be recorded."
     machine_detection: bool = False
+    voicemail_drop: bool = False  # detect answering machines to the end of their greeting (DetectMessageEnd)
     webhook_url: str = ""
     webhook_port: int = 8765
     calls_per_second: float = 1.0

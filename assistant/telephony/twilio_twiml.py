@@ -44,9 +44,24 @@ def call_twiml(s: TwilioSettings, request: CallRequest, lead_callback: str) -> s
         status_callback=lead_callback if s.webhook_url else None,
         status_callback_event=" ".join(EVENTS) if s.webhook_url else None,
         status_callback_method="POST" if s.webhook_url else None,
-        machine_detection="Enable" if s.machine_detection else None,
+        machine_detection=machine_detection(s),
         url=f"{s.webhook_url.rstrip('/')}/consent" if s.record else None,
     )
     dial.append(number)
     response.append(dial)
+    return str(response)
+
+
+def machine_detection(s: TwilioSettings) -> str | None:
+    """Twilio's MachineDetection: to the end of the greeting when a voicemail is to be dropped."""
+    if s.voicemail_drop:
+        return "DetectMessageEnd"
+    return "Enable" if s.machine_detection else None
+
+
+def drop_twiml(url: str) -> str:
+    """Play the recorded voicemail to the answering machine, then hang up."""
+    response = VoiceResponse()
+    response.play(url)
+    response.hangup()
     return str(response)

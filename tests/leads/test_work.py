@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
-
-import pytest
 
 from assistant.calllog.store import Store
 from assistant.console import PrintVoice, TextEar
-from assistant.leads.importers import read_leads
 from assistant.leads.work import ListSession
-from assistant.models import Lead, LeadStatus
+from assistant.models import Lead, LeadStatus, Voicemail
 from assistant.phrasing import no_note_words
 from assistant.ports import FixedClock
 from assistant.session import SessionSettings
@@ -45,22 +41,13 @@ class Worked:
         return [ln.removeprefix("callbot: ") for ln in self.output.splitlines() if ln.startswith("callbot: ")]
 
 
-@pytest.fixture
-def acme(store: Store, tmp_path: Path) -> Store:
-    path = tmp_path / "acme.csv"
-    path.write_text(LEADS)
-    found = read_leads(path)
-    store.import_leads("Acme", str(path), [(replace(lead, list_name="Acme"), c) for lead, c in found.leads])
-    store.now = EARLY.now  # type: ignore[method-assign]
-    return store
-
-
 def work(
     store: Store,
     *lines: str,
     outcomes: Mapping[str, str] | None = None,
     auto_advance: bool = False,
     cancel_window: float = 0,
+    voicemail: Voicemail | None = None,
 ) -> Worked:
     carrier = Simulator(outcomes or {})
     out = io.StringIO()
@@ -78,6 +65,7 @@ def work(
         clock=EARLY,
         listed=store.dnc_reason,
         no_note=no_note_words(),
+        voicemail=voicemail,
     )
     session.run()
     return Worked(out.getvalue(), carrier)
