@@ -8,7 +8,7 @@ and the calllog Store plays them all.
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
@@ -136,6 +136,22 @@ class DropsVoicemail(Protocol):
 
     def drop(self, call: PlacedCall, message: Voicemail) -> None:
         """Play `message` to the callee (then hang up their leg); the rep's leg ends at once."""
+        ...
+
+
+class Screen(Protocol):
+    """A live view of a list being worked (the local web page): the lead, the call, the queue."""
+
+    def lead(self, lead: Lead, history: Sequence[str]) -> None:
+        """The lead now on the card, with their past calls and notes."""
+        ...
+
+    def state(self, state: str, detail: str = "") -> None:
+        """The call's state (calling, ringing, connected, ended) or what callbot said."""
+        ...
+
+    def queue(self, leads: Sequence[Lead], counts: Mapping[str, int]) -> None:
+        """The list's leads with their statuses, and today's counts."""
         ...
 
 

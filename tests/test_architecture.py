@@ -59,7 +59,7 @@ PURE = (
     "assistant.calllog.followups",
 )
 LEAVES = ("assistant.models", "assistant.errors")
-ADAPTERS = ("assistant.speech", "assistant.telephony", "assistant.calllog")
+ADAPTERS = ("assistant.speech", "assistant.telephony", "assistant.calllog", "assistant.web")
 ROWS: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
     (LEAVES, ()),
     (("assistant.config",), ("assistant.errors",)),
@@ -88,8 +88,8 @@ VENDORS: dict[str, tuple[str, ...]] = {
     ),
     "requests": ("assistant.telephony.twilio",),
     "urllib3": ("assistant.telephony.twilio",),
-    "flask": ("assistant.telephony.webhooks",),
-    "werkzeug": ("assistant.telephony.webhooks",),
+    "flask": ("assistant.telephony.webhooks", "assistant.web.live"),
+    "werkzeug": ("assistant.telephony.webhooks", "assistant.web.live"),
     "pocketsphinx": ("assistant.speech.sphinx",),
     "faster_whisper": ("assistant.speech.whisper",),
     "ctranslate2": ("assistant.speech.whisper",),
@@ -190,8 +190,8 @@ def test_adapters_never_import_the_dialog_the_cli_or_each_other():
         "assistant.console",
         "assistant.evaluate",
     )
-    for adapter in ("speech", "telephony", "calllog"):
-        others = tuple(f"assistant.{o}" for o in ("speech", "telephony", "calllog") if o != adapter)
+    for adapter in ("speech", "telephony", "calllog", "web"):
+        others = tuple(f"assistant.{o}" for o in ("speech", "telephony", "calllog", "web") if o != adapter)
         for name, imports in MODULES.items():
             if under(name, (f"assistant.{adapter}",)):
                 bad = {i for i in own(imports) if under(i, (*forbidden, *others))}

@@ -135,6 +135,11 @@ def leads_work(
         str,
         typer.Option(help="With --voice: the command engine (whisper hears the list's commands freely)."),
     ] = "whisper",
+    page: Annotated[
+        bool,
+        typer.Option("--page", help="Serve the live page on 127.0.0.1 (typed mode); the URL is printed."),
+    ] = False,
+    port: Annotated[int, typer.Option(help="With --page: the port (0: any free one).")] = 0,
 ) -> None:
     """Work a list lead by lead: call, skip, later, remove, stop; an outcome and a note after each call."""
     rt = runtime(ctx)
@@ -150,7 +155,18 @@ def leads_work(
         return
     from ..console import PrintVoice, TextEar
 
-    rt.list_session(found, TextEar(), PrintVoice(echo=echo)).run()
+    if not page:
+        rt.list_session(found, TextEar(), PrintVoice(echo=echo)).run()
+        return
+    from ..web.live import LivePage, PageEar, PageVoice
+
+    live = LivePage(port)
+    try:
+        out.print(f"The live page: {live.url}")
+        ear, said = PageEar(live, TextEar()), PageVoice(PrintVoice(echo=echo), live)
+        rt.list_session(found, ear, said, screen=live).run()
+    finally:
+        live.close()
 
 
 def leads_export(

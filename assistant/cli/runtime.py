@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from ..compliance import Rules
     from ..contacts.book import ContactBook
     from ..leads.work import ListSession
-    from ..ports import Archive, Clock, Ear, FixedClock, SystemClock, Voice
+    from ..ports import Archive, Clock, Ear, FixedClock, Screen, SystemClock, Voice
     from ..session import Session
     from ..speech.audio import NoteArchive
     from ..speech.cloud import SpeechRecognitionTranscriber
@@ -288,6 +288,7 @@ class Runtime:
         answer_timeout: float | None = None,
         note_timeout: float | None = None,
         review_timeout: float | None = 6.0,
+        screen: Screen | None = None,
     ) -> ListSession:
         """Working a lead list (issue 19): the same carrier, log, rules and settings as a session."""
         from ..leads.work import ListSession
@@ -320,6 +321,7 @@ class Runtime:
             listed=base.gate.listed,
             no_note=no_note_words(),
             voicemail=self.voicemails().default(),
+            screen=screen,
         )
 
     def voicemails(self) -> Voicemails:

@@ -109,14 +109,23 @@ def run_voice_session(
     if hasattr(transcriber, "preload"):
         transcriber.preload()  # the note model loads while the first command is spoken
     live = audio is None
-    timeouts = {
+    timeouts: dict[str, float | None] = {
         "answer_timeout": speech.listen_timeout if live else None,
         "note_timeout": speech.listen_timeout if live else None,
         "review_timeout": 6.0 if live else None,
     }
     archive = rt.note_archive()
     session: Session | ListSession = (
-        rt.list_session(lead_list, ear, voice, transcriber=transcriber, archive=archive, **timeouts)
+        rt.list_session(
+            lead_list,
+            ear,
+            voice,
+            transcriber=transcriber,
+            archive=archive,
+            answer_timeout=timeouts["answer_timeout"],
+            note_timeout=timeouts["note_timeout"],
+            review_timeout=timeouts["review_timeout"],
+        )
         if lead_list
         else rt.session(ear, voice, transcriber=transcriber, archive=archive, clock=clock, **timeouts)
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..calllog.followups import describe
@@ -44,3 +45,34 @@ def when(lead: Lead, due: datetime, now: datetime) -> str:
     local = due.astimezone(zone_of(lead))
     today = now.astimezone(zone_of(lead)).date()
     return f"{describe(local.date(), today)} at {local:%H:%M}"
+
+
+def history(calls: Sequence[CallRecord]) -> list[str]:
+    """Past calls to the lead, newest first, each with its outcome and notes (the live page's card)."""
+    lines = []
+    for call in calls:
+        said = "; ".join(n.text for n in call.notes if n.status == "saved" and n.text)
+        outcome = call.outcome or str(call.status)
+        lines.append(f"{call.created_at:%d %b %H:%M}: {outcome}" + (f": {said}" if said else ""))
+    return lines
+
+
+@dataclass
+class Tally:
+    """A session's counts: dials, connects, talk time, voicemails dropped, meetings."""
+
+    calls: int = 0
+    connects: int = 0
+    meetings: int = 0
+    talk: int = 0  # seconds
+    voicemails: int = 0
+    offered: set[int] = field(default_factory=set)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "dials": self.calls,
+            "connects": self.connects,
+            "talk minutes": self.talk // 60,
+            "voicemails dropped": self.voicemails,
+            "meetings": self.meetings,
+        }

@@ -11,14 +11,13 @@ session killed anywhere resumes at the right lead and never calls anyone twice.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
 from .. import phrasing
 from ..calllog.followups import read_callback
 from ..compliance import check
-from ..dialog.calls import UNCONFIRMED, CallFlow, CallFlowLog
+from ..dialog.calls import CallFlow, CallFlowLog
 from ..dialog.gate import Gate, GateLog
 from ..dialog.notes import Notes, NotesLog
 from ..dialog.settings import SessionSettings
@@ -43,12 +42,14 @@ from ..ports import (
     Expect,
     LeadStates,
     Listening,
+    Screen,
     SystemClock,
     Telephony,
     Transcriber,
     Voice,
 )
 from . import card, plan
+from .resume import resume
 from .voicemail import DropEar, DroppingCarrier
 
 CONTEXT = {"dialog": "lead"}
@@ -73,14 +74,6 @@ class ListLog(LeadStates, CallFlowLog, NotesLog, GateLog, Protocol):
     """The call log's roles a list session plays."""
 
 
-@dataclass
-class Tally:
-    calls: int = 0
-    connects: int = 0
-    meetings: int = 0
-    offered: set[int] = field(default_factory=set)
-
-
 class ListSession:
     """One rep working one lead list."""
 
@@ -103,6 +96,7 @@ class ListSession:
         listed: Callable[[str], str | None] | None = None,
         no_note: frozenset[str] = frozenset(),
         voicemail: Voicemail | None = None,
+        screen: Screen | None = None,
     ):
         self.name = name
         self.log = log
@@ -130,7 +124,8 @@ class ListSession:
             note_timeout=settings.note_timeout,
             review_timeout=settings.review_timeout,
         )
-        self.tally = Tally()
+        self.tally = card.Tally()
+        self.screen = screen  # the live page, if one is open
         self._dialled = False  # auto-advance starts after the first call of the session
 
     # -- the loop ---------------------------------------------------------------------------------------
@@ -142,12 +137,14 @@ class ListSession:
             leads = self.log.leads(self.name)
             self.turns.reply("list_start", name=self.name, waiting=len(plan.waiting(leads)))
             while True:
-                lead = plan.next_lead(self.log.leads(self.name), self.clock.now(), self.tally.offered)
+                leads = self._refresh()
+                lead = plan.next_lead(leads, self.clock.now(), self.tally.offered)
                 if lead is None:
                     self._finish()
                     return
                 assert lead.id is not None
                 self.tally.offered.add(lead.id)
+                self._show(lead)
                 if not self.work(lead):
                     self.turns.reply("list_stopped", waiting=self._waiting(), name=self.name)
                     return
@@ -155,29 +152,8 @@ class ListSession:
             return
 
     def recover(self) -> None:
-        """What a killed session left: calls never confirmed (never placed again), notes never saved, and
-        leads taken for a call whose outcome was never given (asked now)."""
-        self.calls.recover(self.settings.rep, self.clock.now())
-        self.notes.recover()
-        stuck = [lead for lead in self.log.leads(self.name) if lead.status == LeadStatus.CALLING]
-        if stuck:
-            self.turns.reply("list_resumed", name=self.name)
-        for lead in stuck:
-            assert lead.id is not None
-            self.tally.offered.add(lead.id)
-            call = self.log.call(lead.last_call_id) if lead.last_call_id else None
-            if call is None:  # taken, but killed before the call's row: nobody was called
-                self.log.set_lead(lead.id, LeadStatus.PENDING)
-            elif call.status == CallStatus.PENDING or (
-                call.status == CallStatus.FAILED and call.reason == UNCONFIRMED
-            ):
-                if call.status == CallStatus.PENDING:
-                    self.log.call_failed(call.id, UNCONFIRMED)
-                self.log.set_lead(lead.id, LeadStatus.SKIPPED, reason=UNCONFIRMED)
-                self.turns.reply("list_resume_unplaced", name=lead.name)
-            else:
-                self.turns.reply("list_resume_outcome", name=lead.name)
-                self.settle(lead, call)
+        """What a killed session left: calls never confirmed, notes never saved, leads left mid-call."""
+        resume(self)
 
     def work(self, lead: Lead) -> bool:
         """One lead: the rules, its card, and what the rep says. False when the rep says stop."""
@@ -270,6 +246,7 @@ class ListSession:
             return
         self._dialled = True
         self.tally.calls += 1
+        self._refresh()
         record = self.calls.dial(request)
         claimed = next((x for x in self.log.leads(self.name) if x.id == lead.id), lead)
         self.settle(claimed, record)
@@ -292,6 +269,8 @@ class ListSession:
         reason = f"voicemail {dropped!r} dropped" if dropped else reason
         self.log.set_lead(lead.id, status, reason=reason, due_at=due, outcome=disposition)
         self.tally.connects += outcome == "connected"
+        self.tally.talk += (record.duration or 0) if record and record.answered_at else 0
+        self.tally.voicemails += dropped is not None
         self.tally.meetings += disposition == "meeting booked"
         self.turns.reply("list_outcome_saved", outcome=disposition, name=lead.name)
         if disposition in ASKED and self.settings.ask_for_note:
@@ -387,6 +366,17 @@ class ListSession:
 
     def _when(self, lead: Lead, due: datetime) -> str:
         return card.when(lead, due, self.clock.now())
+
+    def _refresh(self) -> list[Lead]:
+        """The list as it stands (and on the live page, with today's counts)."""
+        leads = self.log.leads(self.name)
+        if self.screen is not None:
+            self.screen.queue(leads, self.tally.counts())
+        return leads
+
+    def _show(self, lead: Lead) -> None:
+        if self.screen is not None:
+            self.screen.lead(lead, card.history(self.log.calls_to(lead.number)))
 
     def _waiting(self) -> int:
         return len(plan.waiting(self.log.leads(self.name)))
