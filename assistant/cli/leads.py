@@ -69,10 +69,13 @@ def leads_import(
 
 def leads_show(ctx: typer.Context, name: Annotated[str, typer.Argument(help="A list's name.")]) -> None:
     """A list's queue: each lead with its status, attempts and last outcome."""
+    leads_table(_leads(runtime(ctx).store, name))
+
+
+def leads_table(leads: list[Lead]) -> None:
+    """A list's queue as a table."""
     from ..contacts.numbers import display
 
-    store = runtime(ctx).store
-    leads = _leads(store, name)
     table = Table("#", "Name", "Company", "Title", "Number", "Status", "Tries", "Last outcome", "When / why")
     for lead in leads:
         table.add_row(

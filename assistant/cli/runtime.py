@@ -289,6 +289,7 @@ class Runtime:
         note_timeout: float | None = None,
         review_timeout: float | None = 6.0,
         screen: Screen | None = None,
+        clock: Clock | None = None,
     ) -> ListSession:
         """Working a lead list (issue 19): the same carrier, log, rules and settings as a session."""
         from ..leads.work import ListSession
@@ -302,6 +303,7 @@ class Runtime:
             answer_timeout=answer_timeout,
             note_timeout=note_timeout,
             review_timeout=review_timeout,
+            clock=clock,
         )
         contacts = {c.id: c for c in self.book.contacts() if c.id is not None}
         return ListSession(

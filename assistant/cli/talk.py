@@ -125,6 +125,7 @@ def run_voice_session(
             answer_timeout=timeouts["answer_timeout"],
             note_timeout=timeouts["note_timeout"],
             review_timeout=timeouts["review_timeout"],
+            clock=clock,
         )
         if lead_list
         else rt.session(ear, voice, transcriber=transcriber, archive=archive, clock=clock, **timeouts)

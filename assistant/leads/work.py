@@ -221,7 +221,7 @@ class ListSession:
             self.turns.reply("list_no_window", name=lead.name)
             return False
         status = lead.status if lead.status == LeadStatus.CALLBACK else LeadStatus.PENDING
-        self._set(lead, status, reason=f"outside calling hours; {verdict.reason}", due_at=when)
+        self._set(lead, status, reason="outside calling hours", due_at=when)
         local = now.astimezone(plan.zone_of(lead))
         self.turns.reply(
             "list_deferred",
