@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, func, or_, select, update
 
 from ..models import Contact, Lead, LeadList, LeadStatus, ListCall
 from .contact_rows import ContactRows
@@ -165,10 +165,15 @@ class LeadRows(ContactRows):
     def lead_list(self, name: str) -> LeadList | None:
         return next((lst for lst in self.lead_lists() if lst.name.lower() == name.lower()), None)
 
-    def leads(self, name: str) -> list[Lead]:
-        """A list's leads in queue order."""
+    def leads(self, name: str, *, due_by: datetime | None = None) -> list[Lead]:
+        """A list's leads in queue order; with `due_by`, only those waiting and due by then."""
+        query = _select_leads(name)
+        if due_by is not None:
+            waiting = leads.c.status.in_([str(s) for s in WAITING])
+            due = or_(leads.c.due_at.is_(None), leads.c.due_at <= due_by)
+            query = query.where(and_(waiting, due))
         with self.engine.connect() as conn:
-            return [_lead(row, name) for row in conn.execute(_select_leads(name).order_by(leads.c.position))]
+            return [_lead(row, name) for row in conn.execute(query.order_by(leads.c.position))]
 
     def lead(self, lead_id: int) -> Lead | None:
         with self.engine.connect() as conn:

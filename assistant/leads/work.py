@@ -137,8 +137,10 @@ class ListSession:
             leads = self.log.leads(self.name)
             self.turns.reply("list_start", name=self.name, waiting=len(plan.waiting(leads)))
             while True:
-                leads = self._refresh()
-                lead = plan.next_lead(leads, self.clock.now(), self.tally.offered)
+                if self.screen is not None:
+                    self._refresh()
+                now = self.clock.now()
+                lead = plan.next_lead(self.log.leads(self.name, due_by=now), now, self.tally.offered)
                 if lead is None:
                     self._finish()
                     return
@@ -246,9 +248,10 @@ class ListSession:
             return
         self._dialled = True
         self.tally.calls += 1
-        self._refresh()
+        if self.screen is not None:
+            self._refresh()
         record = self.calls.dial(request)
-        claimed = next((x for x in self.log.leads(self.name) if x.id == lead.id), lead)
+        claimed = self.log.lead(lead.id) or lead  # its attempts, as taken
         self.settle(claimed, record)
 
     def settle(self, lead: Lead, record: CallRecord | None) -> None:

@@ -64,13 +64,17 @@ class LivePage:
     """The page's server and its state (the Screen port), and the actions its buttons send."""
 
     def __init__(self, port: int = 0, *, host: str = "127.0.0.1", token: str | None = None):
-        from werkzeug.serving import make_server
+        from werkzeug.serving import WSGIRequestHandler, make_server
+
+        class Quiet(WSGIRequestHandler):
+            def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+                return None  # the URLs carry the session's token: keep them out of the terminal
 
         self.token = token or secrets.token_urlsafe(18)
         self.board = Board()
         self.actions: queue.Queue[str] = queue.Queue()
         self._changed = threading.Condition()
-        self._server = make_server(host, port, self.app(), threaded=True)
+        self._server = make_server(host, port, self.app(), threaded=True, request_handler=Quiet)
         self.port = self._server.server_port
         self.url = f"http://{host}:{self.port}/?token={self.token}"
         self._thread = threading.Thread(target=self._server.serve_forever, name="live-page", daemon=True)
