@@ -55,5 +55,10 @@ def test_export_both_shapes_and_report_figures(tmp_path: Path):
     assert set(figures.best_hours) == {11, 12}  # Priya at 11:00 in Denver, Ana at 12:00 in Chicago
     store.close()
 
+    lists = callbot(env, "leads").stdout  # every list with its progress
+    assert "Acme" in lists and "75%" in lists and "Boston" in lists and "33%" in lists
+    shown = callbot(env, "leads", "show", "acme").stdout
+    assert "meeting booked" in shown and "left voicemail" in shown and "4 leads, 1 waiting." in shown
+
     missing = callbot(env, "leads", "export", "nope", str(tmp_path / "x.csv"), check=False)
     assert missing.returncode == 1 and "no lead list named 'nope'. Lists: Acme, Boston." in missing.stderr
