@@ -11,7 +11,7 @@ import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from .models import (
     AudioClip,
@@ -131,6 +131,7 @@ class Telephony(Protocol):
         ...
 
 
+@runtime_checkable
 class DropsVoicemail(Protocol):
     """A carrier that can play a recorded message to the callee and end the rep's part of the call."""
 

@@ -46,12 +46,14 @@ class DroppingCarrier:
     def drop(self, call: PlacedCall | None = None) -> bool:
         """Play the default message on the call (the current one); False if there is none or it failed."""
         call = call or self.current
-        drops = self.carrier if hasattr(self.carrier, "drop") else None
-        if call is None or self.message is None or drops is None or call.key in self.dropped:
+        carrier = self.carrier
+        if call is None or self.message is None or call.key in self.dropped:
+            return False
+        if not isinstance(carrier, DropsVoicemail):
+            self.failed[call.key] = f"the {carrier.name} carrier cannot drop a voicemail"
             return False
         try:
-            dropper: DropsVoicemail = drops  # type: ignore[assignment]
-            dropper.drop(call, self.message)
+            carrier.drop(call, self.message)
         except CallFailed as exc:
             self.failed[call.key] = exc.reason
             return False

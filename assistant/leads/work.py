@@ -264,6 +264,8 @@ class ListSession:
         dropped = self.carrier.dropped.get(record.id) if record else None
         if dropped is not None:
             self.turns.reply("list_voicemail_dropped", message=dropped, name=lead.name)
+        elif record is not None and record.id in self.carrier.failed:
+            self.turns.reply("list_voicemail_failed", reason=self.carrier.failed[record.id])
         disposition = "left voicemail" if dropped else plan.disposition_of(outcome) or self._ask_outcome()
         now = self.clock.now()
         status, due, reason = plan.after_call(disposition, lead, now)

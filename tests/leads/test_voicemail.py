@@ -3,6 +3,7 @@ call, the recorded messages, and the command line."""
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 from pathlib import Path
@@ -10,12 +11,15 @@ from pathlib import Path
 import pytest
 
 from assistant.calllog.store import Store
+from assistant.console import PrintVoice, TextEar
 from assistant.errors import CallbotError
+from assistant.session import SessionSettings
+from assistant.telephony.simulator import Simulator
 from assistant.telephony.voicemail import Voicemails
 
 from ..conftest import callbot
 from .test_resume import DATA, env_for
-from .test_work import by_name, work
+from .test_work import EARLY, by_name, work
 
 
 @pytest.fixture
@@ -65,6 +69,40 @@ def test_drop_voicemail_said_while_the_greeting_plays(acme: Store, tmp_path: Pat
         acme, "call", "drop voicemail", "stop the list", outcomes={"+12125550189": "hold"}, voicemail=message
     )
     assert "Voicemail default dropped for Marcus Lee; moving on." in run.replies()
+    assert by_name(acme)["Marcus Lee"].last_outcome == "left voicemail"
+
+
+def test_a_carrier_that_cannot_drop_says_so_and_the_rep_gives_the_outcome(acme: Store, tmp_path, message_wav):
+    from assistant.leads.work import ListSession
+
+    class NoDrop:  # a carrier without voicemail drop: the port's other three methods only
+        def __init__(self) -> None:
+            self.inner = Simulator({"+12125550189": "voicemail"})
+            self.name = "nodrop"
+
+        def place(self, request):
+            return self.inner.place(request)
+
+        def poll(self, call, timeout):
+            return self.inner.poll(call, timeout)
+
+        def end(self, call, answered):
+            self.inner.end(call, answered)
+
+    message = Voicemails(tmp_path / "vm").add("default", message_wav)
+    out = io.StringIO()
+    ListSession(
+        "Acme",
+        ear=TextEar(io.StringIO("call\nleft a voicemail\nstop the list\n")),
+        voice=PrintVoice(out),
+        telephony=NoDrop(),
+        log=acme,
+        contacts={},
+        settings=SessionSettings(rep="tester", poll_interval=0.01, review_timeout=0),
+        clock=EARLY,
+        voicemail=message,
+    ).run()
+    assert "I couldn't drop the voicemail: the nodrop carrier cannot drop a voicemail." in out.getvalue()
     assert by_name(acme)["Marcus Lee"].last_outcome == "left voicemail"
 
 
