@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from ..calllog.store import Store
     from ..compliance import Rules
     from ..contacts.book import ContactBook
+    from ..leads.launch import ListLauncher
     from ..leads.work import ListSession
     from ..ports import Archive, Clock, Ear, FixedClock, Screen, SystemClock, Voice
     from ..session import Session
@@ -48,6 +49,7 @@ class Runtime:
         self.config_file = config_file
         self._closing: list[Callable[[], None]] = []
         self._engines: dict[str, FreeForm] = {}  # one of each: commands and notes share a Whisper model
+        self._carrier: Carrier | None = None
         self.overrides: dict[str, dict[str, Any]] = {
             "database": {"url": db},
             "telephony": {"provider": provider},
@@ -70,6 +72,12 @@ class Runtime:
         return ContactBook(self.store)
 
     def telephony(self) -> Carrier:
+        """The carrier, made once: a list worked from within a session shares the session's."""
+        if self._carrier is None:
+            self._carrier = self._telephony()
+        return self._carrier
+
+    def _telephony(self) -> Carrier:
         settings = self.settings
         provider = settings.telephony.provider
         if provider == "simulator":
@@ -331,3 +339,13 @@ class Runtime:
         from ..telephony.voicemail import Voicemails
 
         return Voicemails(self.settings.data_dir / "voicemail")
+
+    def list_launcher(self, ear: Ear, voice: Voice, **list_options: Any) -> ListLauncher:
+        """The ear of `callbot text` / `listen`, which also hears "work the Acme list" and works it there."""
+        from ..intents import IntentParser, Replies
+        from ..leads.launch import ListLauncher
+
+        def work(name: str) -> None:
+            self.list_session(name, ear, voice, **list_options).run()
+
+        return ListLauncher(ear, voice, IntentParser(), self.store.lead_lists, work, Replies())

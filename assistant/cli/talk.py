@@ -32,7 +32,8 @@ def text(
     rt = runtime(ctx)
     if provider:
         rt.overrides["telephony"]["provider"] = provider
-    session = rt.session(TextEar(), PrintVoice(echo=echo))
+    ear, voice = TextEar(), PrintVoice(echo=echo)
+    session = rt.session(rt.list_launcher(ear, voice), voice)  # "work the Acme list" works it here
     session.run()
 
 
@@ -128,7 +129,15 @@ def run_voice_session(
             clock=clock,
         )
         if lead_list
-        else rt.session(ear, voice, transcriber=transcriber, archive=archive, clock=clock, **timeouts)
+        else rt.session(
+            # "work the Acme list" works it here (heard by a free-form engine: the grammars lack it)
+            rt.list_launcher(ear, voice, transcriber=transcriber, archive=archive, clock=clock, **timeouts),
+            voice,
+            transcriber=transcriber,
+            archive=archive,
+            clock=clock,
+            **timeouts,
+        )
     )
     if hasattr(commands, "refresh"):
         commands.refresh()
