@@ -3,7 +3,8 @@
 #   scripts/system-deps.sh          what the demo needs (espeak-ng)
 #   scripts/system-deps.sh test     plus what the tests need (Node.js for Prism, PostgreSQL, Chromium, and
 #                                   flite: a second synthesiser, so recognition tests are not espeak-ng alone)
-#   scripts/system-deps.sh bench    plus the voices the spoken corpora are made with (flite, festival)
+#   scripts/system-deps.sh bench    plus the voices the spoken corpora are made with (flite, festival), and
+#                                   Chromium for the live page's latency
 set -euo pipefail
 
 need=()
@@ -17,6 +18,7 @@ if [ "${1:-}" = "test" ]; then
   command -v flite >/dev/null || need+=(flite)
 fi
 if [ "${1:-}" = "bench" ]; then
+  command -v chromium >/dev/null || need+=(chromium)  # the live page's latency (bench/page.py)
   command -v flite >/dev/null || need+=(flite)
   command -v text2wave >/dev/null || need+=(festival)
   for voice in festvox-us-slt-hts festvox-kallpc16k festvox-kdlpc16k; do
