@@ -105,6 +105,7 @@ class Twilio:
     record: bool = False
     consent_notice: str = "This call may be recorded."
     machine_detection: bool = False
+    voicemail_drop: bool = False
     webhook_url: str = ""
     webhook_port: int = 8765
     calls_per_second: float = 1.0
@@ -129,6 +130,11 @@ class Secrets:
 
 
 @dataclass(frozen=True)
+class Leads:
+    auto_advance: bool = False  # after a lead's note, call the next one after the cancel window
+
+
+@dataclass(frozen=True)
 class Settings:
     callbot: General = General()
     database: Database = Database()
@@ -139,6 +145,7 @@ class Settings:
     simulator: Simulator = Simulator()
     twilio: Twilio = Twilio()
     compliance: Compliance = Compliance()
+    leads: Leads = Leads()
     secrets: Secrets = Secrets()
     files: tuple[str, ...] = ()  # the files merged, in order
 

@@ -294,3 +294,98 @@ class Note:
     followup: date | None = None
     followup_done: bool = False
     contact_name: str = ""
+
+
+# -- lead lists (issue 19) ---------------------------------------------------------------------------------
+
+
+class LeadStatus(enum.StrEnum):
+    """Where a lead stands in its list."""
+
+    PENDING = "pending"  # in the queue (a deferred lead is pending with a due time)
+    CALLING = "calling"  # a call was asked for; until its outcome is given (a killed session resumes here)
+    DONE = "done"
+    CALLBACK = "callback"  # due again at a time
+    SKIPPED = "skipped"
+    REMOVED = "removed"  # with a reason ("not a fit")
+    BLOCKED = "blocked"  # a safety rule refused it (do-not-call, country): never dialled
+
+
+# What a list call came to: HubSpot's call dispositions, then the list's own outcomes.
+DISPOSITIONS = (
+    "connected",
+    "busy",
+    "no answer",
+    "left live message",
+    "left voicemail",
+    "wrong number",
+    "meeting booked",
+    "not interested",
+    "call back",
+)
+
+
+@dataclass(frozen=True)
+class Lead:
+    """One person on a lead list: a contact of the book plus the list's state for them."""
+
+    list_name: str
+    key: str  # identity within the list: the CRM's record id, else the email, else the number
+    name: str
+    number: str  # E.164, the number to call
+    company: str = ""
+    title: str = ""
+    email: str = ""
+    timezone: str = ""
+    details: tuple[tuple[str, str], ...] = ()  # columns callbot has no field for, shown on the card
+    line: int = 0  # where the file had it
+    contact_id: int | None = None
+    id: int | None = None
+    position: int = 0
+    status: LeadStatus = LeadStatus.PENDING
+    reason: str = ""  # why removed, blocked or deferred
+    due_at: datetime | None = None  # a callback's time, or when a deferred lead may be called
+    attempts: int = 0
+    last_outcome: str = ""
+    last_call_id: str = ""
+
+
+@dataclass(frozen=True)
+class LeadList:
+    name: str
+    source: str
+    counts: Mapping[str, int]  # status -> leads
+    created_at: datetime
+    id: int | None = None
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def worked(self) -> int:
+        """Leads that need nothing more now (done, removed, blocked, skipped)."""
+        return sum(n for s, n in self.counts.items() if s in ("done", "removed", "blocked", "skipped"))
+
+
+@dataclass(frozen=True)
+class ListCall:
+    """One call made from a lead list, as the export and the report read it."""
+
+    lead: Lead
+    call_id: str
+    disposition: str
+    created_at: datetime
+    duration: int | None = None
+    outcome: str = ""
+    answered_at: datetime | None = None
+    note: str = ""  # the call's saved notes
+    from_number: str = ""
+
+
+@dataclass(frozen=True)
+class Voicemail:
+    """A pre-recorded voicemail message the rep drops on answering machines."""
+
+    name: str
+    path: str  # a WAV file in the data directory

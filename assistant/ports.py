@@ -8,10 +8,10 @@ and the calllog Store plays them all.
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from .models import (
     AudioClip,
@@ -21,10 +21,13 @@ from .models import (
     CallStatus,
     Contact,
     FollowUp,
+    Lead,
+    LeadStatus,
     Note,
     PlacedCall,
     Transcript,
     Utterance,
+    Voicemail,
 )
 
 
@@ -135,6 +138,31 @@ class Telephony(Protocol):
         ...
 
 
+@runtime_checkable
+class DropsVoicemail(Protocol):
+    """A carrier that can play a recorded message to the callee and end the rep's part of the call."""
+
+    def drop(self, call: PlacedCall, message: Voicemail) -> None:
+        """Play `message` to the callee (then hang up their leg); the rep's leg ends at once."""
+        ...
+
+
+class Screen(Protocol):
+    """A live view of a list being worked (the local web page): the lead, the call, the queue."""
+
+    def lead(self, lead: Lead, history: Sequence[str]) -> None:
+        """The lead now on the card, with their past calls and notes."""
+        ...
+
+    def state(self, state: str, detail: str = "") -> None:
+        """The call's state (calling, ringing, connected, ended) or what callbot said."""
+        ...
+
+    def queue(self, leads: Sequence[Lead], counts: Mapping[str, int]) -> None:
+        """The list's leads with their statuses, and today's counts."""
+        ...
+
+
 # -- the call log, role by role ------------------------------------------------------------------------
 
 
@@ -226,6 +254,23 @@ class ContactsByNumber(Protocol):
     """Who a dialled number belongs to."""
 
     def contact_for_number(self, e164: str) -> Contact | None: ...
+
+
+class LeadStates(Protocol):
+    """A lead list's queue and each lead's state (issue 19): read it, take a lead for a call, settle it."""
+
+    def leads(self, name: str, *, due_by: datetime | None = None) -> list[Lead]: ...
+    def lead(self, lead_id: int) -> Lead | None: ...
+    def claim_lead(self, lead_id: int, call_key: str) -> bool: ...
+    def set_lead(
+        self,
+        lead_id: int,
+        status: LeadStatus,
+        *,
+        reason: str = "",
+        due_at: datetime | None = None,
+        outcome: str | None = None,
+    ) -> None: ...
 
 
 class CallLog(

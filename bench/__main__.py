@@ -1,6 +1,6 @@
 """Run the benchmarks; print one markdown report and write it, with the figures as JSON, to bench/results/.
 
-python -m bench                    # speech (dev corpus), latency, resolver, grammar, startup
+python -m bench                    # speech (dev corpus), latency, resolver, grammar, startup, leads, page
 python -m bench heldout            # the held-out corpus too (or only some: python -m bench resolver)
 """
 
@@ -14,10 +14,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from . import frontend, grammar, human, latency, resolver, speech, startup
+from . import frontend, grammar, human, latency, leads, page, resolver, speech, startup
 
 RESULTS = Path(__file__).resolve().parent / "results"
-DEFAULT = ("speech", "human", "frontend", "latency", "resolver", "grammar", "startup")
+DEFAULT = ("speech", "human", "frontend", "latency", "resolver", "grammar", "startup", "leads", "page")
 PARTS = (*DEFAULT, "heldout")
 
 
@@ -106,6 +106,18 @@ def main(argv: list[str]) -> int:
             sections.append(
                 f"## Start-up of `callbot listen` (median of {startup.RUNS} starts)\n\n"
                 + startup.table(figures[part])
+            )
+        elif part == "leads":
+            figures[part] = leads.run()
+            sections.append(
+                f"## A {leads.LEADS}-lead list worked in text mode through the simulator (issue 19)\n\n"
+                + leads.table(figures[part])
+            )
+        elif part == "page":
+            figures[part] = page.run()
+            sections.append(
+                f"## The live page: a call's state change to the page showing it ({page.CHANGES} changes, "
+                "headless Chromium)\n\n" + page.table(figures[part])
             )
         print(f"   ({time.monotonic() - begun:.0f} s)", flush=True)
     figures["seconds"] = round(time.monotonic() - started)

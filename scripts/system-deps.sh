@@ -3,8 +3,9 @@
 #   scripts/system-deps.sh          what the demo needs (espeak-ng)
 #   scripts/system-deps.sh test     plus what the tests need (Node.js for Prism, PostgreSQL, Chromium, and
 #                                   flite: a second synthesiser, so recognition tests are not espeak-ng alone)
-#   scripts/system-deps.sh bench    plus the voices the spoken corpora are made with (flite, festival) and
-#                                   real recorded speech (the Asterisk prompts) for note WER
+#   scripts/system-deps.sh bench    plus the voices the spoken corpora are made with (flite, festival), real
+#                                   recorded speech (the Asterisk prompts) for note WER, and Chromium for
+#                                   the live page's latency
 set -euo pipefail
 
 need=()
@@ -18,6 +19,7 @@ if [ "${1:-}" = "test" ]; then
   command -v flite >/dev/null || need+=(flite)
 fi
 if [ "${1:-}" = "bench" ]; then
+  command -v chromium >/dev/null || need+=(chromium)  # the live page's latency (bench/page.py)
   command -v flite >/dev/null || need+=(flite)
   command -v text2wave >/dev/null || need+=(festival)
   # the voices, and real recorded English with its transcripts (the Asterisk prompts, CC BY-SA 3.0)

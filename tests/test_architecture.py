@@ -59,13 +59,17 @@ PURE = (
     "assistant.calllog.followups",
 )
 LEAVES = ("assistant.models", "assistant.errors")
-ADAPTERS = ("assistant.speech", "assistant.telephony", "assistant.calllog")
+ADAPTERS = ("assistant.speech", "assistant.telephony", "assistant.calllog", "assistant.web")
 ROWS: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
     (LEAVES, ()),
     (("assistant.config",), ("assistant.errors",)),
     (("assistant.ports",), ("assistant.models",)),
     (PURE, (*LEAVES, "assistant.config", *PURE)),
     (("assistant.session", "assistant.dialog"), (*LEAVES, "assistant.ports", *PURE, "assistant.dialog")),
+    (
+        ("assistant.leads",),
+        (*LEAVES, "assistant.config", "assistant.ports", *PURE, "assistant.dialog", "assistant.leads"),
+    ),
     (ADAPTERS, (*LEAVES, "assistant.config", "assistant.ports", *PURE)),  # and their own package
     (("assistant.console",), (*LEAVES, "assistant.ports")),
     (
@@ -77,11 +81,15 @@ ROWS: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
 
 # Each third-party package, and the only modules that may import it: one vendor SDK per module.
 VENDORS: dict[str, tuple[str, ...]] = {
-    "twilio": ("assistant.telephony.twilio",),
+    "twilio": (
+        "assistant.telephony.twilio",
+        "assistant.telephony.twilio_rest",
+        "assistant.telephony.twilio_twiml",
+    ),
     "requests": ("assistant.telephony.twilio",),
     "urllib3": ("assistant.telephony.twilio",),
-    "flask": ("assistant.telephony.webhooks",),
-    "werkzeug": ("assistant.telephony.webhooks",),
+    "flask": ("assistant.telephony.webhooks", "assistant.web.live"),
+    "werkzeug": ("assistant.telephony.webhooks", "assistant.web.live"),
     "pocketsphinx": ("assistant.speech.sphinx",),
     "faster_whisper": ("assistant.speech.whisper",),
     "ctranslate2": ("assistant.speech.whisper",),
@@ -107,6 +115,7 @@ VENDORS: dict[str, tuple[str, ...]] = {
         "assistant.calllog.note_rows",
         "assistant.calllog.dnc_rows",
         "assistant.calllog.row_import",
+        "assistant.calllog.lead_rows",
     ),
     "alembic": ("assistant.calllog.database",),
     "tenacity": ("assistant.calllog.database",),
@@ -184,8 +193,8 @@ def test_adapters_never_import_the_dialog_the_cli_or_each_other():
         "assistant.console",
         "assistant.evaluate",
     )
-    for adapter in ("speech", "telephony", "calllog"):
-        others = tuple(f"assistant.{o}" for o in ("speech", "telephony", "calllog") if o != adapter)
+    for adapter in ("speech", "telephony", "calllog", "web"):
+        others = tuple(f"assistant.{o}" for o in ("speech", "telephony", "calllog", "web") if o != adapter)
         for name, imports in MODULES.items():
             if under(name, (f"assistant.{adapter}",)):
                 bad = {i for i in own(imports) if under(i, (*forbidden, *others))}

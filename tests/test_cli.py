@@ -149,6 +149,10 @@ def test_demo_typed(env):
     result = callbot(env, "demo", "--text")
     assert "you: send her the updated quote by friday" in result.stdout
     assert 'Saved: "send her the updated quote by friday". Follow-up on' in result.stdout
+    # The demo ends with a lead list: one connected with a note, one voicemail dropped, one deferred.
+    assert "Logged connected for Priya Shah." in result.stdout
+    assert "Voicemail demo dropped for Arjun Mehta; moving on." in result.stdout
+    assert "It's 04:30 for Kai Akana in Honolulu, outside calling hours." in result.stdout
 
 
 def test_demo_against_postgresql(env, postgres):
@@ -163,7 +167,9 @@ def test_demo_against_postgresql(env, postgres):
     head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
     assert callbot(env, "db", "upgrade").stdout.strip() == f"Call log at revision {head}."
     store = Store(url)
-    assert store.engine.dialect.name == "postgresql" and len(store.recent_calls()) == 5
+    assert (
+        store.engine.dialect.name == "postgresql" and len(store.recent_calls()) == 7
+    )  # 5, then the list's 2
     store.close()
 
 

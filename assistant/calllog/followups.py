@@ -82,3 +82,61 @@ def describe(due: date, today: date) -> str:
         return "tomorrow"
     text = f"{due:%A} {due.day} {due:%B}"
     return text if due.year == today.year or (due - today).days < 180 else f"{text} {due.year}"
+
+
+_HOUR_WORDS = {
+    w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())
+}
+_BARE_HOUR = re.compile(
+    r"\b(at|around|by|after)\s+(\w+)(?![:.]\d)(?:\s*(am|pm|a\.m\.|p\.m\.|o'clock))?\b", re.I
+)
+_AFTERNOON_BELOW = 8  # a bare hour below this is in the afternoon: "at two" is 14:00, "at ten" 10:00
+
+
+def read_callback(text: str, now: datetime) -> datetime | None:
+    """When a callback is due ("tomorrow at ten", "Monday at 2pm", "in two hours"), read like follow-up
+    dates, in the zone of `now` (the lead's local time); a day without a time means this time of day."""
+    text = _spell_hours(text)
+    from dateparser.search import search_dates
+
+    base = now.replace(tzinfo=None)
+    settings = {"PREFER_DATES_FROM": "future", "RELATIVE_BASE": base, "RETURN_AS_TIMEZONE_AWARE": False}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            found = search_dates(text, languages=["en"], settings=settings)
+        except (ValueError, OverflowError, RecursionError):
+            return None
+    if not found:
+        return None
+    # dateparser finds "tomorrow" and "at 10:00" as two phrases: a day, then a time of day on it.
+    day, clock = None, None
+    for phrase, when in found:
+        if _DATE_WORD.search(phrase) or re.search(r"\bin\b", phrase):
+            day = day or when
+        if re.search(r"\d:\d\d|\b(am|pm)\b", phrase, re.I):
+            clock = clock or when
+    first = day or clock or found[0][1]
+    if day is not None and clock is not None and clock.date() != day.date():
+        first = datetime.combine(day.date(), clock.time())
+    due = first.replace(tzinfo=now.tzinfo)
+    if due <= now and day is None:
+        due += timedelta(days=1)  # "at ten" said after ten: tomorrow's
+    return due if due > now else None
+
+
+def _spell_hours(text: str) -> str:
+    """ "at ten" -> "at 10:00", "at two" -> "at 14:00": dateparser reads neither."""
+
+    def hour(match: re.Match[str]) -> str:
+        word, suffix = match.group(2).lower(), (match.group(3) or "").lower().replace(".", "")
+        value = _HOUR_WORDS.get(word, int(word) if word.isdigit() else -1)
+        if not 1 <= value <= 12:
+            return match.group(0)
+        if suffix == "am":
+            value %= 12
+        elif value < 12 and (suffix == "pm" or value < _AFTERNOON_BELOW):
+            value += 12
+        return f"{match.group(1)} {value:02d}:00"
+
+    return _BARE_HOUR.sub(hour, text)

@@ -166,12 +166,14 @@ def write(
     title: str,
     today: date,
     local_zone: ZoneInfo,
+    sections: Sequence[str] = (),
 ) -> Path:
-    """Write report.html and its PNG charts into `out`; returns the page's path."""
+    """Write report.html and its PNG charts into `out`; returns the page's path. `sections` are more
+    HTML parts (the lead lists' table), placed before the follow-ups."""
     out.mkdir(parents=True, exist_ok=True)
     f = figures(records, zone_of, local_zone)
     images = charts(f, out) if records else {}
-    page = _page(f, images, records, due, title, today)
+    page = _page(f, images, records, due, title, today, sections)
     path = out / "report.html"
     path.write_text(page, encoding="utf-8")
     return path
@@ -189,6 +191,7 @@ def _page(
     due: Sequence[Note],
     title: str,
     today: date,
+    sections: Sequence[str] = (),
 ) -> str:
     esc = html.escape
     tiles = [
@@ -228,6 +231,7 @@ tr.overdue td {{ color: #c62828; }}
 <h1>{esc(title)}</h1>
 <div class="tiles">{"".join(f'<div class="tile">{esc(k)}<b>{esc(v)}</b></div>' for k, v in tiles)}</div>
 {figures_html}
+{"".join(sections)}
 <h2>Follow-ups due</h2>
 <table><tr><th>Due</th><th>Contact</th><th>Note</th></tr>
 {due_rows}</table>

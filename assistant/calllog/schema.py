@@ -163,6 +163,57 @@ dnc = Table(
 )
 
 
+# Lead lists (issue 19): a list from a CRM export, and each lead's place and state in it. A lead is a
+# contact of the book (matched by number or email, never duplicated) plus this state.
+lead_lists = Table(
+    "lead_lists",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("source", Text, nullable=False, server_default=""),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+leads = Table(
+    "leads",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("list_id", Integer, ForeignKey("lead_lists.id", ondelete="CASCADE"), nullable=False),
+    Column("lead_key", String(300), nullable=False),
+    Column("contact_id", Integer, ForeignKey("contacts.id", ondelete="SET NULL"), nullable=True, index=True),
+    Column("position", Integer, nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("company", String(200), nullable=False, server_default=""),
+    Column("title", String(200), nullable=False, server_default=""),
+    Column("email", String(300), nullable=False, server_default="", index=True),
+    Column("e164", String(20), nullable=False),
+    Column("timezone", String(64), nullable=False, server_default=""),
+    Column("details", Text, nullable=False, server_default="{}"),  # JSON: the file's other columns
+    Column("status", String(20), nullable=False, server_default="pending"),
+    Column("reason", Text, nullable=False, server_default=""),
+    Column("due_at", UTCDateTime, nullable=True),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("last_outcome", String(40), nullable=False, server_default=""),
+    Column("last_call_id", String(32), nullable=False, server_default=""),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    UniqueConstraint("list_id", "lead_key", name="uq_lead_key"),
+    Index("ix_leads_list_position", "list_id", "position"),
+)
+
+# Every call made from a list, with the disposition the rep gave it (export, report, resuming).
+lead_calls = Table(
+    "lead_calls",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("lead_id", Integer, ForeignKey("leads.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("call_id", String(32), nullable=False, unique=True),  # the call's request key (calls.id)
+    Column("disposition", String(40), nullable=False, server_default=""),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
 # Full-text search lives outside this metadata (an FTS5 table on SQLite, expression indexes on PostgreSQL);
 # migration 0002 makes it. Schema comparisons skip these names.
 SEARCH_OBJECTS = ("call_search", "ix_notes_fts", "ix_calls_fts")

@@ -9,6 +9,7 @@ module; `Store` is all of them over one database, the one object the rest of cal
     call_rows.py     calls and their carrier events, search
     note_rows.py     notes and follow-ups
     dnc_rows.py      the do-not-call list
+    lead_rows.py     lead lists, each lead's state, the calls made from a list
     row_import.py    calls read back from an export
 """
 
@@ -18,13 +19,22 @@ from .call_rows import CallRows, outcome_for
 from .contact_rows import ContactRows, ImportResult
 from .database import MIGRATIONS, head_revision
 from .dnc_rows import DoNotCallRows
+from .lead_rows import LeadImport, LeadRows
 from .note_rows import NoteRows
 from .row_import import RowImport
 from .schema import metadata
 
 
-class Store(ContactRows, CallRows, NoteRows, DoNotCallRows, RowImport):
+class Store(LeadRows, ContactRows, CallRows, NoteRows, DoNotCallRows, RowImport):
     """One call log database. `Store(url)` connects and brings the schema up to date."""
 
 
-__all__ = ["MIGRATIONS", "ImportResult", "Store", "head_revision", "metadata", "outcome_for"]
+__all__ = [
+    "MIGRATIONS",
+    "ImportResult",
+    "LeadImport",
+    "Store",
+    "head_revision",
+    "metadata",
+    "outcome_for",
+]

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from ..errors import CallbotError
-from . import calls, contacts, demo, dnc, measure, models, notes, settings, talk
+from . import calls, contacts, demo, dnc, leads, measure, models, notes, settings, talk, voicemail
 from .runtime import Runtime
 
 app = typer.Typer(
@@ -41,6 +41,14 @@ app.add_typer(dnc_app, name="dnc")
 app.add_typer(log_app, name="log")
 app.add_typer(followups_app, name="followups")
 app.add_typer(models_app, name="models")
+leads_app = typer.Typer(
+    help="Lead lists: import them, see their progress and queue, work one.", invoke_without_command=True
+)
+app.add_typer(leads_app, name="leads")
+voicemail_app = typer.Typer(
+    help="Recorded voicemail messages to drop on answering machines.", no_args_is_help=True
+)
+app.add_typer(voicemail_app, name="voicemail")
 
 
 @app.callback()
@@ -84,6 +92,14 @@ dnc_app.command("import")(dnc.dnc_import)
 db_app.command("backup")(settings.db_backup)
 db_app.command("upgrade")(settings.db_upgrade)
 app.command()(demo.demo)
+leads_app.callback()(leads.leads_lists)
+leads_app.command("import")(leads.leads_import)
+leads_app.command("show")(leads.leads_show)
+leads_app.command("work")(leads.leads_work)
+leads_app.command("export")(leads.leads_export)
+voicemail_app.command("record")(voicemail.voicemail_record)
+voicemail_app.command("list")(voicemail.voicemail_list)
+voicemail_app.command("default")(voicemail.voicemail_default)
 
 
 def main() -> None:

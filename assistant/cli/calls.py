@@ -127,10 +127,25 @@ def report(
     zones = {c.id: c.timezone for c in store.contacts() if c.id is not None and c.timezone}
     local = datetime.now().astimezone().tzinfo
     zone = local if isinstance(local, ZoneInfo) else ZoneInfo("UTC")
+    from ..leads.figures import html_section, list_figures
+
+    lists = [list_figures(lst, store.list_calls(lst.name)) for lst in store.lead_lists()]
     path = write(
-        records, due, out_dir, zone_of=zones, title=default_title(rep, start), today=today, local_zone=zone
+        records,
+        due,
+        out_dir,
+        zone_of=zones,
+        title=default_title(rep, start),
+        today=today,
+        local_zone=zone,
+        sections=[html_section(lists)],
     )
     out.print(f"Report for {len(records)} calls: {path}")
+    for f in lists:
+        out.print(
+            f"  {f.name}: {f.dials} dials ({f.dials_per_hour:.0f} an hour), {100 * f.connect_rate:.0f}% "
+            f"connected, {f.voicemails} voicemails, {f.meetings} meetings"
+        )
 
 
 def print_log(records: list[CallRecord]) -> None:

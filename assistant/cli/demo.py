@@ -9,7 +9,9 @@ from typing import Annotated
 import typer
 
 from .. import config as config_mod
+from ..ports import Clock
 from .calls import print_log
+from .runtime import Runtime
 from .shared import out, runtime
 from .talk import run_voice_session
 
@@ -51,3 +53,41 @@ def demo(
         run_voice_session(rt, audio=demo_dir, quiet=quiet, clock=clock)
     out.print("\nThe call log:")
     print_log([r for r in rt.store.recent_calls(limit=None) if r.id not in before][::-1])
+    _list_demo(rt, clock, text_only=text_only, quiet=quiet)
+
+
+def _list_demo(rt: Runtime, clock: Clock, *, text_only: bool, quiet: bool) -> None:
+    """The demo's end: a three-lead list worked by voice (one connected with a note, one voicemail dropped,
+    one outside its calling hours and kept for later)."""
+    import io
+    from dataclasses import replace
+    from datetime import time
+    from zoneinfo import ZoneInfo
+
+    from ..console import PrintVoice, TextEar
+    from ..leads.importers import read_leads
+    from ..ports import FixedClock
+    from .leads import leads_table
+
+    # The list is worked at 09:30 in New York on the demo's day, whatever time the demo runs: New York is
+    # inside its calling hours and Honolulu (04:30) is not yet, so the third lead is always deferred.
+    new_york = ZoneInfo("America/New_York")
+    clock = FixedClock(datetime.combine(clock.now().astimezone(new_york).date(), time(9, 30), new_york))
+    rt.store.now = clock.now
+    folder = config_mod.data_path("config") / "demo_list"
+    found = read_leads(folder / "leads.csv", "US")
+    rt.store.import_leads(
+        "Demo", str(folder / "leads.csv"), [(replace(x, list_name="Demo"), c) for x, c in found.leads]
+    )
+    if rt.voicemails().default() is None:
+        rt.voicemails().add("demo", config_mod.data_path("config") / "voicemail-demo.wav")
+    out.print("\nWorking a lead list by voice (callbot leads work Demo --voice):")
+    if text_only:
+        lines = [
+            ln for ln in (folder / "script.txt").read_text().splitlines() if ln and not ln.startswith("#")
+        ]
+        ear = TextEar(io.StringIO("\n".join(lines) + "\n"))
+        rt.list_session("Demo", ear, PrintVoice(echo=True), clock=clock).run()
+    else:
+        run_voice_session(rt, audio=folder, quiet=quiet, engine="whisper", clock=clock, lead_list="Demo")
+    leads_table(rt.store.leads("Demo"))

@@ -24,7 +24,9 @@ if TYPE_CHECKING:
     from ..calllog.store import Store
     from ..compliance import Rules
     from ..contacts.book import ContactBook
-    from ..ports import Archive, Clock, Ear, FixedClock, SystemClock, Voice
+    from ..leads.launch import ListLauncher
+    from ..leads.work import ListSession
+    from ..ports import Archive, Clock, Ear, FixedClock, Screen, SystemClock, Voice
     from ..session import Session
     from ..speech.audio import NoteArchive
     from ..speech.checked import CheckedCommands, FreeFormCommands
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
     from ..speech.whisper import WhisperTranscriber
     from ..telephony.simulator import Simulator
     from ..telephony.twilio import TwilioCarrier, TwilioSettings
+    from ..telephony.voicemail import Voicemails
 
     FreeForm: TypeAlias = WhisperTranscriber | SphinxDictation | SpeechRecognitionTranscriber
     Commands: TypeAlias = GrammarCommands | CheckedCommands | FreeFormCommands
@@ -48,6 +51,7 @@ class Runtime:
         self.config_file = config_file
         self._closing: list[Callable[[], None]] = []
         self._engines: dict[str, FreeForm] = {}  # one of each: commands and notes share a Whisper model
+        self._carrier: Carrier | None = None
         self.overrides: dict[str, dict[str, Any]] = {
             "database": {"url": db},
             "telephony": {"provider": provider},
@@ -72,6 +76,12 @@ class Runtime:
         return ContactBook(self.store, pronounce=Pronouncer().names)
 
     def telephony(self) -> Carrier:
+        """The carrier, made once: a list worked from within a session shares the session's."""
+        if self._carrier is None:
+            self._carrier = self._telephony()
+        return self._carrier
+
+    def _telephony(self) -> Carrier:
         settings = self.settings
         provider = settings.telephony.provider
         if provider == "simulator":
@@ -307,3 +317,68 @@ class Runtime:
                 review_timeout=review_timeout,
             ),
         )
+
+    def list_session(
+        self,
+        name: str,
+        ear: Ear,
+        voice: Voice,
+        *,
+        transcriber: FreeForm | None = None,
+        archive: Archive | None = None,
+        answer_timeout: float | None = None,
+        note_timeout: float | None = None,
+        review_timeout: float | None = 6.0,
+        screen: Screen | None = None,
+        clock: Clock | None = None,
+    ) -> ListSession:
+        """Working a lead list (issue 19): the same carrier, log, rules and settings as a session."""
+        from ..leads.work import ListSession
+        from ..phrasing import no_note_words
+
+        base = self.session(
+            ear,
+            voice,
+            transcriber=transcriber,
+            archive=archive,
+            answer_timeout=answer_timeout,
+            note_timeout=note_timeout,
+            review_timeout=review_timeout,
+            clock=clock,
+        )
+        contacts = {c.id: c for c in self.book.contacts() if c.id is not None}
+        return ListSession(
+            name,
+            ear=ear,
+            voice=voice,
+            telephony=base.calls.telephony,
+            log=self.store,
+            contacts=contacts,
+            settings=base.settings,
+            auto_advance=self.settings.leads.auto_advance,
+            parser=base.parser,
+            replies=base.turns.say,
+            transcriber=transcriber,
+            archive=archive,
+            clock=base.clock,
+            listed=base.gate.listed,
+            no_note=no_note_words(),
+            voicemail=self.voicemails().default(),
+            screen=screen,
+        )
+
+    def voicemails(self) -> Voicemails:
+        """The rep's recorded voicemail messages, in the data directory."""
+        from ..telephony.voicemail import Voicemails
+
+        return Voicemails(self.settings.data_dir / "voicemail")
+
+    def list_launcher(self, ear: Ear, voice: Voice, **list_options: Any) -> ListLauncher:
+        """The ear of `callbot text` / `listen`, which also hears "work the Acme list" and works it there."""
+        from ..intents import IntentParser, Replies
+        from ..leads.launch import ListLauncher
+
+        def work(name: str) -> None:
+            self.list_session(name, ear, voice, **list_options).run()
+
+        return ListLauncher(ear, voice, IntentParser(), self.store.lead_lists, work, Replies())

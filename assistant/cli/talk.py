@@ -5,13 +5,17 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ..ports import Clock
 from .runtime import Runtime
 from .shared import out, runtime
+
+if TYPE_CHECKING:
+    from ..leads.work import ListSession
+    from ..session import Session
 
 
 def text(
@@ -29,7 +33,8 @@ def text(
     rt = runtime(ctx)
     if provider:
         rt.overrides["telephony"]["provider"] = provider
-    session = rt.session(TextEar(), PrintVoice(echo=echo))
+    ear, voice = TextEar(), PrintVoice(echo=echo)
+    session = rt.session(rt.list_launcher(ear, voice), voice)  # "work the Acme list" works it here
     session.run()
 
 
@@ -65,8 +70,10 @@ def run_voice_session(
     mode: str | None = None,
     engine: str | None = None,
     clock: Clock | None = None,
+    lead_list: str | None = None,
 ) -> None:
-    """Compose the voice front end from settings: source, recogniser, voice, display, and run the dialog."""
+    """Compose the voice front end from settings: source, recogniser, voice, display, and run the dialog
+    (or, given `lead_list`, work that list)."""
     from ..console import TerminalDisplay
     from ..speech.audio import FileSource, MicrophoneSource
     from ..speech.ear import VoiceEar
@@ -106,15 +113,34 @@ def run_voice_session(
     # which contacts' names sound alike (the pronunciation dictionary, 0.6 s) is worked out meanwhile too
     threading.Thread(target=rt.book.sound_alikes, name="sound-alikes", daemon=True).start()
     live = audio is None
-    session = rt.session(
-        ear,
-        voice,
-        transcriber=transcriber,
-        archive=rt.note_archive(),
-        clock=clock,
-        answer_timeout=speech.listen_timeout if live else None,
-        note_timeout=speech.listen_timeout if live else None,
-        review_timeout=6.0 if live else None,
+    timeouts: dict[str, float | None] = {
+        "answer_timeout": speech.listen_timeout if live else None,
+        "note_timeout": speech.listen_timeout if live else None,
+        "review_timeout": 6.0 if live else None,
+    }
+    archive = rt.note_archive()
+    session: Session | ListSession = (
+        rt.list_session(
+            lead_list,
+            ear,
+            voice,
+            transcriber=transcriber,
+            archive=archive,
+            answer_timeout=timeouts["answer_timeout"],
+            note_timeout=timeouts["note_timeout"],
+            review_timeout=timeouts["review_timeout"],
+            clock=clock,
+        )
+        if lead_list
+        else rt.session(
+            # "work the Acme list" works it here (heard by a free-form engine: the grammars lack it)
+            rt.list_launcher(ear, voice, transcriber=transcriber, archive=archive, clock=clock, **timeouts),
+            voice,
+            transcriber=transcriber,
+            archive=archive,
+            clock=clock,
+            **timeouts,
+        )
     )
     if hasattr(commands, "refresh"):
         commands.refresh()

@@ -7,7 +7,7 @@ from typing import Any
 
 import vobject
 
-from .importers import Problem, RawContact
+from .raw import Problem, RawContact
 
 _APPLE_LABEL = re.compile(r"_\$!<(.+?)>!\$_")
 

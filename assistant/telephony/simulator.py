@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from ..errors import CallFailed
-from ..models import CallEvent, CallRequest, CallStatus, PlacedCall
+from ..models import CallEvent, CallRequest, CallStatus, PlacedCall, Voicemail
 
 OUTCOMES = ("connected", "busy", "no-answer", "failed", "voicemail", "hold", "invalid")
 RING_TIMEOUT = 30.0
@@ -54,6 +54,7 @@ class Simulator:
         self._calls: dict[str, _Call] = {}
         self._by_key: dict[str, PlacedCall] = {}
         self.placed: list[CallRequest] = []  # every request that reached the "carrier"
+        self.dropped: dict[str, str] = {}  # call key -> the voicemail message played to the machine
 
     def place(self, request: CallRequest) -> PlacedCall:
         if request.key in self._by_key:  # the same request again: the same call, never a second one
@@ -137,4 +138,21 @@ class Simulator:
             )
         else:
             final = CallEvent(CallStatus.CANCELED, now, provider_call_id=call.provider_call_id, duration=0)
+        state.pending.append((0.0, final))
+
+    def drop(self, call: PlacedCall, message: Voicemail) -> None:
+        """Play a recorded message to the answering machine: the call ends once it has played."""
+        state = self._calls[call.provider_call_id]
+        self.dropped[call.key] = message.name
+        if state.ended:
+            return
+        state.pending.clear()
+        now = datetime.now(UTC)
+        final = CallEvent(
+            CallStatus.COMPLETED,
+            now,
+            provider_call_id=call.provider_call_id,
+            duration=20,
+            answered_by="machine_end_beep",
+        )
         state.pending.append((0.0, final))

@@ -1,4 +1,4 @@
-"""Real calls through Twilio: the only module that imports the twilio SDK.
+"""Real calls through Twilio: the carrier (placing, following, ending); twilio_*.py hold its other parts.
 
 Bridge mode (the default) rings the rep's own phone first; when they answer, TwiML <Dial>s the lead with
 the configured caller ID (answerOnBridge, so the rep hears the lead's ringing). Direct mode calls the lead
@@ -12,124 +12,40 @@ again blindly: the call is looked up first, so a retry can never ring anyone twi
 from __future__ import annotations
 
 import logging
-import re
+import secrets
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urlencode, urlsplit, urlunsplit
-from xml.etree import ElementTree
-from xml.parsers import expat
+from urllib.parse import urlencode
 
 import requests
 from twilio.base.exceptions import TwilioException, TwilioRestException, TwilioServiceException
-from twilio.http.http_client import TwilioHttpClient
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
-from twilio.twiml.voice_response import Dial, Number, VoiceResponse
 
 from ..errors import CallFailed, ConfigError
-from ..models import CallEvent, CallRequest, CallStatus, PlacedCall
-from .webhooks import EventBox, WebhookServer, create_app, event_from_form
+from ..models import CallEvent, CallRequest, CallStatus, PlacedCall, Voicemail
+from .twilio_rest import (
+    REASONS,
+    CallbotHttpClient,
+    event_from_call,
+    failure,
+    refused,
+    retry_after_seconds,
+    status_of,
+)
+from .twilio_settings import TwilioSettings
+from .twilio_twiml import EVENTS, call_twiml, consent_twiml, drop_twiml, machine_detection
+from .webhooks import EventBox, WebhookServer, create_app
+
+__all__ = ["REASONS", "TwilioCarrier", "TwilioSettings", "retry_after_seconds"]
 
 log = logging.getLogger(__name__)
 
-SID = re.compile(r"^AC[0-9a-fA-F]{32}$")
-E164 = re.compile(r"^\+[1-9]\d{6,14}$")
-EVENTS = ["initiated", "ringing", "answered", "completed"]
 SAFETY_POLL = 15.0  # seconds between polls when status callbacks are expected
-MAX_RETRY_AFTER = 10.0  # the longest a rate-limited request waits before its one retry
-
-# Twilio error code -> (what the rep is told, whether trying again can help)
-REASONS: dict[int, tuple[str, bool]] = {
-    21211: ("the number is not a valid phone number", False),
-    21217: ("the number does not appear to be a valid phone number", False),
-    21214: ("the number cannot be reached", False),
-    21210: ("your caller ID is not verified with Twilio: verify it or use one of your Twilio numbers", False),
-    21212: ("your caller ID is not a valid phone number", False),
-    21215: ("your Twilio account may not call this country (Voice geographic permissions)", False),
-    13227: ("your Twilio account may not call this country (Voice geographic permissions)", False),
-    32205: ("your Twilio account's geographic permissions block this call", False),
-    21219: ("a Twilio trial account may only call verified numbers", False),
-    21216: ("the number is blocked by Twilio", False),
-    20003: (
-        "Twilio refused the account SID or auth token: check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN",
-        False,
-    ),
-    20404: ("Twilio does not know that call", False),
-    20429: ("Twilio is rate-limiting this account; wait a moment and try again", True),
-}
-
-
-class CallbotHttpClient(TwilioHttpClient):
-    """The SDK's HTTP client, pointed at another base URL when configured (a local mock, a proxy, a gateway)
-    instead of https://*.twilio.com, and keeping the last response's headers (Retry-After)."""
-
-    def __init__(self, api_base: str = "", **kwargs: Any):
-        super().__init__(**kwargs)
-        base = urlsplit(api_base) if api_base else None
-        self._base = (base.scheme, base.netloc, base.path.rstrip("/")) if base else None
-        self.last_headers: dict[str, str] = {}
-
-    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
-        parts = urlsplit(url)
-        host = (parts.hostname or "").lower()
-        if self._base and (host == "twilio.com" or host.endswith(".twilio.com")):
-            scheme, netloc, prefix = self._base
-            url = urlunsplit((scheme, netloc, prefix + parts.path, parts.query, parts.fragment))
-        self.last_headers = {}
-        response = super().request(method, url, *args, **kwargs)
-        self.last_headers = dict(response.headers or {})
-        return response
-
-
-@dataclass(frozen=True)
-class TwilioSettings:
-    account_sid: str
-    auth_token: str = field(repr=False)
-    caller_id: str
-    agent_number: str = ""
-    mode: str = "bridge"
-    direct_twiml: str = ""
-    ring_timeout: int = 30
-    record: bool = False
-    consent_notice: str = "This call may be recorded."
-    machine_detection: bool = False
-    webhook_url: str = ""
-    webhook_port: int = 8765
-    calls_per_second: float = 1.0
-    api_base: str = ""
-    http_timeout: float = 15.0
-
-    def problems(self) -> list[str]:
-        """Every missing or wrong setting, by name, at once."""
-        out = []
-        if not SID.match(self.account_sid):
-            out.append(
-                "twilio.account_sid (or TWILIO_ACCOUNT_SID) must be your account SID: AC and 32 hex digits"
-            )
-        if not self.auth_token:
-            out.append("TWILIO_AUTH_TOKEN is not set (the auth token comes only from the environment)")
-        if not E164.match(self.caller_id):
-            out.append("telephony.caller_id must be the number callees see, in E.164 form (+14155550100)")
-        if self.mode not in ("bridge", "direct"):
-            out.append("twilio.mode must be bridge or direct")
-        if self.mode == "bridge" and not E164.match(self.agent_number):
-            out.append("telephony.agent_number must be your own phone (E.164): bridge mode rings it first")
-        if self.mode == "direct" and self.direct_twiml:
-            out.extend(_twiml_problems(self.direct_twiml))
-        if self.record and self.mode == "bridge" and not self.webhook_url:
-            out.append(
-                "twilio.record needs twilio.webhook_url: the consent notice is played to the callee from it"
-            )
-        if self.webhook_url and not self.webhook_url.startswith(("https://", "http://")):
-            out.append("twilio.webhook_url must be the public http(s) URL of callbot's webhook")
-        if self.calls_per_second <= 0:
-            out.append("twilio.calls_per_second must be above 0")
-        return out
 
 
 @dataclass
@@ -178,6 +94,7 @@ class TwilioCarrier:
         self._placed: dict[str, PlacedCall] = {}
         self._followed: dict[str, _Followed] = {}
         self.box = EventBox()
+        self.recordings: dict[str, str] = {}  # unguessable token -> a voicemail message's WAV
         self.validator = RequestValidator(settings.auth_token)
         self.server: WebhookServer | None = None
         if settings.webhook_url and serve_webhooks:
@@ -186,9 +103,13 @@ class TwilioCarrier:
     # -- the webhook side -----------------------------------------------------------------------------
 
     def webhook_app(self) -> Any:
-        consent = VoiceResponse()
-        consent.say(self.settings.consent_notice)
-        return create_app(self.settings.webhook_url, self.validator.validate, self.box, str(consent))
+        return create_app(
+            self.settings.webhook_url,
+            self.validator.validate,
+            self.box,
+            consent_twiml(self.settings),
+            recordings=self.recordings,
+        )
 
     def _callback(self, key: str, leg: str) -> str:
         return f"{self.settings.webhook_url.rstrip('/')}/status?{urlencode({'key': key, 'leg': leg})}"
@@ -197,36 +118,8 @@ class TwilioCarrier:
 
     def twiml(self, request: CallRequest) -> str:
         """What Twilio does with the call: bridge the rep to the lead, or the user's own direct TwiML."""
-        s = self.settings
-        response = VoiceResponse()
-        if s.mode == "direct":
-            own = s.direct_twiml or str(response)
-            if not s.record:
-                return own
-            root = ElementTree.fromstring(own)  # well-formed: problems() checked it before we got here
-            notice = ElementTree.Element("Say")
-            notice.text = s.consent_notice
-            root.insert(0, notice)  # the callee hears it before anything the user's TwiML does
-            return ElementTree.tostring(root, encoding="unicode")
-        if request.contact_name:
-            response.say(f"Connecting you to {request.contact_name}.")
-        dial = Dial(
-            caller_id=s.caller_id,
-            answer_on_bridge=True,
-            timeout=s.ring_timeout,
-            record="record-from-answer-dual" if s.record else None,
-        )
-        number = Number(
-            request.to,
-            status_callback=self._callback(request.key, "lead") if s.webhook_url else None,
-            status_callback_event=" ".join(EVENTS) if s.webhook_url else None,
-            status_callback_method="POST" if s.webhook_url else None,
-            machine_detection="Enable" if s.machine_detection else None,
-            url=f"{s.webhook_url.rstrip('/')}/consent" if s.record else None,
-        )
-        dial.append(number)
-        response.append(dial)
-        return str(response)
+        lead_callback = self._callback(request.key, "lead") if self.settings.webhook_url else ""
+        return call_twiml(self.settings, request, lead_callback)
 
     def place(self, request: CallRequest) -> PlacedCall:
         if request.key in self._placed:  # the same request again: never a second call
@@ -243,13 +136,13 @@ class TwilioCarrier:
             params["status_callback"] = self._callback(request.key, "agent" if s.mode == "bridge" else "call")
             params["status_callback_event"] = EVENTS
             params["status_callback_method"] = "POST"
-        if s.mode == "direct" and s.machine_detection:
-            params["machine_detection"] = "Enable"
+        if s.mode == "direct" and (s.machine_detection or s.voicemail_drop):
+            params["machine_detection"] = machine_detection(s)
         if s.mode == "direct" and s.record:
             params["record"] = True
         started = datetime.now(UTC)
         call = self._create(params, to, started)
-        status = _status(call.status)
+        status = status_of(call.status)
         if status is None or status.is_final:  # how it ends is for the follow-up to tell
             status = CallStatus.QUEUED
         recording = f"recorded; consent notice played first: {s.consent_notice!r}" if s.record else ""
@@ -280,7 +173,7 @@ class TwilioCarrier:
                 if retry_after is not None and attempt == 0:  # rate-limited: nothing was created
                     self._sleep(retry_after)
                     continue
-                raise _failure(exc) from None
+                raise failure(exc) from None
             except requests.exceptions.ConnectTimeout:  # never reached Twilio: safe to try once more
                 if attempt == 0:
                     self._sleep(1.0)
@@ -299,7 +192,7 @@ class TwilioCarrier:
                     retryable=True,
                 ) from None
             except requests.exceptions.ConnectionError as exc:
-                if attempt == 0 and _refused(exc):
+                if attempt == 0 and refused(exc):
                     self._sleep(1.0)
                     continue
                 raise CallFailed(
@@ -398,10 +291,10 @@ class TwilioCarrier:
             children[0] if children else None
         )
         if lead is not None:
-            event = _event_from_call(lead, "lead")
+            event = event_from_call(lead, "lead")
             if event is not None and self._fresh(followed, event):
                 events.append(event)
-        event = _event_from_call(main, main_leg)
+        event = event_from_call(main, main_leg)
         if event is not None and self._fresh(followed, event):
             events.append(event)
         return events
@@ -419,11 +312,35 @@ class TwilioCarrier:
                     self.client.calls(call.provider_call_id).update(status="completed")
                     return
                 except TwilioRestException as again:
-                    raise _failure(again) from None
-            raise _failure(exc) from None
+                    raise failure(again) from None
+            raise failure(exc) from None
         except requests.exceptions.RequestException:
             raise CallFailed(
                 "Twilio could not be reached to end the call; hang up on your phone", retryable=True
+            ) from None
+
+    def drop(self, call: PlacedCall, message: Voicemail) -> None:
+        """Play a recorded voicemail to the lead's answering machine: the lead's leg is redirected to TwiML
+        that plays it from callbot's webhook server (an unguessable URL) and hangs up; in bridge mode that
+        ends the <Dial>, so the rep's phone is free at once."""
+        s = self.settings
+        if not s.webhook_url:
+            raise CallFailed(
+                "a voicemail drop needs twilio.webhook_url: Twilio fetches the recording from callbot's "
+                "webhook server"
+            )
+        token = secrets.token_urlsafe(24)
+        self.recordings[token] = message.path
+        url = f"{s.webhook_url.rstrip('/')}/voicemail/{token}.wav"
+        followed = self._followed.get(call.key)
+        sid = followed.lead.sid if followed and followed.lead else call.provider_call_id
+        try:
+            self.client.calls(sid).update(twiml=drop_twiml(url))
+        except (TwilioRestException, TwilioServiceException) as exc:
+            raise failure(exc) from None
+        except requests.exceptions.RequestException:
+            raise CallFailed(
+                "Twilio could not be reached to drop the voicemail; the call goes on", retryable=True
             ) from None
 
     # -- config check -----------------------------------------------------------------------------------
@@ -435,7 +352,7 @@ class TwilioCarrier:
         try:
             account = self.client.api.accounts(s.account_sid).fetch()
         except (TwilioRestException, TwilioServiceException) as exc:
-            return [("twilio credentials", False, _failure(exc).reason)]
+            return [("twilio credentials", False, failure(exc).reason)]
         except requests.exceptions.RequestException as exc:
             return [("twilio credentials", False, f"Twilio could not be reached ({type(exc).__name__})")]
         status = getattr(account, "status", "")
@@ -471,70 +388,3 @@ class TwilioCarrier:
         session = getattr(self.client.http_client, "session", None)
         if session is not None:
             session.close()
-
-
-def retry_after_seconds(value: str | None, now: datetime) -> float:
-    """How long a Retry-After header asks us to wait: delay-seconds or an HTTP date (RFC 9110 10.2.3),
-    at most MAX_RETRY_AFTER (a rep is waiting); 1 s when it is missing or unreadable."""
-    value = (value or "").strip()
-    if not value:
-        return 1.0
-    if value.isdigit():
-        return min(float(value), MAX_RETRY_AFTER)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return 1.0
-    if when.tzinfo is None:  # an obsolete date form without a zone: HTTP dates are GMT
-        when = when.replace(tzinfo=UTC)
-    return min(max((when - now).total_seconds(), 0.0), MAX_RETRY_AFTER)
-
-
-def _twiml_problems(twiml: str) -> list[str]:
-    """What is wrong with the user's own TwiML, said plainly (empty if it is a <Response> document)."""
-    try:
-        root = ElementTree.fromstring(twiml)
-    except ElementTree.ParseError as exc:
-        line, column = exc.position  # expat counts columns from 0
-        where = f"line {line}, column {column + 1}"
-        return [f"twilio.direct_twiml is not well-formed XML at {where}: {expat.ErrorString(exc.code)}"]
-    if root.tag != "Response":
-        return [f"twilio.direct_twiml must be TwiML: its root element is <{root.tag}>, not <Response>"]
-    return []
-
-
-def _status(value: str | None) -> CallStatus | None:
-    try:
-        return CallStatus(value or "")
-    except ValueError:
-        return None
-
-
-def _event_from_call(call: Any, leg: str) -> CallEvent | None:
-    form = {
-        "CallStatus": call.status or "",
-        "CallSid": call.sid or "",
-        "CallDuration": str(call.duration) if call.duration is not None else "",
-        "AnsweredBy": getattr(call, "answered_by", "") or "",
-    }
-    return event_from_form(form, leg)
-
-
-def _failure(exc: TwilioRestException | TwilioServiceException) -> CallFailed:
-    code = exc.code if isinstance(exc.code, int) else None
-    if code in REASONS:
-        reason, retryable = REASONS[code]
-        return CallFailed(reason, code=code, retryable=retryable)
-    if exc.status == 429:
-        return CallFailed(REASONS[20429][0], code=20429, retryable=True)
-    if exc.status == 401:
-        return CallFailed(REASONS[20003][0], code=20003)
-    if exc.status and exc.status >= 500:
-        return CallFailed("Twilio had a problem of its own; try again in a moment", code=code, retryable=True)
-    text = getattr(exc, "msg", None) or getattr(exc, "detail", None) or getattr(exc, "title", None) or ""
-    message = re.sub(r"^Unable to \w+ record: ", "", str(text)).strip() or f"HTTP {exc.status}"
-    return CallFailed(f"Twilio refused the request: {message}", code=code)
-
-
-def _refused(exc: Exception) -> bool:
-    return "refused" in str(exc).lower()

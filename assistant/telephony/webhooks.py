@@ -11,7 +11,7 @@ import contextlib
 import queue
 import threading
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -98,8 +98,15 @@ def _in_order(events: list[CallEvent]) -> list[CallEvent]:
     return [by_call[event.provider_call_id].pop(0) for event in events]
 
 
-def create_app(public_url: str, validate: Validate, box: EventBox, consent_twiml: str = "") -> Flask:
-    """The webhook app. `public_url` is where Twilio reaches it (the signed URL starts with it)."""
+def create_app(
+    public_url: str,
+    validate: Validate,
+    box: EventBox,
+    consent_twiml: str = "",
+    recordings: Mapping[str, str] | None = None,
+) -> Flask:
+    """The webhook app. `public_url` is where Twilio reaches it (the signed URL starts with it).
+    `recordings` (unguessable token -> WAV path) are the voicemail messages a dropped call plays."""
     app = Flask("callbot-webhooks")
     public = urlsplit(public_url.rstrip("/"))
     origin, prefix = f"{public.scheme}://{public.netloc}", public.path  # a tunnel forwards the path as it is
@@ -128,6 +135,15 @@ def create_app(public_url: str, validate: Validate, box: EventBox, consent_twiml
         if not signed_ok():
             return Response(status=403)
         return Response(consent_twiml, mimetype="application/xml")
+
+    @app.get(f"{prefix}/voicemail/<token>.wav")
+    def voicemail(token: str) -> Response:
+        """A voicemail message, only under its unguessable URL (Twilio fetches it to play it)."""
+        path = (recordings or {}).get(token)
+        if path is None:
+            return Response(status=404)
+        with open(path, "rb") as fh:
+            return Response(fh.read(), mimetype="audio/wav")
 
     return app
 

@@ -33,7 +33,8 @@ def test_demo_report_renders_in_headless_chromium(tmp_path: Path):
     callbot(env, "demo", "--text", timeout=300)
     out = tmp_path / "report"
     printed = callbot(env, "report", "--out", str(out), timeout=300).stdout
-    assert "Report for 5 calls" in printed
+    assert "Report for 7 calls" in printed  # the demo's 5, and its lead list's 2
+    assert "Demo: 2 dials" in printed
     page = out / "report.html"
     charts = sorted(p.name for p in out.glob("*.png"))
     assert charts == ["best-hours.png", "calls-per-day.png", "connect-rate.png", "talk-time.png"]
