@@ -140,6 +140,8 @@ class TwilioCarrier:
             params["machine_detection"] = machine_detection(s)
         if s.mode == "direct" and s.record:
             params["record"] = True
+        if s.mode == "direct" and request.extension:
+            params["send_digits"] = f"ww{request.extension}"  # keyed once the callee's line answers
         started = datetime.now(UTC)
         call = self._create(params, to, started)
         status = status_of(call.status)

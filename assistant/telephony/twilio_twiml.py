@@ -46,6 +46,8 @@ def call_twiml(s: TwilioSettings, request: CallRequest, lead_callback: str) -> s
         status_callback_method="POST" if s.webhook_url else None,
         machine_detection=machine_detection(s),
         url=f"{s.webhook_url.rstrip('/')}/consent" if s.record else None,
+        # an extension, keyed once the line answers, after a second's pause ("w" is half a second)
+        send_digits=f"ww{request.extension}" if request.extension else None,
     )
     dial.append(number)
     response.append(dial)

@@ -72,6 +72,16 @@ def test_bridge_call_rings_the_agent_then_dials_the_lead(make, prism):
     assert verdicts(prism, "post", r"/Calls\.json")[-1] == "passed"
 
 
+def test_an_extension_is_keyed_once_the_line_answers(make, prism):
+    carrier = make(webhook_url="https://callbot.example.com/twilio")
+    carrier.place(CallRequest(to=LEAD, contact_name="Jane Smith", extension="12"))
+    assert 'sendDigits="ww12"' in sent(carrier)["Twiml"][0]  # bridged: on the lead's leg
+    direct = make(mode="direct", agent_number="")
+    direct.place(CallRequest(to=LEAD, extension="12"))
+    assert sent(direct)["SendDigits"] == ["ww12"]
+    assert verdicts(prism, "post", r"/Calls\.json")[-2:] == ["passed", "passed"]
+
+
 def test_direct_call_with_the_users_twiml(make, prism):
     own = "<Response><Dial><Sip>sip:rep@example.com</Sip></Dial></Response>"
     carrier = make(mode="direct", direct_twiml=own, agent_number="")
