@@ -92,12 +92,7 @@ def contact_phrases(
         if contact.company:
             companies[fold(contact.company)] = None
         relations.update(dict.fromkeys(contact.relations))
-    # Every word of the relations the book has, and the first word of the others, so that "my boss is
-    # Priya Shah" can be said before anybody is anyone's boss
-    first: dict[str, str] = {}
-    for word, relation in relation_words().items():
-        first.setdefault(relation, word)
-    said = [w for w, r in relation_words().items() if r in relations or first[r] == w]
+    said = [word for word, relation in relation_words().items() if relation in relations]
     return {"contact": list(names), "company": list(companies), "relation": said}
 
 
