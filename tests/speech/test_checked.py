@@ -392,6 +392,7 @@ def test_the_second_engine_is_asked_for_a_quick_transcription(grammar):
         ("i'd like to call robert martinez please", "Robert Martinez"),  # polite frame
         ("get hold of siobhan nguyen", "Siobhan Nguyen"),  # verb family: get hold of
         ("ring robert martinez's mobile", "Robert Martinez"),  # possessive number
+        ("call uh jane smith", "Jane Smith"),  # a filler
     ],
 )
 def test_phrasings_the_grammar_lacks_are_understood_from_whisper(grammar, speak, said: str, who: str):
