@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ..errors import MissingExtra, SpeechError
@@ -52,11 +53,21 @@ class SphinxEngine:
 
     name = "sphinx"
 
-    def __init__(self, *, reject_ratio: float = REJECT_RATIO, nbest: int = 0, **decoder_options: object):
+    def __init__(
+        self,
+        *,
+        reject_ratio: float = REJECT_RATIO,
+        nbest: int = 0,
+        adaptation: str | Path | None = None,
+        **decoder_options: object,
+    ):
+        """`adaptation`: an MLLR transform of the acoustic model to one voice (`callbot enroll`)."""
         try:
             from pocketsphinx import Decoder, get_model_path
         except ImportError:  # pragma: no cover - pocketsphinx is a core dependency
             raise MissingExtra("pocketsphinx", "all") from None
+        if adaptation is not None:
+            decoder_options = {**decoder_options, "mllr": str(adaptation)}
         options = {
             "hmm": get_model_path("en-us/en-us"),
             "dict": get_model_path("en-us/cmudict-en-us.dict"),
@@ -71,7 +82,13 @@ class SphinxEngine:
             "pbeam": 1e-80,
             **decoder_options,
         }
-        self.decoder = Decoder(**options)
+        try:
+            self.decoder = Decoder(**options)
+        except (RuntimeError, ValueError) as exc:
+            if adaptation is None:
+                raise
+            raise SpeechError(f"the voice adaptation {adaptation} could not be loaded ({exc})") from None
+        self.adaptation = Path(adaptation) if adaptation is not None else None
         self.decoder.add_allphone_file("phones", None)
         self.decoder.activate_search("phones")
         self.loop = Decoder(**{**options, "dict": None})  # phones need no dictionary
@@ -83,6 +100,22 @@ class SphinxEngine:
         self._searches: dict[str, str] = {}  # grammar name -> current search name
         self._generation = 0
         self._lock = threading.Lock()  # one decoder: one utterance at a time
+
+    @staticmethod
+    def check_adaptation(path: str | Path) -> None:
+        """SpeechError unless pocketsphinx loads this MLLR transform with its model."""
+        from pocketsphinx import Decoder, get_model_path
+
+        try:
+            Decoder(
+                hmm=get_model_path("en-us/en-us"),
+                dict=get_model_path("en-us/cmudict-en-us.dict"),
+                lm=None,
+                mllr=str(path),
+                loglevel="FATAL",
+            )
+        except (RuntimeError, ValueError) as exc:
+            raise SpeechError(f"pocketsphinx cannot load the voice adaptation {path} ({exc})") from None
 
     def load(self, grammars: Iterable[Grammar]) -> None:
         """Add (or replace) grammars; words the dictionary lacks get pronunciations first."""
@@ -291,6 +324,13 @@ class SphinxStream:
             finally:
                 self._decoding = self._open = False
                 self.engine._lock.release()
+
+
+def model_dir() -> str:
+    """The acoustic model the recogniser uses (en-us, as the wheel ships it)."""
+    from pocketsphinx import get_model_path
+
+    return str(get_model_path("en-us/en-us"))
 
 
 def dictionary_path() -> str:
