@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 import getpass
 import os
+import re
 import tomllib
 import types
 import typing
@@ -68,6 +69,7 @@ class Speech:
     sure_confidence: float = 0.85
     ptt_key: str = "enter"
     topics: tuple[str, ...] = ()
+    adaptation: str = ""  # "" = the rep's own (callbot enroll) when there is one; "off"; or a file
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,23 @@ class Settings:
     @property
     def data_dir(self) -> Path:
         return Path(self.callbot.data_dir or platformdirs.user_data_dir(APP)).expanduser()
+
+    def voice_dir(self, rep: str | None = None) -> Path:
+        """Where `callbot enroll` keeps a rep's voice: recordings, the adaptation, confirmed commands."""
+        name = re.sub(r"[^\w.-]+", "_", rep or self.rep).strip("._") or "rep"
+        return self.data_dir / "voices" / name
+
+    @property
+    def adaptation(self) -> Path | None:
+        """The acoustic model adaptation commands are decoded with: [speech] adaptation, or the rep's own."""
+        chosen = self.speech.adaptation.strip()
+        if chosen.lower() in ("off", "none", "no", "false"):
+            return None
+        if chosen:
+            path = Path(chosen).expanduser()
+            return path / "mllr_matrix" if path.is_dir() else path
+        own = self.voice_dir() / "mllr_matrix"
+        return own if own.is_file() else None
 
     @property
     def database_url(self) -> str:

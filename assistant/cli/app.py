@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from ..errors import CallbotError
-from . import calls, contacts, demo, dnc, measure, notes, settings, talk
+from . import calls, contacts, demo, dnc, enroll, measure, notes, settings, talk
 from .runtime import Runtime
 
 app = typer.Typer(
@@ -54,6 +54,7 @@ def _options(
 
 app.command()(talk.text)
 app.command()(talk.listen)
+app.command()(enroll.enroll)
 app.command("eval")(measure.eval_corpus)
 app.command()(measure.parse)
 contacts_app.command("import")(contacts.contacts_import)

@@ -139,8 +139,15 @@ class Runtime:
         wake = speech.wake_phrase if speech.mode == "wake" else ""
         parser = IntentParser()
         options = json.loads(os.environ.get("CALLBOT_SPHINX_OPTIONS", "{}"))  # for tuning experiments
+        adaptation = self.adaptation()
+        if adaptation is not None:
+            say(f"Commands are heard with the voice adaptation {adaptation} (callbot enroll).")
         grammar = GrammarCommands(
-            SphinxEngine(**options), parser.intents, book, self.topics() if topics is None else topics, wake
+            SphinxEngine(adaptation=adaptation, **options),
+            parser.intents,
+            book,
+            self.topics() if topics is None else topics,
+            wake,
         )
         if not speech.check_with:
             return grammar
@@ -152,6 +159,13 @@ class Runtime:
         return CheckedCommands(
             grammar, second, parser, sure_at=speech.sure_confidence, min_confidence=speech.min_confidence
         )
+
+    def adaptation(self) -> Path | None:
+        """The voice adaptation commands are decoded with: [speech] adaptation, or the rep's own enrollment."""
+        path = self.settings.adaptation
+        if path is not None and not path.is_file():
+            raise ConfigError([f"speech.adaptation: {path} does not exist (run callbot enroll, or set it off)"])
+        return path
 
     def free_form(self, name: str) -> FreeForm:
         if name not in self._engines:

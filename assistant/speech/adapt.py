@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..config import data_path
 from ..errors import SpeechError
 from ..models import AudioClip
 from . import pronounce
@@ -61,6 +62,13 @@ class Adaptation:
     path: Path
     used: tuple[str, ...]
     failed: tuple[tuple[str, str], ...]  # (recording, why)
+
+
+def sentences(path: Path | None = None) -> list[str]:
+    """The sentences a rep reads to enroll (config/enroll.txt, or a prompts file: one a line, # comments)."""
+    path = path or data_path("config") / "enroll.txt"
+    lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
+    return [line for line in lines if line and not line.startswith("#")]
 
 
 def find_tools(search: Sequence[str] | None = None) -> dict[str, str]:
