@@ -1,0 +1,168 @@
+"""Each voice's own adaptation (`callbot enroll`): commands heard by the grammar engine alone, without and with.
+
+    python scripts/corpus.py OUT --set dev --limit 40 --families espeak,flite --enroll
+    python bench/enroll.py OUT [--json FILE]
+
+For every voice with enrollment recordings (OUT/enroll/VOICE/), the adaptation is made from them as
+`callbot enroll --audio` makes it, and that voice's commands in the corpus (none of them an enrollment
+sentence) go through pocketsphinx's grammar alone (GrammarCommands, no Whisper check), clean and noisy,
+once with the wheel's model and once adapted. "right" is `callbot eval`'s verdict (below 0.98 confidence the
+grammar alone asks rather than dials, so few are right that way); "sentence" counts the commands whose
+grammar sentence was word for word what was said, and WER the words it got wrong: they show what the
+acoustic model hears, before any confidence rule.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script: `python bench/enroll.py`
+    sys.path.insert(0, str(ROOT))
+
+from assistant import config  # noqa: E402
+from assistant.evaluate import Normalizer, Outcome, SimpleBook, evaluate  # noqa: E402
+from assistant.intents import IntentParser  # noqa: E402
+from assistant.speech.adapt import Recording, adapt, sentences  # noqa: E402
+from assistant.speech.audio import AUDIO_SUFFIXES, read_audio  # noqa: E402
+from assistant.speech.commands import GrammarCommands  # noqa: E402
+from assistant.speech.sphinx import SphinxEngine  # noqa: E402
+
+CONDITIONS = ("clean", "noisy")
+
+
+def voices(corpus: Path) -> list[Path]:
+    return sorted(p for p in (corpus / "enroll").glob("*") if p.is_dir())
+
+
+def recordings(folder: Path) -> list[Recording]:
+    said = sentences(folder / "prompts.txt")
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in AUDIO_SUFFIXES)
+    return [Recording(f.name, text, read_audio(f)) for f, text in zip(files, said, strict=False)]
+
+
+def voice_corpus(corpus: Path, voice: str, into: Path) -> int:
+    """A corpus of this voice's commands alone (the same contacts, the same audio)."""
+    into.mkdir(parents=True)
+    for contacts in corpus.glob("contacts.*"):
+        shutil.copy(contacts, into / contacts.name)
+    (into / "audio").symlink_to((corpus / "audio").resolve())
+    rows = [
+        line
+        for line in (corpus / "manifest.jsonl").read_text().splitlines()
+        if line.strip()
+        and json.loads(line).get("kind", "command") == "command"
+        and f"voice-{voice}" in json.loads(line).get("tags", [])
+    ]
+    (into / "manifest.jsonl").write_text("".join(f"{row}\n" for row in rows))
+    return len(rows)
+
+
+def figures(outcomes: list[Outcome]) -> dict[str, Any]:
+    normalizer = Normalizer()
+    wrong = said = exact = 0
+    for o in outcomes:
+        errors, words = normalizer.errors(o.text, o.heard)
+        wrong += errors
+        said += words
+        exact += errors == 0
+    n = len(outcomes)
+    return {
+        "commands": n,
+        "right": sum(o.success for o in outcomes),
+        "wrong_dials": sum(o.wrong_dial for o in outcomes),
+        "sentence": exact,
+        "wer": round(100 * wrong / max(said, 1), 1),
+    }
+
+
+def measure(corpus: Path, adaptation: Path | None, topics: tuple[str, ...]) -> dict[str, dict[str, Any]]:
+    parser = IntentParser()
+
+    def commands(book: SimpleBook) -> GrammarCommands:
+        return GrammarCommands(SphinxEngine(adaptation=adaptation), parser.intents, book, topics)
+
+    report = evaluate(corpus, commands=commands)
+    return {c: figures([o for o in report.outcomes if c in o.tags]) for c in CONDITIONS}
+
+
+def run(corpus: Path) -> dict[str, Any]:
+    topics = config.load(env={}).speech.topics
+    results: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="callbot-bench-enroll-") as tmp:
+        for folder in voices(corpus):
+            voice = folder.name
+            here = Path(tmp) / voice
+            if not voice_corpus(corpus, voice, here / "corpus"):
+                continue
+            started = time.perf_counter()
+            made = adapt(recordings(folder), here / "voice")
+            took = time.perf_counter() - started
+            results[voice] = {
+                "enrolled": f"{len(made.used)}/{len(made.used) + len(made.failed)}",
+                "adapt_s": round(took, 1),
+                "without": measure(here / "corpus", None, topics),
+                "with": measure(here / "corpus", made.path, topics),
+            }
+            print(f"{voice}: {json.dumps(results[voice])}", file=sys.stderr, flush=True)
+    return results
+
+
+def table(results: dict[str, Any]) -> str:
+    lines = [
+        "| voice | enrolled | condition | right: without / with | sentence exact: without / with "
+        "| command WER: without / with | wrong dials: without / with |",
+        "|---|---:|---|---:|---:|---:|---:|",
+    ]
+    totals = {c: {k: {"without": 0, "with": 0} for k in ("right", "sentence", "n")} for c in CONDITIONS}
+    for voice, r in results.items():
+        for c in CONDITIONS:
+            a, b = r["without"][c], r["with"][c]
+            n = a["commands"]
+            if not n:
+                continue
+            totals[c]["n"]["without"] += n
+            for k in ("right", "sentence"):
+                totals[c][k]["without"] += a[k]
+                totals[c][k]["with"] += b[k]
+            lines.append(
+                f"| {voice} | {r['enrolled']} | {c} | {a['right']}/{n} / {b['right']}/{n} "
+                f"| {a['sentence']}/{n} / {b['sentence']}/{n} | {a['wer']}% / {b['wer']}% "
+                f"| {a['wrong_dials']} / {b['wrong_dials']} |"
+            )
+    for c in CONDITIONS:
+        n = totals[c]["n"]["without"]
+        if n:
+            right, exact = totals[c]["right"], totals[c]["sentence"]
+            lines.append(
+                f"| all | | {c} | {right['without']}/{n} / {right['with']}/{n} "
+                f"| {exact['without']}/{n} ({100 * exact['without'] / n:.0f}%) / "
+                f"{exact['with']}/{n} ({100 * exact['with'] / n:.0f}%) | | |"
+            )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("corpus", type=Path, help="a corpus made with scripts/corpus.py --enroll")
+    parser.add_argument("--json", type=Path, help="write the figures here")
+    args = parser.parse_args(argv)
+    if not voices(args.corpus):
+        print(f"{args.corpus} has no enroll/VOICE/ recordings: make it with scripts/corpus.py --enroll")
+        return 2
+    results = run(args.corpus)
+    print(table(results))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
