@@ -1,4 +1,4 @@
-"""Each voice's own adaptation (`callbot enroll`): commands heard by the grammar engine alone, without and with.
+"""Each voice's own adaptation (`callbot enroll`): commands the grammar engine alone hears, without and with.
 
     python scripts/corpus.py OUT --set dev --limit 40 --families espeak,flite --enroll
     python bench/enroll.py OUT [--json FILE]

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # System packages callbot's demo and tests use, installed with apt-get when missing and we are root.
 #   scripts/system-deps.sh          what the demo needs (espeak-ng)
-#   scripts/system-deps.sh test     plus what the tests need (Node.js for Prism, PostgreSQL, Chromium, and
-#                                   flite: a second synthesiser, so recognition tests are not espeak-ng alone)
+#   scripts/system-deps.sh test     plus what the tests need (Node.js for Prism, PostgreSQL, Chromium,
+#                                   flite: a second synthesiser, so recognition tests are not espeak-ng alone,
+#                                   and the sphinxtrain tools `callbot enroll` adapts the acoustic model with)
 #   scripts/system-deps.sh bench    plus the voices the spoken corpora are made with (flite, festival)
 set -euo pipefail
 
@@ -15,6 +16,9 @@ if [ "${1:-}" = "test" ]; then
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
   command -v chromium >/dev/null || need+=(chromium)
   command -v flite >/dev/null || need+=(flite)
+  command -v sphinx_fe >/dev/null || need+=(sphinxbase-utils)
+  command -v pocketsphinx_mdef_convert >/dev/null || need+=(pocketsphinx)
+  [ -x /usr/lib/sphinxtrain/bw ] || command -v bw >/dev/null || need+=(sphinxtrain)
 fi
 if [ "${1:-}" = "bench" ]; then
   command -v flite >/dev/null || need+=(flite)

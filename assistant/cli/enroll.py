@@ -1,4 +1,4 @@
-"""`callbot enroll`: the rep reads prompted sentences once, and commands are heard in that voice from then on."""
+"""`callbot enroll`: the rep reads prompted sentences once; commands are heard in that voice from then on."""
 
 from __future__ import annotations
 
@@ -134,5 +134,7 @@ def kept(voice: Path) -> list[Recording]:
         for wav in sorted(folder.glob("*.wav")):
             text = wav.with_suffix(".txt")
             if text.exists():
-                found.append(Recording(f"{folder.name}/{wav.name}", text.read_text().strip(), read_audio(wav)))
+                found.append(
+                    Recording(f"{folder.name}/{wav.name}", text.read_text().strip(), read_audio(wav))
+                )
     return found

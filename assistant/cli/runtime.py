@@ -161,10 +161,10 @@ class Runtime:
         )
 
     def adaptation(self) -> Path | None:
-        """The voice adaptation commands are decoded with: [speech] adaptation, or the rep's own enrollment."""
+        """The voice adaptation commands are decoded with: [speech] adaptation, or the rep's own."""
         path = self.settings.adaptation
         if path is not None and not path.is_file():
-            raise ConfigError([f"speech.adaptation: {path} does not exist (run callbot enroll, or set it off)"])
+            raise ConfigError([f"speech.adaptation: {path} does not exist (run callbot enroll, or say off)"])
         return path
 
     def free_form(self, name: str) -> FreeForm:

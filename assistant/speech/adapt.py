@@ -87,7 +87,7 @@ def find_tools(search: Sequence[str] | None = None) -> dict[str, str]:
 
 
 def words(text: str) -> list[str]:
-    """A sentence as the dictionary spells it: lower case, punctuation gone ("Yes, go ahead." -> yes go ahead)."""
+    """A sentence as the dictionary spells it: "Yes, go ahead." -> ["yes", "go", "ahead"]."""
     return re.findall(r"[a-z0-9]+(?:'[a-z]+)?", text.lower())
 
 
@@ -124,16 +124,22 @@ def adapt(
             "".join(f"<s> {' '.join(words(rec.text))} </s> ({uid})\n" for uid, rec in ids.items())
         )
         _run(
-            [tools["sphinx_fe"], "-argfile", str(hmm / "feat.params"), "-samprate", "16000"]
-            + ["-c", "fileids", "-di", ".", "-do", ".", "-ei", "wav", "-eo", "mfc", "-mswav", "yes"],
+            [
+                tools["sphinx_fe"],
+                *("-argfile", str(hmm / "feat.params"), "-samprate", "16000", "-c", "fileids"),
+                *("-di", ".", "-do", ".", "-ei", "wav", "-eo", "mfc", "-mswav", "yes"),
+            ],
             work,
         )
         log = _run(
-            [tools["bw"], "-hmmdir", str(hmm), "-moddeffn", str(hmm / "mdef.txt"), "-ts2cbfn", ".ptm."]
-            + _feature_options(hmm / "feat.params")
-            + ["-dictfn", "enroll.dict", "-fdictfn", str(hmm / "noisedict")]
-            + ["-ctlfn", "fileids", "-lsnfn", "transcription", "-accumdir", "."]
-            + ["-abeam", BEAM, "-bbeam", BEAM],
+            [
+                tools["bw"],
+                *("-hmmdir", str(hmm), "-moddeffn", str(hmm / "mdef.txt"), "-ts2cbfn", ".ptm."),
+                *_feature_options(hmm / "feat.params"),
+                *("-dictfn", "enroll.dict", "-fdictfn", str(hmm / "noisedict")),
+                *("-ctlfn", "fileids", "-lsnfn", "transcription", "-accumdir", "."),
+                *("-abeam", BEAM, "-bbeam", BEAM),
+            ],
             work,
         )
         lost = set(re.findall(r"(u\d{3}) ignored", log))
@@ -147,8 +153,11 @@ def adapt(
                 f"({detail})"
             )
         _run(
-            [tools["mllr_solve"], "-meanfn", str(hmm / "means"), "-varfn", str(hmm / "variances")]
-            + ["-outmllrfn", ADAPTATION_FILE, "-accumdir", "."],
+            [
+                tools["mllr_solve"],
+                *("-meanfn", str(hmm / "means"), "-varfn", str(hmm / "variances")),
+                *("-outmllrfn", ADAPTATION_FILE, "-accumdir", "."),
+            ],
             work,
         )
         out_dir.mkdir(parents=True, exist_ok=True)
