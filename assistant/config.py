@@ -69,7 +69,7 @@ class Speech:
     sure_confidence: float = 0.85
     ptt_key: str = "enter"
     topics: tuple[str, ...] = ()
-    adaptation: str = ""  # "" = the rep's own (callbot enroll) when there is one; "off"; or a file
+    adaptation: str = ""  # "" = the rep's own (callbot enroll) when there is one; "off"; or a path
 
 
 @dataclass(frozen=True)
@@ -161,10 +161,9 @@ class Settings:
         if chosen.lower() in ("off", "none", "no", "false"):
             return None
         if chosen:
-            path = Path(chosen).expanduser()
-            return path / "mllr_matrix" if path.is_dir() else path
-        own = self.voice_dir() / "mllr_matrix"
-        return own if own.is_file() else None
+            return Path(chosen).expanduser()
+        own = self.voice_dir()
+        return own if any((own / name).is_file() for name in ("means", "mllr_matrix")) else None
 
     @property
     def database_url(self) -> str:

@@ -3,13 +3,13 @@
     python scripts/corpus.py OUT --set dev --limit 40 --families espeak,flite --enroll
     python bench/enroll.py OUT [--json FILE]
 
-For every voice with enrollment recordings (OUT/enroll/VOICE/), the adaptation is made from them as
-`callbot enroll --audio` makes it, and that voice's commands in the corpus (none of them an enrollment
-sentence) go through pocketsphinx's grammar alone (GrammarCommands, no Whisper check), clean and noisy,
-once with the wheel's model and once adapted. "right" is `callbot eval`'s verdict (below 0.98 confidence the
-grammar alone asks rather than dials, so few are right that way); "sentence" counts the commands whose
-grammar sentence was word for word what was said, and WER the words it got wrong: they show what the
-acoustic model hears, before any confidence rule.
+For every voice with enrollment recordings (OUT/enroll/VOICE/), the adaptations are made from them as
+`callbot enroll --audio` makes them (MAP, the default, and MLLR), and that voice's commands in the corpus
+(none of them an enrollment sentence) go through pocketsphinx's grammar alone (GrammarCommands, no Whisper
+check), clean and noisy: with the wheel's model, MLLR-adapted and MAP-adapted. "right" is `callbot eval`'s
+verdict (below 0.98 confidence the grammar alone asks rather than dials, so few are right that way);
+"sentence" counts the commands whose grammar sentence was word for word what was said, and WER the words it
+got wrong: they show what the acoustic model hears, before any confidence rule.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from assistant.speech.commands import GrammarCommands  # noqa: E402
 from assistant.speech.sphinx import SphinxEngine  # noqa: E402
 
 CONDITIONS = ("clean", "noisy")
+MODELS = ("without", "mllr", "map")
 
 
 def voices(corpus: Path) -> list[Path]:
@@ -102,50 +103,56 @@ def run(corpus: Path) -> dict[str, Any]:
             here = Path(tmp) / voice
             if not voice_corpus(corpus, voice, here / "corpus"):
                 continue
-            started = time.perf_counter()
-            made = adapt(recordings(folder), here / "voice")
-            took = time.perf_counter() - started
-            results[voice] = {
-                "enrolled": f"{len(made.used)}/{len(made.used) + len(made.failed)}",
-                "adapt_s": round(took, 1),
-                "without": measure(here / "corpus", None, topics),
-                "with": measure(here / "corpus", made.path, topics),
-            }
+            results[voice] = {"without": measure(here / "corpus", None, topics)}
+            for method in ("mllr", "map"):
+                started = time.perf_counter()
+                made = adapt(recordings(folder), here / method, method=method)
+                took = time.perf_counter() - started
+                results[voice] |= {
+                    "enrolled": f"{len(made.used)}/{len(made.used) + len(made.failed)}",
+                    f"{method}_s": round(took, 1),
+                    method: measure(here / "corpus", made.path, topics),
+                }
             print(f"{voice}: {json.dumps(results[voice])}", file=sys.stderr, flush=True)
     return results
 
 
 def table(results: dict[str, Any]) -> str:
+    """One row per voice and condition; each cell: without / MLLR / MAP."""
     lines = [
-        "| voice | enrolled | condition | right: without / with | sentence exact: without / with "
-        "| command WER: without / with | wrong dials: without / with |",
-        "|---|---:|---|---:|---:|---:|---:|",
+        "| voice | enrolled | condition | commands | right | sentence exact | command WER | wrong dials |",
+        "|---|---:|---|---:|---:|---:|---:|---:|",
     ]
-    totals = {c: {k: {"without": 0, "with": 0} for k in ("right", "sentence", "n")} for c in CONDITIONS}
+    totals = {
+        c: {k: dict.fromkeys(MODELS, 0) for k in ("right", "sentence", "wrong_dials")} for c in CONDITIONS
+    }
+    counts = dict.fromkeys(CONDITIONS, 0)
     for voice, r in results.items():
         for c in CONDITIONS:
-            a, b = r["without"][c], r["with"][c]
-            n = a["commands"]
+            n = r["without"][c]["commands"]
             if not n:
                 continue
-            totals[c]["n"]["without"] += n
-            for k in ("right", "sentence"):
-                totals[c][k]["without"] += a[k]
-                totals[c][k]["with"] += b[k]
+            counts[c] += n
+            for k in ("right", "sentence", "wrong_dials"):
+                for m in MODELS:
+                    totals[c][k][m] += r[m][c][k]
+            cell = {
+                k: " / ".join(str(r[m][c][k]) for m in MODELS) for k in ("right", "sentence", "wrong_dials")
+            }
+            wer = " / ".join(f"{r[m][c]['wer']}%" for m in MODELS)
             lines.append(
-                f"| {voice} | {r['enrolled']} | {c} | {a['right']}/{n} / {b['right']}/{n} "
-                f"| {a['sentence']}/{n} / {b['sentence']}/{n} | {a['wer']}% / {b['wer']}% "
-                f"| {a['wrong_dials']} / {b['wrong_dials']} |"
+                f"| {voice} | {r['enrolled']} | {c} | {n} | {cell['right']} | {cell['sentence']} | {wer} "
+                f"| {cell['wrong_dials']} |"
             )
     for c in CONDITIONS:
-        n = totals[c]["n"]["without"]
+        n = counts[c]
         if n:
-            right, exact = totals[c]["right"], totals[c]["sentence"]
-            lines.append(
-                f"| all | | {c} | {right['without']}/{n} / {right['with']}/{n} "
-                f"| {exact['without']}/{n} ({100 * exact['without'] / n:.0f}%) / "
-                f"{exact['with']}/{n} ({100 * exact['with'] / n:.0f}%) | | |"
-            )
+            cell = {
+                k: " / ".join(f"{totals[c][k][m]} ({100 * totals[c][k][m] / n:.0f}%)" for m in MODELS)
+                for k in ("right", "sentence")
+            }
+            dials = " / ".join(str(totals[c]["wrong_dials"][m]) for m in MODELS)
+            lines.append(f"| all | | {c} | {n} | {cell['right']} | {cell['sentence']} | | {dials} |")
     return "\n".join(lines)
 
 

@@ -35,11 +35,16 @@ def enroll(
         ),
     ] = False,
     rep: Annotated[str | None, typer.Option(help="Whose voice (default: the rep in your settings).")] = None,
+    method: Annotated[
+        str, typer.Option(help="map (moves each sound towards your voice) or mllr (one transform for all).")
+    ] = "map",
 ) -> None:
     """Adapt the recogniser to your voice: read about 30 sentences once (or give their recordings)."""
-    from ..speech.adapt import adapt, find_tools
+    from ..speech.adapt import METHODS, adapt, find_tools
 
     rt = runtime(ctx)
+    if method not in METHODS:
+        raise SpeechError(f"--method {method}: use {' or '.join(METHODS)}")
     tools = find_tools()  # before anybody reads 30 sentences for nothing
     voice = rt.settings.voice_dir(rep)
     if refresh:
@@ -52,7 +57,7 @@ def enroll(
     else:
         recordings = from_microphone(voice / RECORDINGS, rt.settings.speech.listen_timeout)
     out.print(f"Adapting the recogniser to {len(recordings)} recordings ...")
-    done = adapt(recordings, voice, tools=tools)
+    done = adapt(recordings, voice, tools=tools, method=method)
     for name, why in done.failed:
         out.print(f"  left out {name}: {why}")
     out.print(

@@ -163,7 +163,7 @@ class Runtime:
     def adaptation(self) -> Path | None:
         """The voice adaptation commands are decoded with: [speech] adaptation, or the rep's own."""
         path = self.settings.adaptation
-        if path is not None and not path.is_file():
+        if path is not None and not path.exists():
             raise ConfigError([f"speech.adaptation: {path} does not exist (run callbot enroll, or say off)"])
         return path
 

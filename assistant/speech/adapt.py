@@ -1,13 +1,18 @@
-"""The rep's own voice: pocketsphinx's acoustic model adapted by MLLR with the sphinxtrain tools.
+"""The rep's own voice: pocketsphinx's acoustic model adapted with the sphinxtrain tools (Debian packages).
 
     recordings + their sentences -> sphinx_fe (features, the model's own feat.params)
                                  -> bw (counts against the model the pocketsphinx wheel ships)
-                                 -> mllr_solve -> mllr_matrix, which SphinxEngine loads (`mllr=`)
+                                 -> map_adapt -> means         (MAP, the default)
+                                 or mllr_solve -> mllr_matrix  (MLLR)
+                                 -> SphinxEngine(adaptation=...) loads either (Decoder `mean=` / `mllr=`)
 
 The wheel's model is semi-continuous and ships its mixture weights only as a quantised `sendump`; bw needs
 them as a `mixture_weights` file, so they are unpacked first (what sphinxtrain's python/cmusphinx/sendump.py
-does). MLLR moves every Gaussian's mean by one transform per feature stream: 30 sentences are plenty for
-that, where MAP would need far more speech to move 5,000 senones' worth of parameters safely.
+does). The model has only 42 codebooks of 128 Gaussians (one per phone), shared by all 5,126 senones, so
+30 sentences reach nearly every Gaussian: MAP moves each mean towards the voice as far as its own data
+allows; MLLR moves them all by one transform per feature stream. MAP heard more commands right on the
+synthetic voices measured (bench/enroll.py); only the means are kept, as variances and weights adapted from
+this little speech heard worse.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ TOOLS = {
     "pocketsphinx_mdef_convert": "pocketsphinx",
     "bw": "sphinxtrain",
     "mllr_solve": "sphinxtrain",
+    "map_adapt": "sphinxtrain",
 }
 TOOL_DIRS = ("/usr/lib/sphinxtrain", "/usr/local/lib/sphinxtrain", "/usr/libexec/sphinxtrain")
 MIN_USABLE = 10  # sentences bw could align: fewer give a transform that is mostly noise
@@ -45,7 +51,7 @@ MIN_USABLE = 10  # sentences bw could align: fewer give a transform that is most
 # assertion in bw 1.0.8 (backward.c, prior_beta > 0).
 BEAM = "1e-200"
 MIN_SECONDS = 0.5
-ADAPTATION_FILE = "mllr_matrix"
+METHODS = {"map": "means", "mllr": "mllr_matrix"}  # method -> the file it writes (sphinx.ADAPTATION_FILES)
 
 
 @dataclass(frozen=True)
@@ -97,8 +103,11 @@ def adapt(
     *,
     tools: dict[str, str] | None = None,
     minimum: int = MIN_USABLE,
+    method: str = "map",
 ) -> Adaptation:
-    """Adapt the model to the voice of `recordings`; the transform is written to out_dir/mllr_matrix."""
+    """Adapt the model to the voice of `recordings`: out_dir/means (MAP) or out_dir/mllr_matrix (MLLR)."""
+    if method not in METHODS:
+        raise SpeechError(f"no adaptation method {method!r}: use {' or '.join(METHODS)}")
     tools = tools or find_tools()
     failed: list[tuple[str, str]] = []
     usable: list[Recording] = []
@@ -152,20 +161,45 @@ def adapt(
                 f"only {len(used)} of {len(recordings)} recordings are usable, at least {minimum} are needed "
                 f"({detail})"
             )
-        _run(
-            [
-                tools["mllr_solve"],
-                *("-meanfn", str(hmm / "means"), "-varfn", str(hmm / "variances")),
-                *("-outmllrfn", ADAPTATION_FILE, "-accumdir", "."),
-            ],
-            work,
-        )
+        made = work / "made"
+        made.mkdir()
+        _solve(method, hmm, work, made / METHODS[method], tools)
+        SphinxEngine.check_adaptation(made / METHODS[method])  # one pocketsphinx refuses is never kept
         out_dir.mkdir(parents=True, exist_ok=True)
-        target = out_dir / ADAPTATION_FILE
-        shutil.copyfile(work / ADAPTATION_FILE, target.with_suffix(".part"))
-    SphinxEngine.check_adaptation(target.with_suffix(".part"))  # one that pocketsphinx refuses is never kept
+        target = out_dir / METHODS[method]
+        shutil.copyfile(made / METHODS[method], target.with_suffix(".part"))
     target.with_suffix(".part").replace(target)
+    for other in METHODS.values():  # the voice's directory holds one adaptation: the one just made
+        if other != target.name:
+            (out_dir / other).unlink(missing_ok=True)
     return Adaptation(target, tuple(used), tuple(failed))
+
+
+def _solve(method: str, hmm: Path, work: Path, out: Path, tools: dict[str, str]) -> None:
+    """The adaptation from bw's counts in `work`."""
+    if method == "mllr":
+        command = [
+            tools["mllr_solve"],
+            *("-meanfn", str(hmm / "means"), "-varfn", str(hmm / "variances")),
+            *("-outmllrfn", str(out), "-accumdir", "."),
+        ]
+    else:
+        adapted = work / "map"
+        adapted.mkdir()
+        command = [
+            tools["map_adapt"],
+            *("-moddeffn", str(hmm / "mdef.txt"), "-ts2cbfn", ".ptm.", "-accumdir", "."),
+            *("-meanfn", str(hmm / "means"), "-varfn", str(hmm / "variances")),
+            *("-mixwfn", str(hmm / "mixture_weights"), "-tmatfn", str(hmm / "transition_matrices")),
+            *("-mapmeanfn", str(out), "-mapvarfn", str(adapted / "variances")),
+            *(
+                "-mapmixwfn",
+                str(adapted / "mixture_weights"),
+                "-maptmatfn",
+                str(adapted / "transition_matrices"),
+            ),
+        ]
+    _run(command, work)
 
 
 def _unusable(rec: Recording) -> str:

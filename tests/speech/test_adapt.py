@@ -50,13 +50,15 @@ def enrollment(say: Callable[..., Path], tmp_path_factory: pytest.TempPathFactor
     return folder
 
 
-@pytest.fixture(scope="module")
-def adapted(enrollment: Path, tmp_path_factory: pytest.TempPathFactory) -> Adaptation:
+@pytest.fixture(scope="module", params=["map", "mllr"])
+def adapted(
+    request: pytest.FixtureRequest, enrollment: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Adaptation:
     recordings = [
         Recording(f.name, text, read_audio(f))
         for f, text in zip(sorted(enrollment.glob("*.wav")), sentences(), strict=True)
     ]
-    return adapt(recordings, tmp_path_factory.mktemp("voice"))
+    return adapt(recordings, tmp_path_factory.mktemp("voice"), method=request.param)
 
 
 @pytest.fixture(scope="module")
@@ -67,14 +69,19 @@ def book(tmp_path_factory: pytest.TempPathFactory) -> ContactBook:
 
 
 def test_enrollment_makes_an_adaptation_pocketsphinx_decodes_with(adapted, say, book):
-    assert adapted.path.name == "mllr_matrix" and adapted.path.stat().st_size > 0
     assert len(adapted.used) >= 25, adapted.failed
-    # an MLLR transform: one stream count, then per stream its dimension and rows of numbers
-    assert [int(n) for n in adapted.path.read_text().split()[:3]] == [1, 3, 13]
+    if adapted.path.name == "mllr_matrix":  # one transform: its count, the streams, each one's dimension
+        assert [int(n) for n in adapted.path.read_text().split()[:3]] == [1, 3, 13]
+    else:  # MAP: the model's own means file, each Gaussian's mean moved towards the voice
+        assert adapted.path.name == "means"
+        original = (Path(model_dir()) / "means").read_bytes()
+        made = adapted.path.read_bytes()
+        assert made.startswith(b"s3\n") and len(made) == len(original) and made != original
+    assert {p.name for p in adapted.path.parent.iterdir()} == {adapted.path.name}  # one adaptation
     parser = IntentParser()
     plain = GrammarCommands(SphinxEngine(), parser.intents, book)
-    own = GrammarCommands(SphinxEngine(adaptation=adapted.path), parser.intents, book)
-    assert own.engine.adaptation == adapted.path
+    own = GrammarCommands(SphinxEngine(adaptation=adapted.path.parent), parser.intents, book)
+    assert own.engine.adaptation == adapted.path.parent
     for said in ("call robert martinez on mobile", "who did i call last"):
         clip = read_audio(say(said, VOICE))
         heard = own.recognize(clip, Expect(Listening.COMMAND))
@@ -86,11 +93,25 @@ def test_enrollment_makes_an_adaptation_pocketsphinx_decodes_with(adapted, say, 
 
 def test_a_file_pocketsphinx_cannot_load_is_refused(tmp_path):
     bad = tmp_path / "mllr_matrix"
-    bad.write_text("not a transform\n")
+    bad.write_text("not an adaptation\n")
     with pytest.raises(SpeechError, match="could not be loaded"):
         SphinxEngine(adaptation=bad)
     with pytest.raises(SpeechError, match="cannot load the voice adaptation"):
-        SphinxEngine.check_adaptation(bad)
+        SphinxEngine.check_adaptation(tmp_path)
+    # pocketsphinx ends the process on a malformed means file: one of the wrong shape never reaches it,
+    # and a check before keeping one runs in a child process
+    means = tmp_path / "means"
+    means.write_text("not an adaptation\n")
+    with pytest.raises(SpeechError, match="not means for this model"):
+        SphinxEngine(adaptation=means)
+    size = (Path(model_dir()) / "means").stat().st_size
+    head = b"s3\nversion 1.0\nendhdr\n"
+    means.write_bytes(head + b"\x01" * (size - len(head)))  # the right length, no byte-order mark
+    with pytest.raises(SpeechError, match="cannot load the voice adaptation"):
+        SphinxEngine.check_adaptation(means)
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(SpeechError, match="holds no voice adaptation"):
+        SphinxEngine(adaptation=tmp_path / "empty")
 
 
 def test_the_wheels_mixture_weights_unpack_for_bw(tmp_path):
@@ -110,7 +131,7 @@ def test_missing_tools_name_the_packages_to_install(tmp_path):
     with pytest.raises(SpeechError) as missing:
         find_tools(search=[str(tmp_path)])
     message = str(missing.value)
-    assert "bw, mllr_solve" in message
+    assert "bw, mllr_solve, map_adapt" in message
     assert "apt-get install sphinxbase-utils pocketsphinx sphinxtrain" in message
 
 
@@ -164,13 +185,14 @@ def test_callbot_enroll_from_recordings_then_listen_uses_it(enrollment, speak, t
     done = callbot(env, "enroll", "--audio", str(enrollment))
     kept = tmp_path / "data" / "voices" / "Dana_Rep"
     assert "Adapted to your voice from" in done.stdout
-    assert (kept / "mllr_matrix").is_file()
+    assert (kept / "means").is_file()
     assert len(list((kept / "recordings").glob("*.wav"))) == len(sentences())
     callbot(env, "contacts", "import", str(EXAMPLE_CONTACTS))
     heard = callbot(env, "listen", "--quiet", "--audio", str(speak("who did i call last")))
-    assert f"voice adaptation {kept / 'mllr_matrix'}" in heard.stdout
-    refreshed = callbot(env, "enroll", "--refresh")
+    assert f"voice adaptation {kept}" in heard.stdout
+    refreshed = callbot(env, "enroll", "--refresh", "--method", "mllr")
     assert f"from {len(sentences())} of {len(sentences())} recordings" in refreshed.stdout
+    assert (kept / "mllr_matrix").is_file() and not (kept / "means").exists()
 
 
 def test_callbot_enroll_says_what_is_wrong_with_a_folder(tmp_path):
