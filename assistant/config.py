@@ -70,6 +70,7 @@ class Speech:
     ptt_key: str = "enter"
     topics: tuple[str, ...] = ()
     adaptation: str = ""  # "" = the rep's own (callbot enroll) when there is one; "off"; or a path
+    learn: bool = True  # keep confirmed commands as labelled speech for `callbot enroll --refresh`
 
 
 @dataclass(frozen=True)

@@ -266,6 +266,13 @@ class Runtime:
         from ..session import Session, SessionSettings
 
         s = self.settings
+        # Spoken commands the rep confirms are kept for `callbot enroll --refresh` (README). A voice ear
+        # exists only once its module is loaded, so a typed session never imports the speech stack here.
+        voice_ear = getattr(sys.modules.get("assistant.speech.ear"), "VoiceEar", None)
+        if s.speech.learn and voice_ear is not None and isinstance(ear, voice_ear):
+            from ..speech.confirmed import ConfirmedKeeper
+
+            ear = ConfirmedKeeper(ear, s.voice_dir() / "confirmed")
         return Session(
             ear=ear,
             voice=voice,

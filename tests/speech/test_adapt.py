@@ -175,12 +175,16 @@ def test_corpus_enrollment_shares_no_sentence_with_its_commands():
 def test_callbot_enroll_from_recordings_then_listen_uses_it(enrollment, speak, tmp_path):
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("CALLBOT_", "TWILIO_"))}
     settings = tmp_path / "callbot.toml"
-    settings.write_text('[speech]\ncheck_with = ""\nnotes_engine = "sphinx"\n')
+    settings.write_text(
+        '[speech]\ncheck_with = ""\nnotes_engine = "sphinx"\n'
+        "[dialog]\ncancel_window = 0\nask_for_note = false\n"
+    )
     env = {
         **clean,
         "CALLBOT_DATA_DIR": str(tmp_path / "data"),
         "CALLBOT_CONFIG": str(settings),
         "CALLBOT_REP": "Dana Rep",
+        "CALLBOT_NOW": "2026-11-27T10:00:00-08:00",  # a Friday morning in California: inside calling hours
     }
     done = callbot(env, "enroll", "--audio", str(enrollment))
     kept = tmp_path / "data" / "voices" / "Dana_Rep"
@@ -188,10 +192,17 @@ def test_callbot_enroll_from_recordings_then_listen_uses_it(enrollment, speak, t
     assert (kept / "means").is_file()
     assert len(list((kept / "recordings").glob("*.wav"))) == len(sentences())
     callbot(env, "contacts", "import", str(EXAMPLE_CONTACTS))
-    heard = callbot(env, "listen", "--quiet", "--audio", str(speak("who did i call last")))
+    session = tmp_path / "session"
+    session.mkdir()
+    shutil.copy(speak("call robert martinez on mobile"), session / "01.wav")
+    shutil.copy(speak("yes"), session / "02.wav")
+    heard = callbot(env, "listen", "--quiet", "--audio", str(session))
     assert f"voice adaptation {kept}" in heard.stdout
+    assert "Calling Robert Martinez" in heard.stdout
+    # the confirmed command is kept with its words, and the next refresh learns from it too
+    assert [p.read_text() for p in (kept / "confirmed").glob("*.txt")] == ["call robert martinez on mobile\n"]
     refreshed = callbot(env, "enroll", "--refresh", "--method", "mllr")
-    assert f"from {len(sentences())} of {len(sentences())} recordings" in refreshed.stdout
+    assert f"of {len(sentences()) + 1} recordings" in refreshed.stdout
     assert (kept / "mllr_matrix").is_file() and not (kept / "means").exists()
 
 
