@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -94,7 +96,29 @@ def measure(corpus: Path, adaptation: Path | None, topics: tuple[str, ...]) -> d
     return {c: figures([o for o in report.outcomes if c in o.tags]) for c in CONDITIONS}
 
 
-def run(corpus: Path) -> dict[str, Any]:
+def full(corpus: Path, adaptation: Path | None) -> dict[str, dict[str, Any]]:
+    """The same commands through `callbot eval` as shipped (pocketsphinx checked by Whisper)."""
+    with tempfile.TemporaryDirectory(prefix="callbot-bench-eval-") as tmp:
+        settings = Path(tmp) / "callbot.toml"
+        settings.write_text(f'[speech]\nadaptation = "{adaptation or "off"}"\n')
+        report = Path(tmp) / "report.json"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("CALLBOT_")}
+        env |= {"CALLBOT_CONFIG": str(settings), "CALLBOT_DATA_DIR": tmp}
+        subprocess.run(
+            [sys.executable, "-m", "assistant", "eval", str(corpus), "--json", str(report)],
+            check=True,
+            capture_output=True,
+            env=env,
+        )
+        by_tag = json.loads(report.read_text())["by_tag"]
+    return {
+        c: {"commands": g["commands"], "right": g["success"], "wrong_dials": g["wrong_dials"]}
+        for c, g in by_tag.items()
+        if c in CONDITIONS
+    }
+
+
+def run(corpus: Path, checked: bool = False) -> dict[str, Any]:
     topics = config.load(env={}).speech.topics
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="callbot-bench-enroll-") as tmp:
@@ -113,6 +137,11 @@ def run(corpus: Path) -> dict[str, Any]:
                     f"{method}_s": round(took, 1),
                     method: measure(here / "corpus", made.path, topics),
                 }
+                if checked and method == "map":
+                    results[voice]["checked"] = {
+                        "without": full(here / "corpus", None),
+                        "map": full(here / "corpus", made.path),
+                    }
             print(f"{voice}: {json.dumps(results[voice])}", file=sys.stderr, flush=True)
     return results
 
@@ -156,16 +185,40 @@ def table(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def checked_table(results: dict[str, Any]) -> str:
+    """Commands right and wrong dials through `callbot eval` as shipped: without / with the MAP adaptation."""
+    lines = [
+        "| condition | commands | right, Whisper checking: without / MAP | wrong dials: without / MAP |",
+        "|---|---:|---:|---:|",
+    ]
+    for c in CONDITIONS:
+        n = sum(
+            r["checked"]["without"][c]["commands"] for r in results.values() if c in r["checked"]["without"]
+        )
+        right = [sum(r["checked"][m][c]["right"] for r in results.values()) for m in ("without", "map")]
+        dials = [sum(r["checked"][m][c]["wrong_dials"] for r in results.values()) for m in ("without", "map")]
+        if n:
+            shares = " / ".join(f"{r} ({100 * r / n:.0f}%)" for r in right)
+            lines.append(f"| {c} | {n} | {shares} | {dials[0]} / {dials[1]} |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("corpus", type=Path, help="a corpus made with scripts/corpus.py --enroll")
     parser.add_argument("--json", type=Path, help="write the figures here")
+    parser.add_argument(
+        "--checked", action="store_true", help="also through `callbot eval` with the Whisper check (slower)"
+    )
     args = parser.parse_args(argv)
     if not voices(args.corpus):
         print(f"{args.corpus} has no enroll/VOICE/ recordings: make it with scripts/corpus.py --enroll")
         return 2
-    results = run(args.corpus)
+    results = run(args.corpus, args.checked)
     print(table(results))
+    if args.checked:
+        print()
+        print(checked_table(results))
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
     return 0
