@@ -14,7 +14,6 @@ if TYPE_CHECKING:
     from ..speech.adapt import Recording
 
 RECORDINGS = "recordings"  # a rep's enrollment, kept for --refresh
-CONFIRMED = "confirmed"  # commands the rep confirmed, with their transcripts (see README)
 PHRASE_LIMIT = 15.0  # seconds: the longest sentence, read slowly
 
 
@@ -53,11 +52,12 @@ def enroll(
             raise SpeechError(f"nothing to refresh from in {voice}: run callbot enroll first")
     elif audio is not None:
         recordings = from_files(audio)
-        keep(recordings, voice / RECORDINGS)
     else:
         recordings = from_microphone(voice / RECORDINGS, rt.settings.speech.listen_timeout)
     out.print(f"Adapting the recogniser to {len(recordings)} recordings ...")
     done = adapt(recordings, voice, tools=tools, method=method)
+    if audio is not None and not refresh:
+        keep(recordings, voice / RECORDINGS)  # for the next --refresh, once they made an adaptation
     for name, why in done.failed:
         out.print(f"  left out {name}: {why}")
     out.print(
@@ -133,9 +133,10 @@ def kept(voice: Path) -> list[Recording]:
     """The rep's kept enrollment and confirmed commands: each NAME.wav beside its NAME.txt."""
     from ..speech.adapt import Recording
     from ..speech.audio import read_audio
+    from ..speech.confirmed import FOLDER
 
     found = []
-    for folder in (voice / RECORDINGS, voice / CONFIRMED):
+    for folder in (voice / RECORDINGS, voice / FOLDER):
         for wav in sorted(folder.glob("*.wav")):
             text = wav.with_suffix(".txt")
             if text.exists():

@@ -270,9 +270,9 @@ class Runtime:
         # exists only once its module is loaded, so a typed session never imports the speech stack here.
         voice_ear = getattr(sys.modules.get("assistant.speech.ear"), "VoiceEar", None)
         if s.speech.learn and voice_ear is not None and isinstance(ear, voice_ear):
-            from ..speech.confirmed import ConfirmedKeeper
+            from ..speech.confirmed import FOLDER, ConfirmedKeeper
 
-            ear = ConfirmedKeeper(ear, s.voice_dir() / "confirmed")
+            ear = ConfirmedKeeper(ear, s.voice_dir() / FOLDER)
         return Session(
             ear=ear,
             voice=voice,

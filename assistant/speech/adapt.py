@@ -46,9 +46,9 @@ TOOLS = {
     "map_adapt": "sphinxtrain",
 }
 TOOL_DIRS = ("/usr/lib/sphinxtrain", "/usr/local/lib/sphinxtrain", "/usr/libexec/sphinxtrain")
-MIN_USABLE = 10  # sentences bw could align: fewer give a transform that is mostly noise
-# bw's default beams (1e-100) lose the alignment of a third of synthetic voices' sentences; 1e-300 trips an
-# assertion in bw 1.0.8 (backward.c, prior_beta > 0).
+MIN_USABLE = 10  # sentences bw could align, at the least: a third of the prompts (chosen, not measured)
+# bw's default beams (1e-100) lost 12 of 30 sentences of an espeak-ng voice in a first trial, 1e-200 lost 6;
+# 1e-300 trips an assertion in bw 1.0.8 (backward.c, prior_beta > 0).
 BEAM = "1e-200"
 MIN_SECONDS = 0.5
 METHODS = {"map": "means", "mllr": "mllr_matrix"}  # method -> the file it writes (sphinx.ADAPTATION_FILES)

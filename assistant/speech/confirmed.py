@@ -18,6 +18,7 @@ from ..models import AudioClip, Utterance
 from ..ports import ANSWERS, Ear, Expect, Listening
 from .audio import write_wav
 
+FOLDER = "confirmed"  # under the rep's voice directory
 KEEP = 300  # the most recent confirmed commands kept; older ones are removed
 MIN_CONFIDENCE = 0.5  # the grammar's confidence a command needs to be kept
 
