@@ -2,6 +2,7 @@
 
 python -m bench                    # speech (dev corpus), latency, resolver, grammar, startup
 python -m bench heldout            # the held-out corpus too (or only some: python -m bench resolver)
+python -m bench enroll             # each voice's own adaptation (callbot enroll): bench/enroll.py
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from . import grammar, latency, resolver, speech, startup
+from . import enroll, grammar, latency, resolver, speech, startup
 
 RESULTS = Path(__file__).resolve().parent / "results"
 DEFAULT = ("speech", "latency", "resolver", "grammar", "startup")
-PARTS = (*DEFAULT, "heldout")
+PARTS = (*DEFAULT, "heldout", "enroll")
 
 
 def machine() -> str:
@@ -73,6 +74,12 @@ def main(argv: list[str]) -> int:
         elif part == "heldout":
             figures[part] = speech.run("heldout", RESULTS)
             sections.append("## Speech, held-out corpus\n\n" + speech_table(figures[part], "held-out"))
+        elif part == "enroll":
+            figures[part] = enroll.run(enroll.ensure_corpus())
+            sections.append(
+                "## Each voice's own adaptation (grammar alone; each cell: without / MLLR / MAP)\n\n"
+                + enroll.table(figures[part])
+            )
         elif part == "latency":
             figures[part] = latency.run(speech.ensure_corpus("dev"))
             sections.append("## Turn latency (median of 3 runs)\n\n" + latency.table(figures[part]))

@@ -41,6 +41,21 @@ CONDITIONS = ("clean", "noisy")
 MODELS = ("without", "mllr", "map")
 
 
+def ensure_corpus() -> Path:
+    """bench/corpus/enroll: the 40-item dev slice in espeak-ng and Flite voices, with their enrollments."""
+    out = ROOT / "bench" / "corpus" / "enroll"
+    if not (out / "corpus.json").exists():
+        shutil.rmtree(out, ignore_errors=True)
+        subprocess.run(
+            [
+                *(sys.executable, str(ROOT / "scripts" / "corpus.py"), str(out)),
+                *("--set", "dev", "--limit", "40", "--families", "espeak,flite", "--enroll"),
+            ],
+            check=True,
+        )
+    return out
+
+
 def voices(corpus: Path) -> list[Path]:
     return sorted(p for p in (corpus / "enroll").glob("*") if p.is_dir())
 

@@ -22,6 +22,9 @@ if [ "${1:-}" = "test" ]; then
 fi
 if [ "${1:-}" = "bench" ]; then
   command -v flite >/dev/null || need+=(flite)
+  command -v sphinx_fe >/dev/null || need+=(sphinxbase-utils)  # python -m bench enroll
+  command -v pocketsphinx_mdef_convert >/dev/null || need+=(pocketsphinx)
+  [ -x /usr/lib/sphinxtrain/bw ] || command -v bw >/dev/null || need+=(sphinxtrain)
   command -v text2wave >/dev/null || need+=(festival)
   for voice in festvox-us-slt-hts festvox-kallpc16k festvox-kdlpc16k; do
     dpkg -s "$voice" >/dev/null 2>&1 || need+=("$voice")
