@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 import getpass
 import os
+import re
 import tomllib
 import types
 import typing
@@ -71,6 +72,8 @@ class Speech:
     decision_model: str = ""
     ptt_key: str = "enter"
     topics: tuple[str, ...] = ()
+    adaptation: str = ""  # "" = the rep's own (callbot enroll) when there is one; "off"; or a path
+    learn: bool = True  # keep confirmed commands as labelled speech for `callbot enroll --refresh`
 
 
 @dataclass(frozen=True)
@@ -156,6 +159,22 @@ class Settings:
     @property
     def data_dir(self) -> Path:
         return Path(self.callbot.data_dir or platformdirs.user_data_dir(APP)).expanduser()
+
+    def voice_dir(self, rep: str | None = None) -> Path:
+        """Where `callbot enroll` keeps a rep's voice: recordings, the adaptation, confirmed commands."""
+        name = re.sub(r"[^\w.-]+", "_", rep or self.rep).strip("._") or "rep"
+        return self.data_dir / "voices" / name
+
+    @property
+    def adaptation(self) -> Path | None:
+        """The acoustic model adaptation commands are decoded with: [speech] adaptation, or the rep's own."""
+        chosen = self.speech.adaptation.strip()
+        if chosen.lower() in ("off", "none", "no", "false"):
+            return None
+        if chosen:
+            return Path(chosen).expanduser()
+        own = self.voice_dir()
+        return own if any((own / name).is_file() for name in ("means", "mllr_matrix")) else None
 
     @property
     def database_url(self) -> str:

@@ -2,6 +2,7 @@
 
 python -m bench                    # speech (dev corpus), latency, resolver, grammar, startup, leads, page
 python -m bench heldout            # the held-out corpus too (or only some: python -m bench resolver)
+python -m bench enroll             # each voice's own adaptation (callbot enroll): bench/enroll.py
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from . import frontend, grammar, human, latency, leads, page, resolver, speech, startup
+from . import enroll, frontend, grammar, human, latency, leads, page, resolver, speech, startup
 
 RESULTS = Path(__file__).resolve().parent / "results"
 DEFAULT = ("speech", "human", "frontend", "latency", "resolver", "grammar", "startup", "leads", "page")
-PARTS = (*DEFAULT, "heldout")
+PARTS = (*DEFAULT, "heldout", "enroll")
 
 
 def machine() -> str:
@@ -84,6 +85,12 @@ def main(argv: list[str]) -> int:
             sections.append(
                 "## Noise front ends (grammar engine alone, degraded dev commands right)\n\n"
                 + frontend.table(figures[part])
+            )
+        elif part == "enroll":
+            figures[part] = enroll.run(enroll.ensure_corpus())
+            sections.append(
+                "## Each voice's own adaptation (grammar alone; each cell: without / MLLR / MAP)\n\n"
+                + enroll.table(figures[part])
             )
         elif part == "latency":
             figures[part] = latency.run(speech.ensure_corpus("dev"))

@@ -2,18 +2,20 @@
 
     python scripts/corpus.py OUT_DIR [--set dev|heldout] [--families espeak,flite,festival,hibari]
                              [--limit N] [--seed N] [--voices V,...] [--no-noise] [--noise KINDS] [--snr DB]
+                             [--enroll]
 
 writes OUT_DIR/contacts.csv, OUT_DIR/manifest.jsonl, OUT_DIR/audio/*.wav (16 kHz mono int16) and
-OUT_DIR/corpus.json (what was made, and how long each family took to synthesise). Every item is said once by
-each chosen family (espeak-ng, Flite, Festival, hibari-tts: spoken_corpus/voices.py), rotating that family's
-voices, so figures per family compare like with like. The "dev" set is the development corpus `make bench`
-measures; "heldout" has other people, wording and voices (it did tighten the forced-decoding thresholds in
-assistant/speech/checked.py once). Each recording has a faint room-noise floor (no microphone records
-digital silence) and a degraded copy, by turns pink, babble or office noise at 10 dB SNR or a reverberant
-room (RT60 0.6 s): tagged "noisy" with "noise-KIND", or "noisy" with "reverb". Tags also give the family
-("family-flite"), the voice ("voice-flite-slt"), the speaking rate and the kind of command ("phrasing",
-"same-sounding", ...: spoken_corpus/items.py). `--seed` and `--voices` (espeak-ng voices) draw a fresh
-corpus of the same people: a check that a rule chosen on the two sets holds on recordings nobody has seen.
+OUT_DIR/corpus.json (what was made, and how long each family took to synthesise); with --enroll also
+OUT_DIR/enroll/VOICE/ (every voice reading `callbot enroll`'s sentences, for measuring adaptation). Every item
+is said once by each chosen family (espeak-ng, Flite, Festival, hibari-tts: spoken_corpus/voices.py), rotating
+that family's voices, so figures per family compare like with like. The "dev" set is the development corpus
+`make bench` measures; "heldout" has other people, wording and voices (it did tighten the forced-decoding
+thresholds in assistant/speech/checked.py once). Each recording has a faint room-noise floor (no microphone
+records digital silence) and a degraded copy, by turns pink, babble or office noise at 10 dB SNR or a
+reverberant room (RT60 0.6 s): tagged "noisy" with "noise-KIND", or "noisy" with "reverb". Tags also give the
+family ("family-flite"), the voice ("voice-flite-slt"), the speaking rate and the kind of command ("phrasing",
+"same-sounding", ...: spoken_corpus/items.py). `--seed` and `--voices` (espeak-ng voices) draw a fresh corpus
+of the same people: a check that a rule chosen on the two sets holds on recordings nobody has seen.
 """
 
 from __future__ import annotations
@@ -62,6 +64,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--voices", help="espeak-ng voices instead of the set's, e.g. en-us,en-gb+f2")
     parser.add_argument("--seed", type=int, default=7, help="another draw of wording, speeds and noise")
+    parser.add_argument(
+        "--enroll",
+        action="store_true",
+        help="also OUT/enroll/VOICE/: each voice reads callbot enroll's sentences (prompts.txt + NN.wav)",
+    )
     args = parser.parse_args(argv)
     voices = [(v, 50) for v in args.voices.split(",")] if args.voices else None
     try:
@@ -75,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
             families=args.families,
             conditions=args.noise,
             snr=args.snr,
+            enroll=args.enroll,
         )
     except MissingVoices as exc:
         print(f"corpus: {exc}", file=sys.stderr)

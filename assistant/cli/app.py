@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from ..errors import CallbotError
-from . import calls, contacts, demo, dnc, leads, measure, models, notes, settings, talk, voicemail
+from . import calls, contacts, demo, dnc, enroll, leads, measure, models, notes, settings, talk, voicemail
 from .runtime import Runtime
 
 app = typer.Typer(
@@ -67,6 +67,7 @@ def _options(
 
 app.command()(talk.text)
 app.command()(talk.listen)
+app.command()(enroll.enroll)
 app.command("eval")(measure.eval_corpus)
 app.command()(measure.parse)
 contacts_app.command("import")(contacts.contacts_import)

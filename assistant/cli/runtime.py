@@ -150,8 +150,15 @@ class Runtime:
         wake = speech.wake_phrase if speech.mode == "wake" else ""
         parser = IntentParser()
         options = json.loads(os.environ.get("CALLBOT_SPHINX_OPTIONS", "{}"))  # for tuning experiments
+        adaptation = self.adaptation()
+        if adaptation is not None:
+            say(f"Commands are heard with the voice adaptation {adaptation} (callbot enroll).")
         grammar = GrammarCommands(
-            SphinxEngine(**options), parser.intents, book, self.topics() if topics is None else topics, wake
+            SphinxEngine(adaptation=adaptation, **options),
+            parser.intents,
+            book,
+            self.topics() if topics is None else topics,
+            wake,
         )
         if not speech.check_with:
             return grammar
@@ -169,6 +176,13 @@ class Runtime:
             sure_at=speech.sure_confidence,
             min_confidence=speech.min_confidence,
         )
+
+    def adaptation(self) -> Path | None:
+        """The voice adaptation commands are decoded with: [speech] adaptation, or the rep's own."""
+        path = self.settings.adaptation
+        if path is not None and not path.exists():
+            raise ConfigError([f"speech.adaptation: {path} does not exist (run callbot enroll, or say off)"])
+        return path
 
     def decision_model(self) -> DecisionModel:
         """The configured decision model, else the user's own (`callbot eval --train`), else the shipped."""
@@ -291,6 +305,16 @@ class Runtime:
         from ..session import Session, SessionSettings
 
         s = self.settings
+        # Spoken commands the rep confirms are kept for `callbot enroll --refresh` (README). A voice ear
+        # exists only once its module is loaded, so a typed session never imports the speech stack here.
+        voice_ear = getattr(sys.modules.get("assistant.speech.ear"), "VoiceEar", None)
+        inner: Any = ear
+        while not (voice_ear is not None and isinstance(inner, voice_ear)) and hasattr(inner, "ear"):
+            inner = inner.ear  # under a wrapper (the list launcher)
+        if s.speech.learn and voice_ear is not None and isinstance(inner, voice_ear):
+            from ..speech.confirmed import FOLDER, ConfirmedKeeper
+
+            ear = ConfirmedKeeper(ear, s.voice_dir() / FOLDER)
         return Session(
             ear=ear,
             voice=voice,

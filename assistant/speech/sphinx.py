@@ -9,11 +9,15 @@ it afterwards took 80 ms of a 3 s command here).
 
 from __future__ import annotations
 
+import json
 import math
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ..errors import MissingExtra, SpeechError
@@ -52,11 +56,21 @@ class SphinxEngine:
 
     name = "sphinx"
 
-    def __init__(self, *, reject_ratio: float = REJECT_RATIO, nbest: int = 0, **decoder_options: object):
+    def __init__(
+        self,
+        *,
+        reject_ratio: float = REJECT_RATIO,
+        nbest: int = 0,
+        adaptation: str | Path | None = None,
+        **decoder_options: object,
+    ):
+        """`adaptation`: the model adapted to one voice (`callbot enroll`), as adaptation_options reads it."""
         try:
             from pocketsphinx import Decoder, get_model_path
         except ImportError:  # pragma: no cover - pocketsphinx is a core dependency
             raise MissingExtra("pocketsphinx", "all") from None
+        if adaptation is not None:
+            decoder_options = {**decoder_options, **adaptation_options(adaptation)}
         options = {
             "hmm": get_model_path("en-us/en-us"),
             "dict": get_model_path("en-us/cmudict-en-us.dict"),
@@ -71,7 +85,13 @@ class SphinxEngine:
             "pbeam": 1e-80,
             **decoder_options,
         }
-        self.decoder = Decoder(**options)
+        try:
+            self.decoder = Decoder(**options)
+        except (RuntimeError, ValueError) as exc:
+            if adaptation is None:
+                raise
+            raise SpeechError(f"the voice adaptation {adaptation} could not be loaded ({exc})") from None
+        self.adaptation = Path(adaptation) if adaptation is not None else None
         self.decoder.add_allphone_file("phones", None)
         self.decoder.activate_search("phones")
         self.loop = Decoder(**{**options, "dict": None})  # phones need no dictionary
@@ -83,6 +103,26 @@ class SphinxEngine:
         self._searches: dict[str, str] = {}  # grammar name -> current search name
         self._generation = 0
         self._lock = threading.Lock()  # one decoder: one utterance at a time
+
+    @staticmethod
+    def check_adaptation(path: str | Path) -> None:
+        """SpeechError unless pocketsphinx loads this adaptation with its model. In a child process: on some
+        malformed files pocketsphinx ends the process rather than raising."""
+        options = adaptation_options(path)
+        load = (
+            "import json, sys\n"
+            "from pocketsphinx import Decoder, get_model_path\n"
+            "Decoder(hmm=get_model_path('en-us/en-us'), dict=get_model_path('en-us/cmudict-en-us.dict'),"
+            " lm=None, loglevel='ERROR', **json.loads(sys.argv[1]))\n"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", load, json.dumps(options)], capture_output=True, text=True, check=False
+        )
+        if done.returncode != 0:
+            said = [ln for ln in done.stderr.splitlines() if ln.strip()]
+            raise SpeechError(
+                f"pocketsphinx cannot load the voice adaptation {path} ({said[-1] if said else 'no reason'})"
+            )
 
     def load(self, grammars: Iterable[Grammar]) -> None:
         """Add (or replace) grammars; words the dictionary lacks get pronunciations first."""
@@ -291,6 +331,46 @@ class SphinxStream:
             finally:
                 self._decoding = self._open = False
                 self.engine._lock.release()
+
+
+# What `callbot enroll` writes, and the Decoder option that loads it: MAP-adapted Gaussian means (they
+# replace the model's own) or an MLLR transform (applied to the model's means as they load).
+ADAPTATION_FILES = {"means": "mean", "mllr_matrix": "mllr"}
+
+
+def adaptation_options(path: str | Path) -> dict[str, str]:
+    """Decoder options for an adaptation: a voice's directory (what it holds), a `means` file, or an MLLR
+    transform (a file by any other name)."""
+    path = Path(path)
+    if not path.is_dir():
+        found = {ADAPTATION_FILES.get(path.name, "mllr"): str(path)}
+    else:
+        found = {o: str(path / name) for name, o in ADAPTATION_FILES.items() if (path / name).is_file()}
+    if not found:
+        raise SpeechError(f"{path} holds no voice adaptation ({' or '.join(ADAPTATION_FILES)})")
+    if "mean" in found:
+        _check_means(Path(found["mean"]))
+    return found
+
+
+def _check_means(path: Path) -> None:
+    """pocketsphinx ends the whole process on a malformed means file: one that is not this model's shape is
+    refused here instead (an s3 file, exactly as long as the model's own)."""
+    own = Path(model_dir()) / "means"
+    try:
+        head = path.read_bytes()[:1024]
+        fits = head.startswith(b"s3\n") and b"endhdr\n" in head and path.stat().st_size == own.stat().st_size
+    except OSError as exc:
+        raise SpeechError(f"the voice adaptation {path} could not be read ({exc.strerror})") from None
+    if not fits:
+        raise SpeechError(f"the voice adaptation {path} could not be loaded (not means for this model)")
+
+
+def model_dir() -> str:
+    """The acoustic model the recogniser uses (en-us, as the wheel ships it)."""
+    from pocketsphinx import get_model_path
+
+    return str(get_model_path("en-us/en-us"))
 
 
 def dictionary_path() -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from .audio import RATE, write_wav
+from .enroll import write_enrollment
 from .items import SETS, Item, commands, notes
 from .noise import DEFAULT_CONDITIONS, babble_talkers, mix, reverberate
 from .voices import FAMILIES, VOICES, MissingVoices, Voice, espeak_voices, missing
@@ -32,11 +33,13 @@ def build(
     families: tuple[str, ...] = ("espeak",),
     conditions: tuple[str, ...] = DEFAULT_CONDITIONS,
     snr: float = 10.0,
+    enroll: bool = False,
 ) -> int:
     """Write a corpus; returns the number of recordings.
 
     `families` defaults to espeak alone here (the tests' quick slices need nothing else installed); the
-    command line's default is every family. `voices` replaces the set's espeak-ng voices.
+    command line's default is every family. `voices` replaces the set's espeak-ng voices. `enroll` also has
+    every voice read the enrollment sentences (spoken_corpus/enroll.py).
     """
     rng = random.Random(seed)
     chosen = family_voices(which, families, voices)
@@ -55,6 +58,7 @@ def build(
     rows = say_all(out, items, chosen, conditions, snr, seed, rng, took)
     with open(out / "manifest.jsonl", "w") as fh:
         fh.writelines(json.dumps(row) + "\n" for row in rows)
+    enrolled = write_enrollment(out, [v for vs in chosen.values() for v in vs], seed) if enroll else {}
     stamp = {
         "set": which,
         "seed": seed,
@@ -65,6 +69,7 @@ def build(
         "recordings": len(rows),
         "synthesis_s": {f: round(s, 1) for f, s in took.synthesis.items()},
         "speech_s": {f: round(s, 1) for f, s in took.speech.items()},
+        "enroll": enrolled,
     }
     (out / "corpus.json").write_text(json.dumps(stamp, indent=1) + "\n")  # last: the corpus is complete
     return len(rows)
