@@ -207,9 +207,9 @@ def test_callbot_enroll_from_recordings_then_listen_uses_it(enrollment, speak, t
     assert f"voice adaptation {kept}" in heard.stdout
     assert "Calling Robert Martinez" in heard.stdout
     # the confirmed command is kept with its words, and the next refresh learns from it too
-    assert [p.read_text() for p in (kept / "confirmed").glob("*.txt")] == ["call robert martinez on mobile\n"], (
-        heard.stdout
-    )
+    assert [p.read_text() for p in (kept / "confirmed").glob("*.txt")] == [
+        "call robert martinez on mobile\n"
+    ], heard.stdout
     refreshed = callbot(env, "enroll", "--refresh", "--method", "mllr")
     assert f"of {len(sentences()) + 1} recordings" in refreshed.stdout
     assert (kept / "mllr_matrix").is_file() and not (kept / "means").exists()
