@@ -66,7 +66,6 @@ class Report:
     notes_engine: str
     build_seconds: float = 0.0
     checks: int | None = None  # commands the second engine was asked about, if there is one
-    verified: int | None = None  # of those, the ones that stood by forced decoding (not by agreement)
 
     def group(self, tag: str | None = None) -> dict[str, Any]:
         items = [o for o in self.outcomes if tag is None or tag in o.tags]
@@ -107,7 +106,6 @@ class Report:
             "notes_engine": self.notes_engine,
             "grammar_build_s": round(self.build_seconds, 3),
             "second_engine_checks": self.checks,
-            "second_engine_verified": self.verified,
             "overall": self.group(),
             "by_tag": {t: self.group(t) for t in self.tags()},
             "items": [asdict(o) for o in self.outcomes],
@@ -251,7 +249,6 @@ def evaluate(
         getattr(transcriber, "name", "-"),
         build,
         getattr(recognizer, "checks", None),
-        getattr(recognizer, "verified", None),
     )
 
 
@@ -370,8 +367,7 @@ def format_table(report: Report) -> str:
     """The report as a markdown table, overall and per tag."""
     lines = [
         f"engine: {report.engine}; notes: {report.notes_engine}; grammar build {report.build_seconds:.2f} s"
-        + (f"; second engine asked about {report.checks} commands" if report.checks is not None else "")
-        + (f", {report.verified} stood by forced decoding" if report.verified else ""),
+        + (f"; second engine asked about {report.checks} commands" if report.checks is not None else ""),
         "",
         "| group | commands | right | wrong dials | wrong numbers | topic WER | notes | note WER "
         "| p50 ms | p95 ms | RTF |",

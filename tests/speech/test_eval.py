@@ -48,7 +48,6 @@ def test_eval_reports_every_figure(slice_dir: Path, tmp_path: Path, monkeypatch)
     assert report["engine"] == "sphinx+whisper"
     assert 0 < report["second_engine_checks"] <= len(commands)
     assert f"second engine asked about {report['second_engine_checks']} commands" in result.output
-    assert 0 <= report["second_engine_verified"] <= report["second_engine_checks"]
     # Every scored figure is consistent with the item it came from
     for item in commands:
         assert item["success"] == (not item["errors"])
