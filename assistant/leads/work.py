@@ -28,7 +28,6 @@ from ..models import (
     CallRequest,
     CallStatus,
     Contact,
-    Intent,
     Lead,
     LeadStatus,
     PhoneNumber,
@@ -48,11 +47,11 @@ from ..ports import (
     Transcriber,
     Voice,
 )
-from . import card, plan
+from . import asking, card, plan
 from .resume import resume
 from .voicemail import DropEar, DroppingCarrier
 
-CONTEXT = {"dialog": "lead"}
+CONTEXT = asking.CONTEXT  # the list's own commands are understood in this context
 COMMANDS = (
     "LeadCall",
     "LeadSkip",
@@ -170,7 +169,7 @@ class ListSession:
             return True
         while True:
             self.turns.reply("list_what_now")
-            intent = self._hear(COMMANDS)
+            intent = asking.hear(self.turns, COMMANDS, self.settings.answer_timeout)
             name = SAME.get(intent.name, intent.name) if intent else None
             if name == GO:
                 self.call(lead, contact)
@@ -266,7 +265,11 @@ class ListSession:
             self.turns.reply("list_voicemail_dropped", message=dropped, name=lead.name)
         elif record is not None and record.id in self.carrier.failed:
             self.turns.reply("list_voicemail_failed", reason=self.carrier.failed[record.id])
-        disposition = "left voicemail" if dropped else plan.disposition_of(outcome) or self._ask_outcome()
+        disposition = (
+            "left voicemail"
+            if dropped
+            else plan.disposition_of(outcome) or asking.outcome(self.turns, self.settings.answer_timeout)
+        )
         now = self.clock.now()
         status, due, reason = plan.after_call(disposition, lead, now)
         if disposition == "call back":
@@ -311,28 +314,6 @@ class ListSession:
         self.turns.reply("list_history", name=lead.name, when=when, note=text)
 
     # -- helpers ----------------------------------------------------------------------------------------
-
-    def _hear(self, allowed: tuple[str, ...]) -> Intent | None:
-        utterance = self.turns.hear(Expect(Listening.COMMAND), self.settings.answer_timeout)
-        if utterance is None:
-            return None
-        return self.turns.understand(utterance, allowed, CONTEXT)
-
-    def _ask_outcome(self) -> str:
-        """The disposition, by voice ("meeting booked") or key (1-9); asked again until it is one."""
-        self.turns.reply("list_ask_outcome")
-        while True:
-            utterance = self.turns.hear(Expect(Listening.COMMAND), self.settings.answer_timeout)
-            text = utterance.text.strip() if utterance is not None else ""
-            if text in plan.KEYS:
-                return plan.KEYS[text]
-            intent = self.turns.understand(utterance, ("LeadOutcome",), CONTEXT) if utterance else None
-            if intent is not None and intent.slot("disposition"):
-                return intent.slot("disposition")
-            guess = plan.closest_disposition(text) if utterance and utterance.audio is not None else None
-            if guess is not None:  # heard by a free-form engine, near one of the nine: said back, kept
-                return guess
-            self.turns.reply("list_outcome_again")
 
     def _ask_when(self, lead: Lead) -> datetime | None:
         self.turns.reply("list_ask_callback", name=lead.name)

@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -28,12 +28,12 @@ from twilio.rest import Client
 
 from ..errors import CallFailed, ConfigError
 from ..models import CallEvent, CallRequest, CallStatus, PlacedCall, Voicemail
+from .twilio_create import CallCreation
 from .twilio_rest import (
     REASONS,
     CallbotHttpClient,
     event_from_call,
     failure,
-    refused,
     retry_after_seconds,
     status_of,
 )
@@ -63,8 +63,8 @@ class _Followed:
     interval: float = 0.5
 
 
-class TwilioCarrier:
-    """The Telephony port over Twilio's REST API."""
+class TwilioCarrier(CallCreation):
+    """The Telephony port over Twilio's REST API (creating a call exactly once: twilio_create.py)."""
 
     name = "twilio"
 
@@ -156,88 +156,6 @@ class TwilioCarrier:
         first_poll = self._monotonic() + (SAFETY_POLL if s.webhook_url else 0.0)
         self._followed[request.key] = _Followed(placed, _Leg(call.sid), next_poll=first_poll)
         return placed
-
-    def _pace(self) -> None:
-        """Keep call creation within the account's calls-per-second."""
-        with self._pace_lock:
-            wait = self._last_create + 1.0 / self.settings.calls_per_second - self._monotonic()
-            if wait > 0:
-                self._sleep(wait)
-            self._last_create = self._monotonic()
-
-    def _create(self, params: dict[str, Any], to: str, started: datetime) -> Any:
-        for attempt in range(2):
-            self._pace()
-            try:
-                return self.client.calls.create(**params)
-            except (TwilioRestException, TwilioServiceException) as exc:
-                retry_after = self._retry_after(exc)
-                if retry_after is not None and attempt == 0:  # rate-limited: nothing was created
-                    self._sleep(retry_after)
-                    continue
-                raise failure(exc) from None
-            except requests.exceptions.ConnectTimeout:  # never reached Twilio: safe to try once more
-                if attempt == 0:
-                    self._sleep(1.0)
-                    continue
-                raise CallFailed(
-                    "Twilio could not be reached (connection timed out); check the network", retryable=True
-                ) from None
-            except requests.exceptions.ReadTimeout:
-                # Sent, but no answer: the call may exist. Look for it; never send the request again.
-                found = self._find_created(to, started)
-                if found is not None:
-                    return found
-                raise CallFailed(
-                    "Twilio did not answer in time, and no new call is in your account, so nothing was "
-                    "placed. Try again.",
-                    retryable=True,
-                ) from None
-            except requests.exceptions.ConnectionError as exc:
-                if attempt == 0 and refused(exc):
-                    self._sleep(1.0)
-                    continue
-                raise CallFailed(
-                    "Twilio could not be reached; check the network or twilio.api_base", retryable=True
-                ) from None
-            except (TwilioException, ValueError) as exc:  # malformed answers (not JSON, missing fields)
-                found = self._find_created(to, started)
-                if found is not None:
-                    return found
-                raise CallFailed(
-                    f"Twilio gave an answer callbot could not read ({exc})", retryable=True
-                ) from None
-        raise CallFailed(
-            "Twilio is rate-limiting this account; wait a moment and try again", code=20429, retryable=True
-        )
-
-    def _retry_after(self, exc: TwilioRestException | TwilioServiceException) -> float | None:
-        """Seconds to wait before a rate-limited request may go again (capped), or None if it was not that."""
-        if exc.status != 429 and exc.code != 20429:
-            return None
-        headers = getattr(self.client.http_client, "last_headers", {}) or {}
-        value = next((v for k, v in headers.items() if k.lower() == "retry-after"), None)
-        return retry_after_seconds(value, self._now())
-
-    def _find_created(self, to: str, started: datetime) -> Any:
-        """The call a timed-out create request may have made: same To and From, created since we asked."""
-        for delay in (0.0, 2.0):
-            self._sleep(delay)
-            try:
-                calls = self.client.calls.list(
-                    to=to,
-                    from_=self.settings.caller_id,
-                    start_time_after=started - timedelta(minutes=1),
-                    limit=20,
-                )
-            except (TwilioException, requests.exceptions.RequestException):
-                continue
-            fresh = [
-                c for c in calls if c.date_created is None or c.date_created >= started - timedelta(seconds=5)
-            ]
-            if fresh:
-                return max(fresh, key=lambda c: c.date_created or started)
-        return None
 
     # -- following --------------------------------------------------------------------------------------
 
