@@ -140,7 +140,9 @@ def leads_work(
     ] = "whisper",
     page: Annotated[
         bool,
-        typer.Option("--page", help="Serve the live page on 127.0.0.1 (typed mode); the URL is printed."),
+        typer.Option(
+            "--page", help="Serve the live page on 127.0.0.1 (typed or --voice); the URL is printed."
+        ),
     ] = False,
     port: Annotated[int, typer.Option(help="With --page: the port (0: any free one).")] = 0,
 ) -> None:
@@ -154,7 +156,9 @@ def leads_work(
     if voice or audio:
         from .talk import run_voice_session
 
-        run_voice_session(rt, audio=audio, quiet=quiet, engine=engine, lead_list=found)
+        run_voice_session(
+            rt, audio=audio, quiet=quiet, engine=engine, lead_list=found, page=port if page else None
+        )
         return
     from ..console import PrintVoice, TextEar
 

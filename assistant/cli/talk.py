@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..ports import Clock
+from ..ports import Clock, Ear, Voice
 from .runtime import Runtime
 from .shared import out, runtime
 
@@ -71,9 +71,10 @@ def run_voice_session(
     engine: str | None = None,
     clock: Clock | None = None,
     lead_list: str | None = None,
+    page: int | None = None,
 ) -> None:
     """Compose the voice front end from settings: source, recogniser, voice, display, and run the dialog
-    (or, given `lead_list`, work that list)."""
+    (or, given `lead_list`, work that list; with `page` a port, showing it on the live page too)."""
     from ..console import TerminalDisplay
     from ..speech.audio import FileSource, MicrophoneSource
     from ..speech.ear import VoiceEar
@@ -119,11 +120,21 @@ def run_voice_session(
         "review_timeout": 6.0 if live else None,
     }
     archive = rt.note_archive()
+    screen = None
+    heard: Ear = ear
+    said: Voice = voice
+    if lead_list and page is not None:  # the live page: its buttons beside the rep's voice
+        from ..web.live import LivePage, PageEar, PageVoice
+
+        screen = LivePage(page)
+        out.print(f"The live page: {screen.url}")
+        heard, said = PageEar(screen, ear), PageVoice(voice, screen)
     session: Session | ListSession = (
         rt.list_session(
             lead_list,
-            ear,
-            voice,
+            heard,
+            said,
+            screen=screen,
             transcriber=transcriber,
             archive=archive,
             answer_timeout=timeouts["answer_timeout"],
@@ -151,7 +162,11 @@ def run_voice_session(
             else f"press {speech.ptt_key} and speak"
         )
         out.print(f"callbot is listening: {how}. Ctrl-C to stop.")
-    session.run()
+    try:
+        session.run()
+    finally:
+        if screen is not None:
+            screen.close()
 
 
 def _push_to_talk(key: str) -> Callable[[], None]:

@@ -26,7 +26,8 @@ def test_a_list_worked_by_voice(tmp_path: Path, speak):
         shutil.copy(speak(line), audio / f"{i:02d}.wav")
     env = env_for(tmp_path)
     callbot(env, "leads", "import", str(DATA / "hubspot-contacts.csv"), "--list", "Acme")
-    run = callbot(env, "leads", "work", "Acme", "--audio", str(audio), "--quiet", timeout=300)
+    run = callbot(env, "leads", "work", "Acme", "--audio", str(audio), "--quiet", "--page", timeout=300)
+    assert "The live page: http://127.0.0.1:" in run.stdout  # served beside the voice, its buttons too
     assert "Priya Shah, VP Operations at Acme, 11:00 in Denver." in run.stdout
     assert "Logged meeting booked for Priya Shah." in run.stdout
     assert "Skipped Marcus Lee." in run.stdout
