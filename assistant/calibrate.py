@@ -7,6 +7,7 @@ weighed (its evidence and probability) and whether acting on it would have done 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,30 @@ def readings(recognizer: Any, expect: dict[str, Any], alike: Iterable[str] = ())
             }
         )
     return out
+
+
+Command = tuple[str, dict[str, Any], list[str], list[dict[str, Any]]]  # id, expect, sound-alikes, readings
+
+
+def commands(corpus: Path, items: Iterable[dict[str, Any]]) -> list[Command]:
+    """Each command of an eval of `corpus` (its report's items) with the names that sound like the one it
+    wants, for labelling its readings."""
+    from .evaluate import SimpleBook, alike_names, load_corpus
+
+    book = SimpleBook(load_corpus(corpus)[0])
+    by_name = {c.name: c for c in book.contacts()}
+    return [
+        (i["id"], i.get("expect", {}), alike_names(book, by_name, i.get("expect", {})), i.get("readings", []))
+        for i in items
+    ]
+
+
+def report_items(report: Path) -> list[dict[str, Any]]:
+    """The items of an earlier `callbot eval --json` report."""
+    try:
+        return list(json.loads(report.read_text())["items"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ValueError(f"{report}: not a callbot eval --json report ({exc})") from None
 
 
 def train(

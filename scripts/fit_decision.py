@@ -12,8 +12,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from assistant.calibrate import curve_lines, train
-from assistant.cli.measure import _commands_in
+from assistant.calibrate import commands, curve_lines, report_items, train
 from assistant.speech.decision import default_model_path
 
 
@@ -22,14 +21,15 @@ def main() -> None:
     parser.add_argument("pairs", nargs="+", help="CORPUS=REPORT.json")
     parser.add_argument("--out", type=Path, default=default_model_path())
     args = parser.parse_args()
-    commands = []
+    labelled = []
     names = []
     for pair in args.pairs:
         corpus, _, report = pair.partition("=")
         names.append(Path(corpus).name)
-        commands += [(f"{corpus}:{c[0]}", *c[1:]) for c in _commands_in(Path(corpus), Path(report))]
-    model = train(commands, "+".join(names), args.out)
-    print(f"fitted on {len(commands)} commands of {', '.join(names)}; saved to {args.out}")
+        items = [{**i, "id": f"{corpus}:{i['id']}"} for i in report_items(Path(report))]
+        labelled += commands(Path(corpus), items)
+    model = train(labelled, "+".join(names), args.out)
+    print(f"fitted on {len(labelled)} commands of {', '.join(names)}; saved to {args.out}")
     print("\n".join(curve_lines(model)))
 
 

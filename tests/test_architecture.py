@@ -74,7 +74,15 @@ ROWS: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
     (("assistant.console",), (*LEAVES, "assistant.ports")),
     (
         ("assistant.evaluate", "assistant.checks", "assistant.calibrate"),
-        (*LEAVES, "assistant.config", "assistant.ports", *PURE, *ADAPTERS, "assistant.calibrate"),
+        (
+            *LEAVES,
+            "assistant.config",
+            "assistant.ports",
+            *PURE,
+            *ADAPTERS,
+            "assistant.calibrate",
+            "assistant.evaluate",
+        ),
     ),
     (("assistant.cli", "assistant.__main__"), ("assistant",)),
 ]

@@ -47,14 +47,20 @@ def eval_corpus(
 ) -> None:
     """Measure recognition on a spoken corpus: commands right, wrong dials, WER, latency, and the decision
     model's curve; with --train, fit the model on it."""
-    from ..evaluate import SimpleBook, alike_names, evaluate, failures, format_table, load_corpus
+    from ..evaluate import evaluate, failures, format_table
 
     rt = runtime(ctx)
     speech = rt.settings.speech
     if readings is not None:  # refit on what an earlier run heard
         if not train:
             raise typer.BadParameter("--readings is for --train: fit on an earlier report's readings")
-        _fit(corpus, _commands_in(corpus, readings), model_out or rt.settings.data_dir / "decision.json")
+        from ..calibrate import report_items
+
+        try:
+            items = report_items(readings)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--readings") from None
+        _fit(corpus, items, model_out or rt.settings.data_dir / "decision.json")
         return
 
     def recognizer(book: SimpleBook) -> Commands:
@@ -76,38 +82,16 @@ def eval_corpus(
     if json_out:
         json_out.write_text(json.dumps(report.to_json(), indent=1, default=str))
     if train:
-        book = SimpleBook(load_corpus(corpus)[0])
-        by_name = {c.name: c for c in book.contacts()}
-        commands = [
-            (o.id, o.expect, alike_names(book, by_name, o.expect), o.readings) for o in report.outcomes
-        ]
-        _fit(corpus, commands, model_out or rt.settings.data_dir / "decision.json")
+        _fit(corpus, report.to_json()["items"], model_out or rt.settings.data_dir / "decision.json")
     print(report.summary_line())
 
 
-def _commands_in(corpus: Path, report: Path) -> list[tuple[str, dict[str, Any], list[str], list[Any]]]:
-    """(id, expect, same-sounding names, readings) of each command in an earlier `--json` report."""
-    from ..evaluate import SimpleBook, alike_names, load_corpus
+def _fit(corpus: Path, items: list[dict[str, Any]], target: Path) -> None:
+    """Fit the decision model on an eval's items (their readings, labelled against the corpus) and save it."""
+    from ..calibrate import commands, curve_lines, train
 
     try:
-        items = json.loads(report.read_text())["items"]
-    except (OSError, ValueError, KeyError) as exc:
-        raise typer.BadParameter(f"{report}: not a callbot eval --json report ({exc})") from None
-    book = SimpleBook(load_corpus(corpus)[0])
-    by_name = {c.name: c for c in book.contacts()}
-    return [
-        (i["id"], i.get("expect", {}), alike_names(book, by_name, i.get("expect", {})), i.get("readings", []))
-        for i in items
-    ]
-
-
-def _fit(
-    corpus: Path, commands: list[tuple[str, dict[str, Any], list[str], list[Any]]], target: Path
-) -> None:
-    from ..calibrate import curve_lines, train
-
-    try:
-        model = train(commands, corpus.name, target)
+        model = train(commands(corpus, items), corpus.name, target)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="CORPUS") from None
     out.print(f"Decision model fitted on {corpus} and saved to {target}; its curve (cross-validated):")
