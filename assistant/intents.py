@@ -125,31 +125,27 @@ class Speechways:
 
 
 @functools.cache
+def slot_words(slot: str, directory: Path | None = None) -> Mapping[str, str]:
+    """Every way the templates' list `slot` is said -> the value it stands for ("mum" -> "mother")."""
+    from hassil.intents import TextSlotList
+    from hassil.sample import sample_expression
+
+    values = load_intents(directory or language_dir()).slot_lists.get(slot)
+    words: dict[str, str] = {}
+    for value in values.values if isinstance(values, TextSlotList) else ():
+        for phrase in sample_expression(value.text_in):
+            words[" ".join(phrase.lower().split())] = str(value.value_out)
+    return words
+
+
 def relation_words(directory: Path | None = None) -> Mapping[str, str]:
     """Every word for a relation ("mum", "boss") -> its canonical name ("mother", "manager")."""
-    from hassil.intents import TextSlotList
-    from hassil.sample import sample_expression
-
-    relations = load_intents(directory or language_dir()).slot_lists.get("relation")
-    words: dict[str, str] = {}
-    for value in relations.values if isinstance(relations, TextSlotList) else ():
-        for phrase in sample_expression(value.text_in):
-            words[" ".join(phrase.lower().split())] = str(value.value_out)
-    return words
+    return slot_words("relation", directory)
 
 
-@functools.cache
 def label_words(directory: Path | None = None) -> Mapping[str, str]:
     """Every word for a number label ("cell phone", "office") -> the label ("mobile", "work")."""
-    from hassil.intents import TextSlotList
-    from hassil.sample import sample_expression
-
-    labels = load_intents(directory or language_dir()).slot_lists.get("label")
-    words: dict[str, str] = {}
-    for value in labels.values if isinstance(labels, TextSlotList) else ():
-        for phrase in sample_expression(value.text_in):
-            words[" ".join(phrase.lower().split())] = str(value.value_out)
-    return words
+    return slot_words("label", directory)
 
 
 def canonical_relation(text: str) -> str:

@@ -58,10 +58,10 @@ class ContactRows(Database):
         with self.engine.connect() as conn:
             n, newest = conn.execute(select(func.count(), func.max(contacts.c.updated_at))).one()
             aliases = conn.execute(select(func.count()).select_from(contact_aliases)).scalar_one()
-            aliases += conn.execute(select(func.count()).select_from(contact_relations)).scalar_one()
+            relations = conn.execute(select(func.count()).select_from(contact_relations)).scalar_one()
             if newest is not None and newest.tzinfo is None:
                 newest = newest.replace(tzinfo=UTC)
-            return n, aliases, newest
+            return n, aliases + relations, newest
 
     @transaction
     def import_contacts(self, new: Iterable[Contact], source: str) -> ImportResult:

@@ -71,19 +71,21 @@ class Witness:
     def readings(self, first: Transcript, second: Transcript, audio: AudioClip) -> list[Reading]:
         """The grammar's reading and Whisper's (its best, or the first runner-up that means anything),
         each with its evidence; a reading that means nothing is left out."""
+        texts = [t for t in (first.text, *second.hypotheses[:4], *second.alternatives[:4]) if t]
+        meanings = {t: self.meaning(t) for t in dict.fromkeys(texts)}  # each sentence read once
         candidates: list[tuple[str, str]] = []
         if first.text:
             candidates.append((first.text, "grammar"))
-        own = next((t for t in second.hypotheses[:4] if t and self.meaning(t) is not None), None)
+        own = next((t for t in second.hypotheses[:4] if t and meanings[t] is not None), None)
         if own is not None:
             candidates.append((own, "whisper"))
         snr = snr_db(audio.pcm)
-        heard = self.meaning(second.text) if second.text else None
-        beam = [self.meaning(t) for t in second.alternatives[:4] if t]
-        grammar = self.meaning(first.text) if first.text else None
+        heard = meanings[second.text] if second.text else None
+        beam = [meanings[t] for t in second.alternatives[:4] if t]
+        grammar = meanings[first.text] if first.text else None
         out: list[Reading] = []
         for text, source in candidates:
-            meaning = self.meaning(text)
+            meaning = meanings[text]
             if meaning is None or any(r.meaning == meaning for r in out):
                 continue
             e = Evidence()
