@@ -66,6 +66,7 @@ class Speechways:
 
     digits: frozenset[str]  # number words, which may repeat ("five five")
     carriers: frozenset[str] = frozenset()  # words around a spoken name ("get me Jane on her mobile")
+    articles: frozenset[str] = frozenset()  # "the" before a name is not part of it ("call uh Jane" heard "the")
 
     @staticmethod
     @functools.cache
@@ -100,6 +101,7 @@ class Speechways:
             phrases("ask_end", frames.get("after", [])),
             digits,
             frozenset(merged.get("carrier_words", [])),
+            frozenset(merged.get("articles", [])),
         )
 
     def unframed(self, words: list[str]) -> list[str]:
@@ -141,6 +143,20 @@ def slot_words(slot: str, directory: Path | None = None) -> Mapping[str, str]:
 def relation_words(directory: Path | None = None) -> Mapping[str, str]:
     """Every word for a relation ("mum", "boss") -> its canonical name ("mother", "manager")."""
     return slot_words("relation", directory)
+
+
+@functools.cache
+def topic_words(directory: Path | None = None) -> frozenset[str]:
+    """The one-word introducers of a topic in the templates ("about", "regarding"): never part of a name."""
+    from hassil.intents import SlotList, TextSlotList
+    from hassil.sample import sample_expression
+
+    rule = load_intents(directory or language_dir()).expansion_rules.get("topic_part")
+    if rule is None:
+        return frozenset()
+    marker: dict[str, SlotList] = {"topic": TextSlotList.from_strings(["topicwords"])}
+    before = (phrase.split("topicwords")[0].split() for phrase in sample_expression(rule.expression, marker))
+    return frozenset(words[0] for words in before if len(words) == 1)
 
 
 def label_words(directory: Path | None = None) -> Mapping[str, str]:
@@ -207,6 +223,8 @@ class IntentParser:
             return False
         words = value.lower().split()
         if " ".join(words) in self.ways.not_names or words[0] in self.ways.not_names:
+            return False
+        if not topic_words(self.directory).isdisjoint(words):  # "grace okafor about the" + "work"
             return False
         if all(w in self.ways.digits for w in words) or any(w.endswith("n't") for w in words):
             return False  # "phone four one five ...", "i don't want to call my brother"
@@ -279,6 +297,11 @@ class IntentParser:
             return None
         result = best[1]
         slots = {e.name: _slot_value(e) for e in result.entities_list}
+        for slot in _NAME_SLOTS & set(slots):
+            words = slots[slot].split()
+            while len(words) > 1 and words[0].lower() in self.ways.articles:
+                words = words[1:]
+            slots[slot] = " ".join(words)
         return best[0], Intent(result.intent.name, {k: v for k, v in slots.items() if v}, text=prepared)
 
     def _repaired(

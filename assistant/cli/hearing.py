@@ -7,7 +7,7 @@ import json
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from .. import config as config_mod
 from ..errors import ConfigError
@@ -53,9 +53,11 @@ class Hearing:
         book: Book | None = None,
         topics: Sequence[str] | None = None,
         say: Callable[[str], None] = print,
+        adaptation: Path | Literal["settings"] | None = "settings",
     ) -> Commands:
         """What turns a spoken command into words: the grammar engine (checked by a second one when unsure),
-        or a free-form engine by name."""
+        or a free-form engine by name. `adaptation`: the voice adaptation to hear with, None for none
+        (default: the settings', or the rep's own)."""
         from ..errors import MissingExtra
         from ..intents import IntentParser
 
@@ -73,7 +75,8 @@ class Hearing:
         wake = speech.wake_phrase if speech.mode == "wake" else ""
         parser = IntentParser()
         options = json.loads(os.environ.get("CALLBOT_SPHINX_OPTIONS", "{}"))  # for tuning experiments
-        adaptation = self.adaptation()
+        if adaptation == "settings":
+            adaptation = self.adaptation()
         if adaptation is not None:
             say(f"Commands are heard with the voice adaptation {adaptation} (callbot enroll).")
         grammar = GrammarCommands(

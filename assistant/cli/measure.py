@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import os
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
@@ -16,8 +17,8 @@ from ..models import Resolution
 from .shared import out, runtime
 
 if TYPE_CHECKING:
-    from ..evaluate import Outcome, SimpleBook
-    from .runtime import Commands
+    from ..evaluate import Outcome, Report, SimpleBook
+    from .runtime import Commands, Runtime
 
 
 def eval_corpus(
@@ -44,13 +45,19 @@ def eval_corpus(
             help="Where --train writes the model (default: DATA_DIR/decision.json, used from then on)."
         ),
     ] = None,
+    enroll: Annotated[
+        Path | None,
+        typer.Option(
+            help="A voice's enrollment recordings (as callbot enroll --audio takes them): adapt to them and "
+            "measure the corpus (that voice's commands) without and with the adaptation.",
+        ),
+    ] = None,
 ) -> None:
     """Measure recognition on a spoken corpus: commands right, wrong dials, WER, latency, and the decision
     model's curve; with --train, fit the model on it."""
-    from ..evaluate import evaluate, failures, format_table
+    from ..evaluate import failures, format_table
 
     rt = runtime(ctx)
-    speech = rt.settings.speech
     if readings is not None:  # refit on what an earlier run heard
         if not train:
             raise typer.BadParameter("--readings is for --train: fit on an earlier report's readings")
@@ -63,18 +70,13 @@ def eval_corpus(
         _fit(corpus, items, model_out or rt.settings.data_dir / "decision.json")
         return
 
-    def recognizer(book: SimpleBook) -> Commands:
-        return rt.command_recognizer(engine, book=book, topics=speech.topics, say=out.print)
+    if enroll is not None:
+        if train:
+            raise typer.BadParameter("--enroll measures an adaptation; --train fits the decision without one")
+        _with_and_without(rt, corpus, enroll, engine, json_out)
+        return
 
-    with _progress(corpus) as progress:
-        report = evaluate(
-            corpus,
-            commands=recognizer,
-            transcriber=rt.note_transcriber(out.print),
-            min_confidence=speech.min_confidence,
-            sure_confidence=speech.sure_confidence,
-            progress=progress,
-        )
+    report = _measure(rt, corpus, engine, "settings")
     out.print(format_table(report), markup=False)
     if show_failures:
         for line in failures(report):
@@ -84,6 +86,56 @@ def eval_corpus(
     if train:
         _fit(corpus, report.to_json()["items"], model_out or rt.settings.data_dir / "decision.json")
     print(report.summary_line())
+
+
+def _measure(
+    rt: Runtime, corpus: Path, engine: str | None, adaptation: Path | Literal["settings"] | None
+) -> Report:
+    from ..evaluate import evaluate
+
+    speech = rt.settings.speech
+
+    def recognizer(book: SimpleBook) -> Commands:
+        return rt.command_recognizer(
+            engine, book=book, topics=speech.topics, say=out.print, adaptation=adaptation
+        )
+
+    with _progress(corpus) as progress:
+        return evaluate(
+            corpus,
+            commands=recognizer,
+            transcriber=rt.note_transcriber(out.print),
+            min_confidence=speech.min_confidence,
+            sure_confidence=speech.sure_confidence,
+            progress=progress,
+        )
+
+
+def _with_and_without(
+    rt: Runtime, corpus: Path, recordings: Path, engine: str | None, json_out: Path | None
+) -> None:
+    """`callbot eval --enroll`: the corpus heard with the wheel's model, then adapted to the recordings
+    (MAP, as `callbot enroll` makes it)."""
+    from ..evaluate import format_table
+    from ..speech.adapt import adapt
+    from .enroll import from_files
+
+    with tempfile.TemporaryDirectory(prefix="callbot-eval-enroll-") as tmp:
+        made = adapt(from_files(recordings), Path(tmp))
+        out.print(f"Adapted to {len(made.used)} of {len(made.used) + len(made.failed)} recordings.")
+        reports = {}
+        for name, adaptation in (("without", None), ("with", made.path.parent)):
+            reports[name] = report = _measure(rt, corpus, engine, adaptation)
+            out.print(f"{name} the adaptation:")
+            out.print(format_table(report), markup=False)
+    if json_out:
+        both = {name: report.to_json() for name, report in reports.items()}
+        json_out.write_text(json.dumps(both, indent=1, default=str))
+    before, after = (reports[n].group() for n in ("without", "with"))
+    print(
+        f"enrollment: {before['success_rate']:.1f}% -> {after['success_rate']:.1f}% commands right, "
+        f"{before['wrong_dials']} -> {after['wrong_dials']} wrong dials ({after['commands']} commands)"
+    )
 
 
 def _fit(corpus: Path, items: list[dict[str, Any]], target: Path) -> None:

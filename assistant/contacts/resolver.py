@@ -183,6 +183,11 @@ class Resolver:
             )
         }
         candidates = set(whole)
+        # WRatio's partial matching scores a name found inside other words as if it were the whole
+        # utterance ("the chen bottle cup": Kelly Chen 85): where more was heard than the name, and for a
+        # match on the whole name alone, the two are compared whole.
+        alike = {i: _similarity(heard, self._full[i]) for i in candidates}
+        tie = {i: whole[i] if len(heard) <= len(self._full[i]) else alike[i] for i in candidates}
         for index in candidates:
             entry = self._entries[index]
             best, how = 0.0, ""
@@ -194,9 +199,9 @@ class Resolver:
                             score,
                             ("alias" if kind == "name" and form is not entry.forms[0] else kind),
                         )
-            if whole.get(index, 0.0) - WHOLE_PENALTY > best:
-                best, how = whole[index] - WHOLE_PENALTY, "spelling"
-            best += WHOLE_WEIGHT * whole.get(index, 0.0)
+            if alike[index] - WHOLE_PENALTY > best:
+                best, how = alike[index] - WHOLE_PENALTY, "spelling"
+            best += WHOLE_WEIGHT * tie[index]
             if best > 0:
                 scores[index] = (best / (1 + WHOLE_WEIGHT), how)
         return scores
@@ -328,6 +333,11 @@ def pick_number(contact: Contact, label: str) -> tuple[PhoneNumber | None, bool,
             return wanted, False, False
         return contact.default_number, True, True
     return contact.default_number, len(contact.numbers) > 1, False
+
+
+def _similarity(heard: str, name: str) -> float:
+    """How alike the whole heard name and the whole written one are, spaces aside ("janedoe", "martin ez")."""
+    return max(fuzz.ratio(heard, name), fuzz.ratio(heard.replace(" ", ""), name.replace(" ", "")))
 
 
 def _form_score(form: tuple[str, ...], maps: Sequence[dict[str, tuple[float, str]]]) -> tuple[float, str]:

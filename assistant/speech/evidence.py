@@ -9,6 +9,7 @@ heard name (forced decoding).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +28,8 @@ from .topics import voice_introducers
 Meaning = tuple[str, str, str]  # (intent, who: a contact, "A|B" for several, "nobody"; number label)
 
 RIVALS = 5  # sound-alikes per query: the heard name, each of its words, Whisper's readings
+NAME_SPAN = 4  # the most words a name is said in
+_PHRASE_END = re.compile(r"[,.;:!?]")
 
 
 def label_phrases(intents: Intents) -> dict[str, str]:
@@ -60,11 +63,22 @@ class Reading:
 class Witness:
     """Gathers the evidence for the readings of one command, against one contact book."""
 
-    def __init__(self, book: Book, parser: Parser, intents: Intents, score: Callable[..., Any] | None):
+    def __init__(
+        self,
+        book: Book,
+        parser: Parser,
+        intents: Intents,
+        score: Callable[..., Any] | None,
+        align: Callable[[AudioClip, list[str]], list[float | None]] | None = None,
+    ):
         self.book = book
+        self.align = align  # pocketsphinx made to fit sentences to the audio: its score per frame of each
         self.parser = parser
         self.labels = label_phrases(intents)
-        self.carriers = Speechways.of(language_dir()).carriers  # words around a name, not part of it
+        ways = Speechways.of(language_dir())
+        self.carriers = ways.carriers  # words around a name, not part of it
+        self.small = ways.carriers | {w for w in ways.not_names if " " not in w}  # "this", "him": no name
+        self.repairs = ways.repairs  # "no", "I mean": the words that take back what was said before them
         self.introducers = voice_introducers(intents)  # the words a topic follows ("about")
         self.score = score  # Whisper made to say sentences: mean log-probability per token of each
 
@@ -72,7 +86,8 @@ class Witness:
         """The grammar's reading and Whisper's (its best, or the first runner-up that means anything),
         each with its evidence; a reading that means nothing is left out."""
         texts = [t for t in (first.text, *second.hypotheses[:4], *second.alternatives[:4]) if t]
-        meanings = {t: self.meaning(t) for t in dict.fromkeys(texts)}  # each sentence read once
+        read = {t: self._read(t) for t in dict.fromkeys(texts)}  # each sentence read once
+        meanings = {t: m for t, (m, _) in read.items()}
         candidates: list[tuple[str, str]] = []
         if first.text:
             candidates.append((first.text, "grammar"))
@@ -80,9 +95,12 @@ class Witness:
         if own is not None:
             candidates.append((own, "whisper"))
         snr = snr_db(audio.pcm)
+        repaired = self.repaired(second.text)
         heard = meanings[second.text] if second.text else None
         beam = [meanings[t] for t in second.alternatives[:4] if t]
         grammar = meanings[first.text] if first.text else None
+        distinct = {meanings[t]: t for t, _ in reversed(candidates) if meanings[t] is not None}
+        fit = self._fits(audio, list(distinct.values()))
         out: list[Reading] = []
         for text, source in candidates:
             meaning = meanings[text]
@@ -96,7 +114,12 @@ class Witness:
             e.set("whisper_means", heard == meaning)
             e.set("whisper_beam", meaning in beam)
             e.set("whisper_confidence", second.confidence or 0.0)
+            e.set("repair_unheeded", repaired and heard != meaning)
             e.set("snr_db", snr)
+            mine, others = fit.get(text), [v for t, v in fit.items() if t != text and v is not None]
+            if mine is not None and others:
+                e.set("sphinx_done", True)
+                e.set("sphinx_margin", mine - max(others))
             label = {meaning[2]} if meaning[2] else set()
             e.set("label_agrees", self.labels_in(second.text) == label)
             who = one_person(meaning)
@@ -106,9 +129,17 @@ class Witness:
                 e.set("whisper_names", self.names_the_same(second.text, meaning))
                 e.set("whisper_writes", not self.written(who).isdisjoint(fold(second.text).split()))
                 e.set("name_words", len(who.split()))
+                e.set("name_fit", read[text][1])
                 self._forced(e, text, who, second, audio)
             out.append(Reading(text, meaning, e, source))
         return out
+
+    def _fits(self, audio: AudioClip, texts: list[str]) -> dict[str, float | None]:
+        """How well pocketsphinx fits each reading's sentence to the audio, when the readings differ."""
+        texts = list(dict.fromkeys(texts))
+        if self.align is None or len(texts) < 2:
+            return {}
+        return dict(zip(texts, self.align(audio, texts), strict=True))
 
     def _forced(self, e: Evidence, text: str, who: str, second: Transcript, audio: AudioClip) -> None:
         """Whisper made to say this reading, and the same sentence naming each sound-alike instead."""
@@ -147,6 +178,11 @@ class Witness:
             names.update(dict.fromkeys(c.contact.name for c in resolver.rank([query], limit=RIVALS)))
         return list(names)
 
+    def repaired(self, text: str) -> bool:
+        """Whether the speaker took something back mid-sentence ("call Hannah Schmidt, no, David Kim")."""
+        words = fold(text).split()
+        return any(tuple(words[i : i + len(m)]) == m for m in self.repairs for i in range(1, len(words)))
+
     def written(self, who: str) -> frozenset[str]:
         """The words of the person's name and aliases: a reading that writes one backs them, not only one
         that sounds like them (prompted with every name, Whisper turns noise into names too)."""
@@ -161,24 +197,33 @@ class Witness:
 
     def meaning(self, text: str) -> Meaning | None:
         """(intent, who, label) for comparing two readings; who is the contact or the candidates."""
+        return self._read(text)[0]
+
+    def _read(self, text: str) -> tuple[Meaning | None, float]:
+        """The meaning, and how well the words said fit the one person it names (the resolver's score
+        over 100; 0 when it names nobody or several)."""
         intent = self.parser.parse(text, allowed=COMMANDS)
         if intent is None:
-            return None
+            return None, 0.0
         if intent.name != "CallContact":
-            return intent.name, "", ""
+            return (intent.name, "", ""), 0.0
         resolution = self.book.resolver().resolve(
             intent.slot("contact"), company=intent.slot("company"), relation=intent.slot("relation")
         )
         if resolution.action == Action.DIAL and resolution.contact is not None:
             who = resolution.contact.name
+            fit = next((c.score for c in resolution.candidates if c.contact.name == who), 100.0) / 100
         elif resolution.action == Action.ASK:
-            who = "|".join(sorted(c.contact.name for c in resolution.candidates))
+            who, fit = "|".join(sorted(c.contact.name for c in resolution.candidates)), 0.0
         else:  # a name it would refuse names nobody, however near its nearest contact
-            who = "nobody"
-        return intent.name, who, intent.slot("label") or ""
+            who, fit = "nobody", 0.0
+        return (intent.name, who, intent.slot("label") or ""), min(fit, 1.0)
 
     def names_the_same(self, text: str, meaning: Meaning) -> bool:
-        """Whether a sentence that does not parse still names the contact (and label) of `meaning`."""
+        """Whether a sentence that does not parse still names the contact (and label) of `meaning`: the
+        name ends its phrase, whatever misheard words came before it ("Bring Jane Doe on this mobile") or
+        after its phrase ("Call Jane Doe, come out of the renewal"); not "Rupert Mads", whose last word is
+        nobody's."""
         who, label = one_person(meaning), meaning[2]
         if who is None:
             return False
@@ -186,16 +231,29 @@ class Witness:
         cut = next((i for i, w in enumerate(words) if w in self.introducers), None)
         if cut is not None:  # the topic is not part of the name
             words = words[:cut]
-        heard = " ".join(words)
-        if self.labels_in(heard) != ({label} if label else set()):
+        if self.labels_in(" ".join(words)) != ({label} if label else set()):
             return False
-        for phrase in sorted(self.labels, key=len, reverse=True):
-            heard = f" {heard} ".replace(f" {phrase} ", " ").strip()
-        rest = " ".join(w for w in heard.split() if w not in self.carriers)
-        if not rest:
+        phrases = (self._name_words(p) for p in _PHRASE_END.split(text.lower()))
+        said = next((p for p in phrases if p), [])
+        if not said:
             return False
-        resolution = self.book.resolver().resolve(rest)
-        if resolution.action == Action.DIAL:
-            return resolution.contact is not None and resolution.contact.name == who
+        resolver = self.book.resolver()
+        named = set()
+        for start in range(max(0, len(said) - NAME_SPAN), len(said)):
+            resolution = resolver.resolve(" ".join(said[start:]))
+            if resolution.action == Action.DIAL and resolution.contact is not None:
+                named.add(resolution.contact.name)
+        if named:
+            return named == {who}
+        resolution = resolver.resolve(" ".join(said))
         unsure = resolution.action == Action.ASK and resolution.reason == "unsure"
         return unsure and [c.contact.name for c in resolution.candidates] == [who]
+
+    def _name_words(self, phrase: str) -> list[str]:
+        """A phrase's words without its number labels, carrier words and topic."""
+        words = fold(phrase).split()
+        cut = next((i for i, w in enumerate(words) if w in self.introducers), None)
+        heard = " ".join(words[:cut])
+        for spoken in sorted(self.labels, key=len, reverse=True):
+            heard = f" {heard} ".replace(f" {spoken} ", " ").strip()
+        return [w for w in heard.split() if w not in self.small]

@@ -142,6 +142,16 @@ class SphinxEngine:
                 if old:
                     self.decoder.remove_search(old)
 
+    @property
+    def lock(self) -> threading.Lock:
+        """Held while an utterance is decoded: one Decoder, one utterance at a time."""
+        return self._lock
+
+    def prepare(self, words: Iterable[str]) -> None:
+        """Pronunciations for words the dictionary lacks (another engine's reading), before aligning."""
+        with self._lock:
+            self._add_words(set(words))
+
     def has(self, grammar_name: str) -> bool:
         return grammar_name in self._searches
 

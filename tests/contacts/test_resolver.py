@@ -153,3 +153,23 @@ def test_at_most_five_choices():
     ]
     r = Resolver(many).resolve("alex")
     assert r.action == Action.ASK and len(r.candidates) == 5
+
+
+@pytest.mark.parametrize(
+    "heard",
+    [
+        "the kowalski bottle cup",  # one word of a name inside words that are no name
+        "renee park of dr double",  # a first name the contact does not have
+        "kenji sato im ian mcdonald tower",
+    ],
+)
+def test_one_name_word_among_unexplained_words_is_never_dialled(resolver: Resolver, heard: str):
+    """A misheard command whose only match is one word of a name, the rest unexplained, is not a dial:
+    the whole-name similarity must not reward a name found inside a longer string of other words."""
+    assert resolver.resolve(heard).action != Action.DIAL
+
+
+def test_run_together_and_split_names_still_match(resolver: Resolver):
+    assert resolver.resolve("janedoe").contact.name == "Jane Doe"
+    assert resolver.resolve("robert martin ez").contact.name == "Robert Martinez"
+    assert resolver.resolve("kowalski").contact.name == "Wojciech Kowalski"

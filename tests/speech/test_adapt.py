@@ -3,6 +3,7 @@ adaptation they make."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import struct
@@ -228,3 +229,39 @@ def test_callbot_enroll_says_what_is_wrong_with_a_folder(tmp_path):
     assert result.returncode == 1 and "has no audio files" in result.stderr
     refresh = callbot(env, "enroll", "--refresh", check=False)
     assert refresh.returncode == 1 and "run callbot enroll first" in refresh.stderr
+
+
+def test_callbot_eval_enroll_measures_a_voice_without_and_with_its_adaptation(enrollment, say, tmp_path):
+    """`callbot eval CORPUS --enroll RECORDINGS`: one voice's commands heard twice, with the wheel's model and
+    adapted to that voice's enrollment, side by side."""
+    corpus = tmp_path / "corpus"
+    (corpus / "audio").mkdir(parents=True)
+    shutil.copy(EXAMPLE_CONTACTS, corpus / "contacts.csv")
+    said = {
+        "call robert martinez on mobile": {"intent": "CallContact", "contact": "Robert Martinez"},
+        "who did i call last": {"intent": "LastCall"},
+    }
+    lines = []
+    for i, (text, expect) in enumerate(said.items(), start=1):
+        shutil.copy(say(text, VOICE), corpus / "audio" / f"{i}.wav")
+        item = {"id": f"c{i}", "audio": f"audio/{i}.wav", "kind": "command", "tags": ["clean"]}
+        lines.append(json.dumps({**item, "text": text, "expect": expect}))
+    (corpus / "manifest.jsonl").write_text("\n".join(lines) + "\n")
+    settings = tmp_path / "callbot.toml"
+    settings.write_text('[speech]\ncheck_with = ""\n')
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("CALLBOT_", "TWILIO_"))}
+    env = {**clean, "CALLBOT_DATA_DIR": str(tmp_path / "data"), "CALLBOT_CONFIG": str(settings)}
+    report = tmp_path / "both.json"
+    done = callbot(env, "eval", str(corpus), "--enroll", str(enrollment), "--json", str(report), timeout=300)
+    assert f"Adapted to {len(sentences())} of {len(sentences())} recordings" in done.stdout
+    assert "without the adaptation:" in done.stdout and "with the adaptation:" in done.stdout
+    assert done.stdout.strip().splitlines()[-1].startswith("enrollment: ")
+    both = json.loads(report.read_text())
+    heard = {
+        name: {o["id"]: (o["heard"], o["confidence"]) for o in run["items"]} for name, run in both.items()
+    }
+    assert set(heard) == {"without", "with"} and set(heard["with"]) == {"c1", "c2"}
+    assert heard["with"]["c1"][0] == "call robert martinez on mobile"
+    # the second run really heard with the adaptation: the same audio scores otherwise
+    assert heard["with"] != heard["without"]
+    assert not list(tmp_path.glob("data/voices/*"))  # measuring keeps no adaptation as the rep's own

@@ -250,9 +250,16 @@ def test_two_engines_naming_the_same_person_make_the_command_sure(grammar):
     assert result.confidence is not None and result.confidence >= 0.85 and result.label_sure
 
 
-def test_engines_naming_two_people_leave_the_dialog_to_ask(grammar):
+def test_engines_naming_two_people_leave_the_dialog_to_ask(grammar, say):
+    """Whisper names Jane Smith (and scores her sentence higher), the grammar, fairly sure, Jane Doe, and
+    pocketsphinx fits "jane doe" to the audio better: asked about, however likely the model finds it."""
+    from assistant.speech.audio import read_audio
+
+    clip = read_audio(say("call jane doe on the mobile", "flite:slt"))
     commands, _ = scoring(grammar, "Call Jane Smith on the mobile.", Jane_Doe=-2.0, Jane_Smith=-1.0)
-    result = commands.check(first("call jane doe on the mobile", 0.6), AUDIO, COMMAND)
+    result = commands.check(first("call jane doe on the mobile", 0.6), clip, COMMAND)
+    whisper = next(r for r, _ in commands.last if r.source == "whisper")
+    assert whisper.evidence.values["sphinx_margin"] < 0
     assert not result.sure
     assert {result.text, *result.alternatives} >= {
         "call jane doe on the mobile",
@@ -365,6 +372,50 @@ def test_real_recording_through_both_engines(grammar, speak):
     assert commands.checks == 1  # check_below above any confidence: every command is checked
     assert "raghunathan" in result.text.lower()
     assert result.sure, f"the engines disagreed: {result.text!r} / {result.alternatives[:1]}"
+
+
+def test_pocketsphinx_weighs_whisper_reading_against_the_grammars_on_the_audio(grammar, say):
+    """When the engines disagree, the grammar engine's acoustic model fits both sentences to the audio: the
+    one that was said fits better, whichever engine heard it."""
+    from assistant.speech.audio import read_audio
+
+    clip = read_audio(say("call robert martinez on mobile", "flite:slt"))
+    for heard, grammar_said, right in [
+        ("Call Robert Martinez on mobile.", "call jane doe on mobile", "whisper"),
+        ("Call Jane Doe on mobile.", "call robert martinez on mobile", "grammar"),
+    ]:
+        commands, _ = checked(grammar, heard)
+        commands.check(first(grammar_said, 0.6), clip, COMMAND)
+        e = {r.source: r.evidence.values for r, _ in commands.last}
+        assert e["whisper"]["sphinx_done"] == e["grammar"]["sphinx_done"] == 1
+        assert e[right]["sphinx_margin"] > 1.0
+        assert e["whisper"]["sphinx_margin"] == pytest.approx(-e["grammar"]["sphinx_margin"])
+        assert e["whisper"]["name_fit"] == e["grammar"]["name_fit"] == 1.0  # both name a contact in full
+    # one reading (the engines agree), nothing to weigh it against: no alignment is made
+    commands, _ = checked(grammar, "Call Robert Martinez on mobile.")
+    commands.check(first("call robert martinez on mobile", 0.6), clip, COMMAND)
+    [(only, _)] = commands.last
+    assert "sphinx_done" not in only.evidence.values
+
+
+def test_a_reading_that_ignores_the_speakers_correction_is_marked(grammar):
+    commands, _ = checked(grammar, "Call Jane Doe, no, Kelly Chen.")
+    commands.check(first("call jane doe about the renewal", 0.6), AUDIO, COMMAND)
+    readings = {r.source: r for r, _ in commands.last}
+    assert readings["whisper"].meaning == ("CallContact", "Kelly Chen", "")
+    assert readings["grammar"].evidence.values["repair_unheeded"] == 1
+    assert readings["whisper"].evidence.values["repair_unheeded"] == 0
+    # no correction heard: nothing is marked
+    commands, _ = checked(grammar, "Call Kelly Chen.")
+    commands.check(first("call jane doe", 0.6), AUDIO, COMMAND)
+    assert all(r.evidence.values["repair_unheeded"] == 0 for r, _ in commands.last)
+
+
+def test_a_name_found_inside_other_words_fits_worse_than_the_name_said(grammar):
+    commands, _ = checked(grammar, "Call the Martinez bottle cup.")
+    commands.check(first("call robert martinez", 0.6), AUDIO, COMMAND)
+    fit = {r.source: r.evidence.values.get("name_fit", 0.0) for r, _ in commands.last}
+    assert fit["grammar"] == 1.0 and fit.get("whisper", 0.0) < 0.8
 
 
 def test_a_free_form_engine_alone_gets_the_names_as_a_prompt(grammar):
