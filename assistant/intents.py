@@ -66,7 +66,7 @@ class Speechways:
 
     digits: frozenset[str]  # number words, which may repeat ("five five")
     carriers: frozenset[str] = frozenset()  # words around a spoken name ("get me Jane on her mobile")
-    articles: frozenset[str] = frozenset()  # "the" before a name is not part of it ("call uh Jane" heard "the")
+    articles: frozenset[str] = frozenset()  # "the" before a name is no part of it (Whisper's "uh")
 
     @staticmethod
     @functools.cache

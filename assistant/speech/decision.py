@@ -30,6 +30,7 @@ FEATURES = (
     "whisper_writes",  # Whisper wrote a word of the person's name (not only a word that sounds like it)
     "whisper_confidence",  # Whisper's own, 0..1
     "repair_unheeded",  # Whisper heard a correction ("..., no, David Kim"); this reading is not its meaning
+    "topic_unheard",  # this reading goes on to a topic ("about ...") where Whisper's heard none
     "one_person",  # the reading names one contact to call
     "other_intent",  # the reading is not a call to a contact (redial, hang up, ...)
     "forced_done",  # Whisper was made to say this reading and its rivals

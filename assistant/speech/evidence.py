@@ -115,6 +115,7 @@ class Witness:
             e.set("whisper_beam", meaning in beam)
             e.set("whisper_confidence", second.confidence or 0.0)
             e.set("repair_unheeded", repaired and heard != meaning)
+            e.set("topic_unheard", self.has_topic(text) and not self.has_topic(second.text))
             e.set("snr_db", snr)
             mine, others = fit.get(text), [v for t, v in fit.items() if t != text and v is not None]
             if mine is not None and others:
@@ -177,6 +178,10 @@ class Witness:
         for query in filter(None, heard):
             names.update(dict.fromkeys(c.contact.name for c in resolver.rank([query], limit=RIVALS)))
         return list(names)
+
+    def has_topic(self, text: str) -> bool:
+        """Whether a sentence goes on to a topic ("... about the renewal")."""
+        return not self.introducers.isdisjoint(fold(text).split()[:-1])
 
     def repaired(self, text: str) -> bool:
         """Whether the speaker took something back mid-sentence ("call Hannah Schmidt, no, David Kim")."""

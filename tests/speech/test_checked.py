@@ -411,6 +411,16 @@ def test_a_reading_that_ignores_the_speakers_correction_is_marked(grammar):
     assert all(r.evidence.values["repair_unheeded"] == 0 for r, _ in commands.last)
 
 
+def test_a_topic_only_the_grammar_heard_is_marked(grammar):
+    """ "ring Zainab Yusuf, sorry, Ngozi Eze": the grammar's topic loop takes the correction for a topic."""
+    commands, _ = checked(grammar, "Ring Jane Doe, sorry, goes the edge.")
+    commands.check(first("ring jane doe regarding the quote", 0.6), AUDIO, COMMAND)
+    assert evidence(commands, first("", 0))["topic_unheard"] == 1
+    commands, _ = checked(grammar, "Ring Jane Doe about the quote.")
+    commands.check(first("ring jane doe regarding the quote", 0.6), AUDIO, COMMAND)
+    assert evidence(commands, first("", 0))["topic_unheard"] == 0
+
+
 def test_a_name_found_inside_other_words_fits_worse_than_the_name_said(grammar):
     commands, _ = checked(grammar, "Call the Martinez bottle cup.")
     commands.check(first("call robert martinez", 0.6), AUDIO, COMMAND)
