@@ -148,8 +148,11 @@ class SphinxEngine:
         return self._lock
 
     def prepare(self, words: Iterable[str]) -> None:
-        """Pronunciations for words the dictionary lacks (another engine's reading), before aligning."""
+        """Pronunciations for words the dictionary lacks (another engine's reading), before aligning. The
+        phone loop is made the active search first: adding words rebuilds the active search, and a grammar's
+        takes as long as loading it."""
         with self._lock:
+            self.decoder.activate_search("phones")
             self._add_words(set(words))
 
     def has(self, grammar_name: str) -> bool:
