@@ -58,7 +58,7 @@ PURE = (
     "assistant.contacts",
     "assistant.calllog.followups",
 )
-LEAVES = ("assistant.models", "assistant.errors")
+LEAVES = ("assistant.models", "assistant.errors", "assistant.crm")
 ADAPTERS = ("assistant.speech", "assistant.telephony", "assistant.calllog", "assistant.web")
 ROWS: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
     (LEAVES, ()),

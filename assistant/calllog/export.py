@@ -13,20 +13,11 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from ..crm import HUBSPOT_CALL_FIELDS, HUBSPOT_OUTCOMES
 from ..errors import CallbotError
 from ..models import CallRecord
 
-HUBSPOT = [
-    "hs_timestamp",
-    "hs_call_title",
-    "hs_call_direction",
-    "hs_call_status",
-    "hs_call_disposition",
-    "hs_call_duration",
-    "hs_call_from_number",
-    "hs_call_to_number",
-    "hs_call_body",
-]
+HUBSPOT = list(HUBSPOT_CALL_FIELDS)
 OWN = [
     "callbot_id",
     "rep",
@@ -48,12 +39,12 @@ OWN = [
 ]
 COLUMNS = HUBSPOT + OWN
 
-# HubSpot's default call outcomes (the same GUIDs in every portal)
+# A call's outcome as HubSpot's default call outcome
 DISPOSITIONS = {
-    "connected": "f240bbac-87c9-4f6e-bf70-924b57d47db7",
-    "busy": "9d9162e7-6cf3-4944-bf63-4dff82258764",
-    "no-answer": "73a0d17f-1163-4015-bdd5-ec830791da20",
-    "voicemail": "b2cf5968-551e-4856-9783-52b3da59a7d0",
+    "connected": HUBSPOT_OUTCOMES["connected"],
+    "busy": HUBSPOT_OUTCOMES["busy"],
+    "no-answer": HUBSPOT_OUTCOMES["no answer"],
+    "voicemail": HUBSPOT_OUTCOMES["left voicemail"],
 }
 STATUSES = {
     "pending": "QUEUED",

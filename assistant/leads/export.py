@@ -10,19 +10,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ..crm import HUBSPOT_CALL_FIELDS, HUBSPOT_OUTCOMES
 from ..errors import CallbotError
 from ..models import ListCall
 
 HUBSPOT = [
-    "hs_timestamp",
-    "hs_call_title",
-    "hs_call_direction",
-    "hs_call_status",
-    "hs_call_disposition",
-    "hs_call_duration",
-    "hs_call_from_number",
-    "hs_call_to_number",
-    "hs_call_body",
+    *HUBSPOT_CALL_FIELDS,
     "email",  # how HubSpot's import associates the call with its contact
     "record_id",
     "callbot_list",
@@ -48,16 +41,8 @@ SALESFORCE = [
 ]
 FORMATS = ("hubspot", "salesforce")
 
-# HubSpot's default call outcomes (the same GUIDs in every portal). The list's own outcomes (meeting
-# booked, not interested, call back) are connected calls; their words are in callbot_outcome.
-HUBSPOT_OUTCOMES = {
-    "busy": "9d9162e7-6cf3-4944-bf63-4dff82258764",
-    "connected": "f240bbac-87c9-4f6e-bf70-924b57d47db7",
-    "left live message": "a4c4c377-d246-4b32-a13b-75a56a4cd0ff",
-    "left voicemail": "b2cf5968-551e-4856-9783-52b3da59a7d0",
-    "no answer": "73a0d17f-1163-4015-bdd5-ec830791da20",
-    "wrong number": "17b47fee-58de-441e-a44c-c6300d46f273",
-}
+# The list's own outcomes (meeting booked, not interested, call back) go to HubSpot as connected calls;
+# their words are in callbot_outcome.
 _STATUS = {"connected": "COMPLETED", "busy": "BUSY", "no-answer": "NO_ANSWER", "failed": "FAILED"}
 
 
