@@ -18,13 +18,12 @@ from ..errors import SpeechError
 from ..models import AudioClip
 from .sphinx import CHANNEL_BYTES, SphinxEngine
 
-_NOT_A_WORD = re.compile(r"[^a-z' ]+")
+_NOT_A_WORD = re.compile(r"[^a-z ]+")
 
 
 def words(sentence: str) -> list[str]:
-    """A sentence as dictionary words: folded, without punctuation or digits."""
-    spaced = _NOT_A_WORD.sub(" ", fold(sentence).replace("-", " "))
-    return [w.strip("'") for w in spaced.split() if w.strip("'")]
+    """A sentence as dictionary words: folded (which drops apostrophes), without punctuation or digits."""
+    return _NOT_A_WORD.sub(" ", fold(sentence).replace("-", " ")).split()
 
 
 def fits(engine: SphinxEngine, audio: AudioClip, sentences: Sequence[str]) -> list[float | None]:

@@ -165,11 +165,13 @@ class CheckedCommands:
         grammar = next((r for r, _ in weighed if r.source == "grammar"), None)
         sure = p >= self.dial_at and not _disputed(best, grammar)
         label = {best.meaning[2]} if best.meaning[2] else set()
-        # a label is sure when Whisper heard it, and so did the grammar if it heard the same person
-        same_person = grammar is not None and grammar.meaning[:2] == best.meaning[:2]
-        label_sure = self.witness.labels_in(second.text) == label and (
-            not same_person or grammar is None or grammar.meaning[2] == best.meaning[2]
+        # a label is sure when Whisper heard it, and the grammar, hearing the same person, heard no other
+        other_label = (
+            grammar is not None
+            and grammar.meaning[:2] == best.meaning[:2]
+            and grammar.meaning[2] != best.meaning[2]
         )
+        label_sure = self.witness.labels_in(second.text) == label and not other_label
         return Transcript(
             best.text,
             # acted on, the reading stands alone: runners-up naming others are not weighed again downstream
@@ -185,6 +187,11 @@ class CheckedCommands:
 # call?", "What number?", or "which one?" among several people. Unlikely readings of these are still worth
 # that question; "say it again" is for readings that would act at once.
 QUESTIONS = frozenset({"CallNumber", "MakeCall", "CallANumber"})
+
+
+def _asks_anyway(meaning: tuple[str, str, str]) -> bool:
+    intent, who, _ = meaning
+    return intent in QUESTIONS or (intent == "CallContact" and "|" in who)
 
 
 # A reading only Whisper made is asked about, however likely, when the grammar was at least this sure of
@@ -205,11 +212,6 @@ def _disputed(best: Reading, grammar: Reading | None) -> bool:
         and best.evidence.value("grammar_confidence") >= DISPUTE_AT
         and best.evidence.value("sphinx_margin") < 0
     )
-
-
-def _asks_anyway(meaning: tuple[str, str, str]) -> bool:
-    intent, who, _ = meaning
-    return intent in QUESTIONS or (intent == "CallContact" and "|" in who)
 
 
 class _CheckedStream:

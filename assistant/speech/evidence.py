@@ -75,6 +75,7 @@ class Witness:
         self.align = align  # pocketsphinx made to fit sentences to the audio: its score per frame of each
         self.parser = parser
         self.labels = label_phrases(intents)
+        self.longest_labels = sorted(self.labels, key=len, reverse=True)  # "cell phone" before "cell"
         ways = Speechways.of(language_dir())
         self.carriers = ways.carriers  # words around a name, not part of it
         self.small = ways.carriers | {w for w in ways.not_names if " " not in w}  # "this", "him": no name
@@ -137,7 +138,6 @@ class Witness:
 
     def _fits(self, audio: AudioClip, texts: list[str]) -> dict[str, float | None]:
         """How well pocketsphinx fits each reading's sentence to the audio, when the readings differ."""
-        texts = list(dict.fromkeys(texts))
         if self.align is None or len(texts) < 2:
             return {}
         return dict(zip(texts, self.align(audio, texts), strict=True))
@@ -232,11 +232,7 @@ class Witness:
         who, label = one_person(meaning), meaning[2]
         if who is None:
             return False
-        words = fold(text).split()
-        cut = next((i for i, w in enumerate(words) if w in self.introducers), None)
-        if cut is not None:  # the topic is not part of the name
-            words = words[:cut]
-        if self.labels_in(" ".join(words)) != ({label} if label else set()):
+        if self.labels_in(" ".join(self._before_topic(text))) != ({label} if label else set()):
             return False
         phrases = (self._name_words(p) for p in _PHRASE_END.split(text.lower()))
         said = next((p for p in phrases if p), [])
@@ -256,9 +252,13 @@ class Witness:
 
     def _name_words(self, phrase: str) -> list[str]:
         """A phrase's words without its number labels, carrier words and topic."""
-        words = fold(phrase).split()
-        cut = next((i for i, w in enumerate(words) if w in self.introducers), None)
-        heard = " ".join(words[:cut])
-        for spoken in sorted(self.labels, key=len, reverse=True):
+        heard = " ".join(self._before_topic(phrase))
+        for spoken in self.longest_labels:
             heard = f" {heard} ".replace(f" {spoken} ", " ").strip()
         return [w for w in heard.split() if w not in self.small]
+
+    def _before_topic(self, text: str) -> list[str]:
+        """The words before a topic: the topic is no part of a name."""
+        words = fold(text).split()
+        cut = next((i for i, w in enumerate(words) if w in self.introducers), None)
+        return words[:cut]
