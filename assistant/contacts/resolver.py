@@ -37,6 +37,14 @@ MAX_CHOICES = 5
 CERTAIN = frozenset({"name", "alias", "learned alias", "picked", "relation"})
 EXACT_KINDS = frozenset({"name", "alias"})
 MISHEARD_KINDS = frozenset({"sound-alike", "spelling", "partial"})
+# A relation said for one the book writes another way ("my spouse" for a wife, "my parents").
+KIN = {
+    "partner": ("wife", "husband"),
+    "wife": ("partner",),
+    "husband": ("partner",),
+    "parent": ("mother", "father"),
+    "child": ("son", "daughter"),
+}
 
 
 def canonical_label(label: str) -> str:
@@ -259,7 +267,7 @@ class Resolver:
         names whoever the book says it is; the words said are tried as a name only if nobody is."""
         if isinstance(queries, str):
             queries = [queries]
-        if relation and relation in self._by_relation:
+        if relation and self._kin(relation):
             return self._by_relation_word(relation, queries, label=label, company=company)
         if relation and not any(q.strip() for q in queries):
             return Resolution(Action.REFUSE, relation, reason="no_relation", label_requested=label)
@@ -280,20 +288,31 @@ class Resolver:
         reason = "ambiguous" if len(close) > 1 else "unsure"
         return Resolution(Action.ASK, query, tuple(close[:MAX_CHOICES]), reason=reason, label_requested=label)
 
+    def _kin(self, relation: str) -> list[int]:
+        """The book's people with this relation, or with the one it stands for ("spouse": the wife)."""
+        if relation in self._by_relation:
+            return self._by_relation[relation]
+        return [i for kin in KIN.get(relation, ()) for i in self._by_relation.get(kin, [])]
+
     def _by_relation_word(
         self, relation: str, queries: Sequence[str], *, label: str, company: str
     ) -> Resolution:
-        indexes = self._by_relation[relation]
+        indexes = self._kin(relation)
         if company and len(indexes) > 1:  # "my sister at Acme"
             scores = self._company_scores(company)
             indexes = [i for i in indexes if scores.get(i, 0.0) >= 90] or indexes
         named = [q for q in queries if q.strip()]
-        if named and len(indexes) > 1:  # "my cousin Dylan"
+        people = [Candidate(self._entries[i].contact, 100.0, "relation") for i in indexes]
+        if named:  # "my cousin Dylan", "Uncle Victor"
             related = {id(self._entries[i].contact) for i in indexes}
             ranked = [c for c in self.rank(named) if id(c.contact) in related and c.score >= REFUSE_BELOW]
             if ranked:
                 return self.choose(relation, Candidate(ranked[0].contact, 100.0, "relation"), label=label)
-        people = [Candidate(self._entries[i].contact, 100.0, "relation") for i in indexes]
+            # "my uncle Bob" when the book's uncle is Victor: ask, the people so named first.
+            others = [c for c in self.rank(named) if c.score >= REFUSE_BELOW and id(c.contact) not in related]
+            choices = tuple([*others, *people][:MAX_CHOICES])
+            reason = "ambiguous" if len(choices) > 1 else "unsure"
+            return Resolution(Action.ASK, relation, choices, reason=reason, label_requested=label)
         if len(people) == 1:
             return self.choose(relation, people[0], label=label)
         return Resolution(

@@ -62,3 +62,41 @@ def test_spoken_relations_parse_to_the_canonical_word():
     taught = parser.parse("my boss is Priya Shah")
     assert taught is not None and taught.name == "SetRelation"
     assert taught.slot("relation") == "manager" and taught.slot("contact").lower() == "priya shah"
+
+
+def test_a_relation_said_another_way_finds_the_book_s_word_for_it():
+    book = [person("Nina Hughes", "wife"), person("Carol Hughes", "mother"), person("Frank Hughes", "father")]
+    resolver = Resolver(book)
+    spouse = resolver.resolve([], relation="partner")  # "call my spouse" when the book says wife
+    assert spouse.action == Action.DIAL and spouse.contact and spouse.contact.name == "Nina Hughes"
+    parents = resolver.resolve([], relation="parent")  # "call my parents": which one?
+    assert parents.action == Action.ASK
+    assert {c.contact.name for c in parents.candidates} == {"Carol Hughes", "Frank Hughes"}
+    assert resolver.resolve([], relation="child").reason == "no_relation"
+
+
+def test_a_relation_with_a_name_that_is_not_theirs_asks_and_never_dials_the_relation():
+    book = [person("Victor Hughes", "uncle"), person("Bob Miller"), person("AJ Patel", "friend")]
+    resolver = Resolver(book)
+    named = resolver.resolve(["victor"], relation="uncle")  # "call Uncle Victor"
+    assert named.action == Action.DIAL and named.contact and named.contact.name == "Victor Hughes"
+    other = resolver.resolve(["bob"], relation="uncle")  # "call my uncle Bob": the book's uncle is Victor
+    assert other.action == Action.ASK and other.contact is None
+    assert [c.contact.name for c in other.candidates] == ["Bob Miller", "Victor Hughes"]
+
+
+def test_relations_said_as_titles_and_after_the_name_parse_with_both_slots():
+    parser = IntentParser()
+    for said, relation, name in (
+        ("ring uncle victor", "uncle", "victor"),
+        ("give aunt rosa a call", "aunt", "rosa"),
+        ("call nina, my wife", "wife", "nina"),
+        ("call my friend jenny", "friend", "jenny"),
+    ):
+        intent = parser.parse(said)
+        assert intent is not None and intent.name == "CallContact", said
+        assert intent.slot("relation") == relation and intent.slot("contact") == name, said
+    spouse = parser.parse("phone my spouse")
+    assert spouse is not None and spouse.slot("relation") == "partner"
+    kids = parser.parse("call my kid")
+    assert kids is not None and kids.slot("relation") == "child"
