@@ -116,8 +116,8 @@ class CheckedCommands:
     def build_seconds(self) -> float:
         return self.grammar.build_seconds
 
-    def refresh(self) -> None:
-        self.grammar.refresh()
+    def refresh(self, *, every: bool = False) -> None:
+        self.grammar.refresh(every=every)
 
     def start(self, expect: Expect, *, wake: bool = False) -> _CheckedStream:
         return _CheckedStream(self, expect, self.grammar.start(expect, wake=wake))

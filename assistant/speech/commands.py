@@ -128,25 +128,41 @@ class GrammarCommands:
         self.free = Topics(intents, _WholeParser(intents))
         self.wake_phrase = wake_phrase
         self._version: Any = object()
+        self._phrases: dict[str, Sequence[str]] = {}
+        self._loaded: set[str] = set()  # the grammars built from this version of the book
         self.build_seconds = 0.0
 
-    def refresh(self) -> None:
-        """Rebuild the grammars if the contacts changed since the last build."""
+    def refresh(self, *, every: bool = False) -> None:
+        """Rebuild the command grammar if the contacts changed since the last build (`every`: the other
+        states' grammars too). The others are otherwise built when first listened for: a second or so
+        after listening starts, rather than before (0.16 s of a 1,000-contact start)."""
         version = self.book.version
-        if version == self._version:
-            return
         started = time.perf_counter()
-        phrases = {
-            **contact_phrases(self.book.contacts(), self.book.nicknames, self.engine.knows),
-            "topic": self.topics,
-        }
-        grammars = [self.builder.build(name, _answers(modes), phrases) for name, modes in GRAMMARS.items()]
+        wanted = [*GRAMMARS] if every else ["command"]
         if self.wake_phrase:
-            command = _answers(GRAMMARS["command"])
-            grammars.append(self.builder.build("wake", command, phrases, prefix=self.wake_phrase))
+            wanted.append("wake")
+        if version != self._version:
+            self._phrases = {
+                **contact_phrases(self.book.contacts(), self.book.nicknames, self.engine.knows),
+                "topic": self.topics,
+            }
+            self._loaded = set()
+            self._version = version
+        missing = [name for name in wanted if name not in self._loaded]
+        if missing:
+            self._load(missing)
+            self.build_seconds = time.perf_counter() - started
+
+    def _load(self, names: Sequence[str]) -> None:
+        grammars = []
+        for name in names:
+            if name == "wake":
+                command = _answers(GRAMMARS["command"])
+                grammars.append(self.builder.build("wake", command, self._phrases, prefix=self.wake_phrase))
+            else:
+                grammars.append(self.builder.build(name, _answers(GRAMMARS[name]), self._phrases))
         self.engine.load(grammars)
-        self._version = version
-        self.build_seconds = time.perf_counter() - started
+        self._loaded.update(names)
 
     def start(self, expect: Expect, *, wake: bool = False) -> _GrammarStream:
         self.refresh()
@@ -159,6 +175,8 @@ class GrammarCommands:
             )
         else:
             grammar = GRAMMAR_OF[expect.mode]
+            if grammar not in self._loaded:
+                self._load([grammar])
         return _GrammarStream(self, self.engine.start(grammar), expect.mode == Listening.COMMAND)
 
     def recognize(self, audio: AudioClip, expect: Expect, *, wake: bool = False) -> Transcript:

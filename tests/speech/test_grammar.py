@@ -9,7 +9,7 @@ import pytest
 from assistant.contacts.names import Nicknames
 from assistant.intents import IntentParser
 from assistant.models import Contact, PhoneNumber
-from assistant.ports import ANSWERS, Listening
+from assistant.ports import ANSWERS, Expect, Listening
 from assistant.speech import pronounce
 from assistant.speech.commands import GRAMMAR_OF, GrammarCommands, contact_phrases
 from assistant.speech.grammar import Grammar, GrammarBuilder
@@ -67,11 +67,21 @@ def test_every_listening_state_compiles_with_out_of_dictionary_names(engine: Sph
         Contact(n, (PhoneNumber("+14155550100"),), company="Ó Briain & Daughters") for n in HARD_NAMES
     ]
     commands = GrammarCommands(engine, IntentParser().intents, Book(contacts), ["the renewal"])
-    commands.refresh()
+    commands.refresh(every=True)
     # "which one?" is built from the candidates when it is asked; notes are free speech, not a grammar
     for mode in set(Listening) - {Listening.CHOICE, Listening.NOTE}:
         assert engine.has(GRAMMAR_OF[mode])
     assert engine.knows("okonkwo") and engine.knows("xiaoming") and engine.knows("bhriain")
+
+
+def test_only_the_command_grammar_is_built_before_listening_and_the_others_on_first_use():
+    engine = SphinxEngine()
+    book = Book([Contact("Jane Doe", (PhoneNumber("+14155550100"),))])
+    commands = GrammarCommands(engine, IntentParser().intents, book, [])
+    commands.refresh()
+    assert engine.has("command") and not engine.has("confirm")
+    commands.start(Expect(Listening.CONFIRM)).stream.cancel()
+    assert engine.has("confirm") and not engine.has("number")
 
 
 def test_grammar_holds_names_and_leaves_out_typing_only_phrasings():
