@@ -74,6 +74,7 @@ class Speech:
     topics: tuple[str, ...] = ()
     adaptation: str = ""  # "" = the rep's own (callbot enroll) when there is one; "off"; or a path
     learn: bool = True  # keep confirmed commands as labelled speech for `callbot enroll --refresh`
+    denoise: bool = True  # clean a steadily noisy room's audio before the grammar hears it (RNNoise)
 
 
 @dataclass(frozen=True)

@@ -83,7 +83,7 @@ def main(argv: list[str]) -> int:
         elif part == "frontend":
             figures[part] = frontend.measure(speech.ensure_corpus("dev"))
             sections.append(
-                "## Noise front ends (grammar engine alone, degraded dev commands right)\n\n"
+                "## Noise front ends (grammar engine alone, dev commands right per condition)\n\n"
                 + frontend.table(figures[part])
             )
         elif part == "enroll":

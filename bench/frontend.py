@@ -2,10 +2,12 @@
 
     python -m bench.frontend CORPUS [--limit N]
 
-For each command recorded in noise or reverb, pocketsphinx (the grammar engine, no second engine) hears
-the raw recording and the same recording through each front end; a reading counts as right when acting on
-it does what the corpus expects (as `callbot eval --train` labels readings). Reported per noise kind.
-Front ends: RNNoise (`pyrnnoise`, weights in the package).
+For each command, clean or recorded in noise or reverb, pocketsphinx (the grammar engine, no second
+engine) hears the raw recording and the same recording through each front end; a reading counts as right
+when acting on it does what the corpus expects (as `callbot eval --train` labels readings). Reported per
+noise kind.
+Front ends: RNNoise (`pyrnnoise`, weights in the package) on every recording, and callbot's choice (RNNoise
+only when the lead-in is steady noise).
 """
 
 from __future__ import annotations
@@ -18,18 +20,28 @@ from pathlib import Path
 from typing import Any
 
 
-def rnnoise(pcm: bytes, rate: int) -> bytes:
-    import numpy as np
-    from pyrnnoise import RNNoise
+def rnnoise(pcm: bytes) -> bytes:
+    """Every recording cleaned by RNNoise."""
+    from assistant.speech.frontend import Denoiser
 
-    samples = np.frombuffer(pcm, dtype=np.int16)
-    denoiser = RNNoise(sample_rate=rate)
-    frames = [frame for _, frame in denoiser.denoise_chunk(samples, partial=True)]
-    out = np.concatenate([np.atleast_2d(f)[0] for f in frames]) if frames else samples
-    return out.astype(np.int16).tobytes()
+    denoiser = Denoiser()
+    out, _ = denoiser.process(pcm, last=True)
+    denoiser.close()
+    return out
 
 
-FRONT_ENDS = {"raw": None, "rnnoise": rnnoise}
+def chosen(pcm: bytes) -> bytes:
+    """What callbot does: cleaned when the lead-in is steady noise (assistant/speech/frontend.py)."""
+    from assistant.speech.frontend import FrontEnd
+
+    out = bytearray()
+    front = FrontEnd(out.extend)
+    front.feed(pcm)
+    front.finish()
+    return bytes(out)
+
+
+FRONT_ENDS = {"raw": None, "rnnoise": rnnoise, "chosen": chosen}
 
 
 def measure(corpus: Path, limit: int | None = None) -> dict[str, Any]:
@@ -46,21 +58,23 @@ def measure(corpus: Path, limit: int | None = None) -> dict[str, Any]:
     contacts, items = load_corpus(corpus)
     book = SimpleBook(contacts)
     parser = IntentParser()
-    grammar = GrammarCommands(SphinxEngine(), parser.intents, book)
+    grammar = GrammarCommands(SphinxEngine(), parser.intents, book, denoise=False)  # the front ends here
     grammar.refresh()
     witness = Witness(book, parser, parser.intents, None)
-    noisy = [
-        i for i in items
-        if i.get("kind") == "command" and "noisy" in i["tags"] and not i.get("context", {}).get("mode")
+    commands = [
+        i for i in items if i.get("kind") == "command" and not i.get("context", {}).get("mode")
     ][:limit]  # fmt: skip
     right: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     seconds: dict[str, float] = defaultdict(float)
-    for item in noisy:
+    for item in commands:
         clip = read_audio(corpus / item["audio"])
-        kind = next((t for t in item["tags"] if t.startswith("noise-")), "reverb")
+        kind = next(
+            (t for t in item["tags"] if t.startswith("noise-")),
+            "reverb" if "noisy" in item["tags"] else "clean",
+        )
         for name, clean in FRONT_ENDS.items():
             started = time.perf_counter()
-            audio = clip if clean is None else AudioClip(clean(clip.pcm, clip.sample_rate), clip.sample_rate)
+            audio = clip if clean is None else AudioClip(clean(clip.pcm), clip.sample_rate)
             seconds[name] += time.perf_counter() - started
             heard = grammar.recognize(audio, Expect(Listening.COMMAND))
             meaning = witness.meaning(heard.text) if heard.text else None
@@ -69,9 +83,11 @@ def measure(corpus: Path, limit: int | None = None) -> dict[str, Any]:
                 right[group][name] += ok
                 right[group]["n"] += name == "raw"
     return {
-        "commands": len(noisy),
+        "commands": len(commands),
         "right": {g: {k: v for k, v in r.items()} for g, r in sorted(right.items())},
-        "front_end_ms_per_command": {k: round(1000 * v / max(1, len(noisy)), 1) for k, v in seconds.items()},
+        "front_end_ms_per_command": {
+            k: round(1000 * v / max(1, len(commands)), 1) for k, v in seconds.items()
+        },
     }
 
 

@@ -85,6 +85,7 @@ class Hearing:
             book,
             self.topics() if topics is None else topics,
             wake,
+            denoise=speech.denoise,
         )
         if not speech.check_with:
             return grammar

@@ -19,6 +19,7 @@ from ..contacts.resolver import Resolver
 from ..intents import relation_words
 from ..models import AudioClip, Contact, Transcript
 from ..ports import ANSWERS, Expect, Listening
+from .frontend import FrontEnd
 from .grammar import GrammarBuilder
 from .sphinx import SphinxEngine, SphinxStream
 from .topics import Topics
@@ -120,8 +121,12 @@ class GrammarCommands:
         book: Book,
         topics: Sequence[str] = (),
         wake_phrase: str = "",
+        *,
+        denoise: bool = True,
     ):
+        """`denoise`: clean the audio of a steadily noisy room before the grammar hears it (frontend.py)."""
         self.engine = engine
+        self.denoise = denoise
         self.builder = GrammarBuilder(intents)
         self.book = book
         self.topics = [t for t in topics if t.strip()]  # a hint: other topics come from the free-form engine
@@ -195,15 +200,20 @@ class _GrammarStream:
         self.engine = owner.engine
         self.stream = stream
         self.command = command
+        self.front = FrontEnd(stream.feed) if owner.denoise else None
+        self.heard: AudioClip | None = None  # what the grammar heard, when it was not the recording
 
     @property
     def compute(self) -> float:
         return self.stream.compute
 
     def feed(self, pcm: bytes) -> None:
-        self.stream.feed(pcm)
+        (self.front or self.stream).feed(pcm)
 
     def finish(self, audio: AudioClip) -> Transcript:
+        cleaned = self.front.finish() if self.front is not None else None
+        if cleaned is not None:
+            self.heard = AudioClip(cleaned, audio.sample_rate)
         transcript = self.engine.transcript(self.stream.finish(self.owner.free.introducers))
         if self.command and (transcript.confidence or 0.0) < CHECK_BELOW:
             # The grammar alone names a person for dialling only when this sure (see CHECK_BELOW); with a

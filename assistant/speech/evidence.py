@@ -27,6 +27,7 @@ from .topics import voice_introducers
 
 Meaning = tuple[str, str, str]  # (intent, who: a contact, "A|B" for several, "nobody"; number label)
 
+_WHOSE = ("", "his ", "her ", "their ", "the ")  # "on her cell", "at the office"
 RIVALS = 5  # sound-alikes per query: the heard name, each of its words, Whisper's readings
 NAME_SPAN = 4  # the most words a name is said in
 _PHRASE_END = re.compile(r"[,.;:!?]")
@@ -83,9 +84,12 @@ class Witness:
         self.introducers = voice_introducers(intents)  # the words a topic follows ("about")
         self.score = score  # Whisper made to say sentences: mean log-probability per token of each
 
-    def readings(self, first: Transcript, second: Transcript, audio: AudioClip) -> list[Reading]:
+    def readings(
+        self, first: Transcript, second: Transcript, audio: AudioClip, cleaned: AudioClip | None = None
+    ) -> list[Reading]:
         """The grammar's reading and Whisper's (its best, or the first runner-up that means anything),
-        each with its evidence; a reading that means nothing is left out."""
+        each with its evidence; a reading that means nothing is left out. `cleaned`: the audio as the grammar
+        heard it when its front end cleaned it of steady noise; pocketsphinx fits the readings to that."""
         texts = [t for t in (first.text, *second.hypotheses[:4], *second.alternatives[:4]) if t]
         read = {t: self._read(t) for t in dict.fromkeys(texts)}  # each sentence read once
         meanings = {t: m for t, (m, _) in read.items()}
@@ -101,7 +105,7 @@ class Witness:
         beam = [meanings[t] for t in second.alternatives[:4] if t]
         grammar = meanings[first.text] if first.text else None
         distinct = {meanings[t]: t for t, _ in reversed(candidates) if meanings[t] is not None}
-        fit = self._fits(audio, list(distinct.values()))
+        fit = self._fits(cleaned or audio, list(distinct.values()))
         out: list[Reading] = []
         for text, source in candidates:
             meaning = meanings[text]
@@ -196,9 +200,17 @@ class Witness:
         return frozenset(word for form in forms for word in fold(form).split())
 
     def labels_in(self, text: str) -> set[str]:
-        """The number labels a reading names ("on her cell phone": mobile)."""
-        heard = f" {fold(text)} "
-        return {label for phrase, label in self.labels.items() if f" {phrase} " in heard}
+        """The number labels a reading names ("on her cell phone": mobile). In a topic a label word is the
+        topic's ("about the work") unless "on" or "at" brings it ("about the renewal on her cell")."""
+        words = fold(text).split()
+        before = self._before_topic(text)
+        heard = f" {' '.join(before)} "
+        found = {label for phrase, label in self.labels.items() if f" {phrase} " in heard}
+        topic = f" {' '.join(words[len(before) :])} "
+        for phrase, label in self.labels.items():
+            if any(f" {at} {whose}{phrase} " in topic for at in ("on", "at") for whose in _WHOSE):
+                found.add(label)
+        return found
 
     def meaning(self, text: str) -> Meaning | None:
         """(intent, who, label) for comparing two readings; who is the contact or the candidates."""

@@ -1,0 +1,85 @@
+"""The grammar's front end: RNNoise for a steadily noisy room, the recording as it is otherwise, on real
+audio through the real recogniser."""
+
+from __future__ import annotations
+
+import zlib
+from pathlib import Path
+
+import corpus  # scripts/corpus.py
+import numpy as np
+import pytest
+from spoken_corpus.noise import babble_talkers
+
+from assistant.evaluate import SimpleBook
+from assistant.intents import IntentParser
+from assistant.models import AudioClip, Contact, PhoneNumber
+from assistant.ports import Expect, Listening
+from assistant.speech.commands import GrammarCommands
+from assistant.speech.frontend import Denoiser, FrontEnd, loudness_db
+from assistant.speech.sphinx import SphinxEngine
+
+from .conftest import flite
+
+BOOK = SimpleBook(
+    [
+        Contact(name, (PhoneNumber(f"+1415555{n:04d}", "mobile"),))
+        for n, name in enumerate(["Jane Doe", "Omar Haddad", "Priya Shah", "Ana Lopez", "Kenji Sato"])
+    ]
+)
+
+
+def said(text: str, kind: str | None, tmp_path: Path) -> np.ndarray:
+    """flite's "slt" saying `text` (0.3 s pause each side) in a quiet room, or in `kind` noise at 10 dB."""
+    rng = np.random.default_rng(zlib.crc32(f"{text}|{kind}".encode()))
+    samples = corpus.mix(flite(text, "slt", tmp_path), 45, "pink", rng)
+    if kind == "babble":
+        return corpus.mix(samples, 10, "babble", rng, babble_talkers())
+    return corpus.mix(samples, 10, kind, rng) if kind else samples
+
+
+def through(samples: np.ndarray) -> tuple[bool, bytes]:
+    """Whether the front end cleaned the recording, and what it passed on, fed in 100 ms pieces."""
+    out = bytearray()
+    front = FrontEnd(out.extend)
+    pcm = samples.tobytes()
+    for at in range(0, len(pcm), 3200):
+        front.feed(pcm[at : at + 3200])
+    cleaning = front.cleaning
+    front.finish()
+    return cleaning, bytes(out)
+
+
+def test_a_command_in_steady_noise_is_cleaned_and_heard_through_the_real_recogniser(tmp_path: Path):
+    noisy = said("call omar haddad", "office", tmp_path)
+    cleaning, _ = through(noisy)
+    assert cleaning
+    commands = GrammarCommands(SphinxEngine(), IntentParser().intents, BOOK)
+    commands.refresh()
+    clip = AudioClip(noisy.tobytes())
+    stream = commands.start(Expect(Listening.COMMAND))
+    for at in range(0, len(clip.pcm), 3200):
+        stream.feed(clip.pcm[at : at + 3200])
+    heard = IntentParser().parse(stream.finish(clip).text)
+    assert heard is not None and heard.name == "CallContact" and heard.slot("contact") == "omar haddad"
+    assert stream.heard is not None and abs(len(stream.heard.pcm) - len(clip.pcm)) < 0.02 * len(clip.pcm)
+    assert loudness_db(stream.heard.pcm[:3200]) < loudness_db(clip.pcm[:3200]) - 10  # the lead-in is quiet
+
+
+@pytest.mark.parametrize("kind", [None, "babble"])
+def test_a_quiet_room_and_other_voices_are_passed_on_as_recorded(kind: str | None, tmp_path: Path):
+    recording = said("call jane doe", kind, tmp_path)
+    cleaning, out = through(recording)
+    assert not cleaning and out == recording.tobytes()
+
+
+def test_the_denoiser_takes_steady_noise_down_and_keeps_the_length():
+    noise = np.random.default_rng(7).normal(0, 1000, 16000).astype(np.int16)  # a second of a fan's hiss
+    denoiser = Denoiser()
+    head, _ = denoiser.process(noise[:8000].tobytes())
+    tail, more = denoiser.process(noise[8000:].tobytes(), last=True)
+    denoiser.close()
+    cleaned = head + tail
+    assert abs(len(cleaned) - len(noise.tobytes())) <= 2 * 480
+    assert loudness_db(cleaned[8000:]) < loudness_db(noise.tobytes()[8000:]) - 15
+    assert sum(more) / len(more) < 0.5  # no speech in it, once RNNoise has heard a little of it
