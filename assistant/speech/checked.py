@@ -168,7 +168,8 @@ class CheckedCommands:
             return Transcript(best.text, others, 0.0, engine=self.name, sure=False)
         grammar = next((r for r, _ in weighed if r.source == "grammar"), None)
         whisper = next((r for r, _ in weighed if r.source == "whisper"), None)
-        sure = p >= self.dial_at and not _disputed(best, grammar, whisper, bool(second.text.strip()))
+        heard_words = bool(second.text.strip())
+        sure = p >= self.dial_at and not _disputed(best, grammar, whisper, heard_words)
         label = {best.meaning[2]} if best.meaning[2] else set()
         # a label is sure when Whisper heard it, and the grammar, hearing the same person, heard no other
         other_label = (
@@ -211,10 +212,12 @@ def _asks_anyway(meaning: tuple[str, str, str]) -> bool:
 DISPUTE_AT = 0.5
 
 
-def _disputed(best: Reading, grammar: Reading | None, whisper: Reading | None, heard: bool) -> bool:
+def _disputed(
+    best: Reading, grammar: Reading | None, whisper: Reading | None, whisper_heard_words: bool
+) -> bool:
     if best.source == "grammar":
         other = one_person(whisper.meaning) if whisper is not None else None
-        return not heard or (other is not None and other != one_person(best.meaning))
+        return not whisper_heard_words or (other is not None and other != one_person(best.meaning))
     if grammar is None:
         return False
     other = one_person(grammar.meaning)
@@ -239,6 +242,6 @@ class _CheckedStream:
     def finish(self, audio: AudioClip) -> Transcript:
         first = self.stream.finish(audio)
         started = time.perf_counter()
-        result = self.owner.check(first, audio, self.expect, self.stream.heard)
+        result = self.owner.check(first, audio, self.expect, self.stream.cleaned)
         self.compute = self.stream.compute + time.perf_counter() - started
         return result

@@ -139,8 +139,8 @@ class GrammarCommands:
 
     def refresh(self, *, every: bool = False) -> None:
         """Rebuild the command grammar if the contacts changed since the last build (`every`: the other
-        states' grammars too). The others are otherwise built when first listened for: a second or so
-        after listening starts, rather than before (0.16 s of a 1,000-contact start)."""
+        states' grammars too). The others are otherwise built when first listened for (the confirmation
+        after the first command, say) rather than before listening starts: 0.16 s of a 1,000-contact start."""
         version = self.book.version
         started = time.perf_counter()
         wanted = [*GRAMMARS] if every else ["command"]
@@ -201,7 +201,7 @@ class _GrammarStream:
         self.stream = stream
         self.command = command
         self.front = FrontEnd(stream.feed) if owner.denoise else None
-        self.heard: AudioClip | None = None  # what the grammar heard, when it was not the recording
+        self.cleaned: AudioClip | None = None  # what the grammar heard, when the front end cleaned it
 
     @property
     def compute(self) -> float:
@@ -213,7 +213,7 @@ class _GrammarStream:
     def finish(self, audio: AudioClip) -> Transcript:
         cleaned = self.front.finish() if self.front is not None else None
         if cleaned is not None:
-            self.heard = AudioClip(cleaned, audio.sample_rate)
+            self.cleaned = AudioClip(cleaned, audio.sample_rate)
         transcript = self.engine.transcript(self.stream.finish(self.owner.free.introducers))
         if self.command and (transcript.confidence or 0.0) < CHECK_BELOW:
             # The grammar alone names a person for dialling only when this sure (see CHECK_BELOW); with a
