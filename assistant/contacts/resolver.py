@@ -305,11 +305,12 @@ class Resolver:
         people = [Candidate(self._entries[i].contact, 100.0, "relation") for i in indexes]
         if named:  # "my cousin Dylan", "Uncle Victor"
             related = {id(self._entries[i].contact) for i in indexes}
-            ranked = [c for c in self.rank(named) if id(c.contact) in related and c.score >= REFUSE_BELOW]
+            close = [c for c in self.rank(named) if c.score >= REFUSE_BELOW]
+            ranked = [c for c in close if id(c.contact) in related]
             if ranked:
                 return self.choose(relation, Candidate(ranked[0].contact, 100.0, "relation"), label=label)
             # "my uncle Bob" when the book's uncle is Victor: ask, the people so named first.
-            others = [c for c in self.rank(named) if c.score >= REFUSE_BELOW and id(c.contact) not in related]
+            others = [c for c in close if id(c.contact) not in related]
             choices = tuple([*others, *people][:MAX_CHOICES])
             reason = "ambiguous" if len(choices) > 1 else "unsure"
             return Resolution(Action.ASK, relation, choices, reason=reason, label_requested=label)

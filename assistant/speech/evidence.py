@@ -205,12 +205,13 @@ class Witness:
         words = fold(text).split()
         before = self._before_topic(text)
         heard = f" {' '.join(before)} "
-        found = {label for phrase, label in self.labels.items() if f" {phrase} " in heard}
         topic = f" {' '.join(words[len(before) :])} "
-        for phrase, label in self.labels.items():
-            if any(f" {at} {whose}{phrase} " in topic for at in ("on", "at") for whose in _WHOSE):
-                found.add(label)
-        return found
+        return {
+            label
+            for phrase, label in self.labels.items()
+            if f" {phrase} " in heard
+            or any(f" {at} {whose}{phrase} " in topic for at in ("on", "at") for whose in _WHOSE)
+        }
 
     def meaning(self, text: str) -> Meaning | None:
         """(intent, who, label) for comparing two readings; who is the contact or the candidates."""
