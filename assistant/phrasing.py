@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from .intents import RESPONSES_FILE, language_dir
+from .language import RESPONSES_FILE, language_dir
 from .models import CallRecord, Outcome
 
 Say = Callable[..., str]  # a Replies: key and values -> the words

@@ -26,7 +26,8 @@ from .dialog.gate import Correction, Gate
 from .dialog.notes import Notes
 from .dialog.settings import SessionSettings
 from .dialog.turns import Turns
-from .intents import IntentParser, Replies
+from .intents import IntentParser
+from .language import Replies
 from .models import (
     Action,
     CallRequest,

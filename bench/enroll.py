@@ -30,8 +30,9 @@ if str(ROOT) not in sys.path:  # run as a script: `python bench/enroll.py`
     sys.path.insert(0, str(ROOT))
 
 from assistant import config  # noqa: E402
-from assistant.evaluate import Normalizer, Outcome, SimpleBook, evaluate  # noqa: E402
+from assistant.evaluate import SimpleBook, evaluate  # noqa: E402
 from assistant.intents import IntentParser  # noqa: E402
+from assistant.scorecard import Normalizer, Outcome  # noqa: E402
 from assistant.speech.adapt import Recording, adapt, sentences  # noqa: E402
 from assistant.speech.audio import AUDIO_SUFFIXES, read_audio  # noqa: E402
 from assistant.speech.commands import GrammarCommands  # noqa: E402

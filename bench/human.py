@@ -38,7 +38,7 @@ def prompts(limit: int | None = None) -> list[tuple[Path, str]]:
 
 
 def measure(model: str = "", limit: int | None = None) -> dict[str, object]:
-    from assistant.evaluate import Normalizer
+    from assistant.scorecard import Normalizer
     from assistant.speech.audio import read_audio
     from assistant.speech.whisper import WhisperTranscriber
 

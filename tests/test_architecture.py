@@ -51,6 +51,7 @@ def own(imports: set[str]) -> set[str]:
 # A module's first matching row is its own; every module of the package must have one.
 PURE = (
     "assistant.intents",
+    "assistant.language",
     "assistant.phrasing",
     "assistant.understanding",
     "assistant.clearance",
@@ -73,7 +74,7 @@ ROWS: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
     (ADAPTERS, (*LEAVES, "assistant.config", "assistant.ports", *PURE)),  # and their own package
     (("assistant.console",), (*LEAVES, "assistant.ports")),
     (
-        ("assistant.evaluate", "assistant.checks", "assistant.calibrate"),
+        ("assistant.evaluate", "assistant.scorecard", "assistant.checks", "assistant.calibrate"),
         (
             *LEAVES,
             "assistant.config",
@@ -82,6 +83,7 @@ ROWS: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
             *ADAPTERS,
             "assistant.calibrate",
             "assistant.evaluate",
+            "assistant.scorecard",
         ),
     ),
     (("assistant.cli", "assistant.__main__"), ("assistant",)),
@@ -111,6 +113,7 @@ VENDORS: dict[str, tuple[str, ...]] = {
     "pyttsx3": ("assistant.speech.voice",),
     "hassil": (
         "assistant.intents",
+        "assistant.language",
         "assistant.speech.grammar",
         "assistant.speech.commands",
         "assistant.speech.checked",
@@ -131,7 +134,7 @@ VENDORS: dict[str, tuple[str, ...]] = {
     "tenacity": ("assistant.calllog.database",),
     "matplotlib": ("assistant.calllog.report",),
     "dateparser": ("assistant.calllog.followups",),
-    "yaml": ("assistant.intents", "assistant.phrasing"),
+    "yaml": ("assistant.language", "assistant.phrasing"),
     "platformdirs": ("assistant.config",),
     "rapidfuzz": ("assistant.contacts.resolver", "assistant.contacts.soundalike", "assistant.speech.topics"),
     "jellyfish": ("assistant.contacts.names",),
@@ -140,8 +143,8 @@ VENDORS: dict[str, tuple[str, ...]] = {
     "vobject": ("assistant.contacts.vcard",),
     "pycountry": ("assistant.contacts",),
     "phonenumbers": ("assistant.contacts.numbers", "assistant.compliance", "assistant.checks"),
-    "jiwer": ("assistant.evaluate",),
-    "whisper_normalizer": ("assistant.evaluate",),
+    "jiwer": ("assistant.scorecard",),
+    "whisper_normalizer": ("assistant.scorecard",),
     "rich": ("assistant.cli", "assistant.console"),
     "typer": ("assistant.cli",),
     "click": ("assistant.cli",),

@@ -272,7 +272,8 @@ def test_the_call_flow_hands_its_caller_the_final_record_and_decides_nothing_aft
     from assistant.console import PrintVoice, TextEar
     from assistant.dialog.calls import CallFlow
     from assistant.dialog.turns import Turns
-    from assistant.intents import IntentParser, Replies
+    from assistant.intents import IntentParser
+    from assistant.language import Replies
     from assistant.models import CallRequest
     from assistant.telephony.simulator import Simulator
 

@@ -17,7 +17,8 @@ from ..models import Resolution
 from .shared import out, runtime
 
 if TYPE_CHECKING:
-    from ..evaluate import Outcome, Report, SimpleBook
+    from ..evaluate import SimpleBook
+    from ..scorecard import Outcome, Report
     from .runtime import Commands, Runtime
 
 
@@ -55,7 +56,7 @@ def eval_corpus(
 ) -> None:
     """Measure recognition on a spoken corpus: commands right, wrong dials, WER, latency, and the decision
     model's curve; with --train, fit the model on it."""
-    from ..evaluate import failures, format_table
+    from ..scorecard import failures, format_table
 
     rt = runtime(ctx)
     if readings is not None:  # refit on what an earlier run heard
@@ -116,7 +117,7 @@ def _with_and_without(
 ) -> None:
     """`callbot eval --enroll`: the corpus heard with the wheel's model, then adapted to the recordings
     (MAP, as `callbot enroll` makes it)."""
-    from ..evaluate import format_table
+    from ..scorecard import format_table
     from ..speech.adapt import adapt
     from .enroll import from_files
 

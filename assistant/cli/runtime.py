@@ -275,7 +275,8 @@ class Runtime(Hearing):
 
     def list_launcher(self, ear: Ear, voice: Voice, **list_options: Any) -> ListLauncher:
         """The ear of `callbot text` / `listen`, which also hears "work the Acme list" and works it there."""
-        from ..intents import IntentParser, Replies
+        from ..intents import IntentParser
+        from ..language import Replies
         from ..leads.launch import ListLauncher
 
         def work(name: str) -> None:

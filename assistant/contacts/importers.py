@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import ContactsError
-from ..intents import canonical_relation
+from ..language import canonical_relation
 from ..models import Contact, PhoneNumber
 from .csvfile import decode, read_csv
 from .formats import detect

@@ -49,7 +49,7 @@ KIN = {
 
 def canonical_label(label: str) -> str:
     """A label as files and people write it ("Cell", "office") in the words the templates use."""
-    from ..intents import label_words
+    from ..language import label_words
 
     return label_words().get(fold(label), fold(label))
 

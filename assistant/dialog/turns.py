@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..intents import IntentParser, Replies
+from ..intents import IntentParser
+from ..language import Replies
 from ..models import Intent, Utterance
 from ..ports import Ear, Expect, Voice
 from ..understanding import understand

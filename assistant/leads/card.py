@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..calllog.followups import describe
-from ..intents import Replies
+from ..language import Replies
 from ..models import CallRecord, Lead, LeadStatus
 from .plan import place_of, zone_of
 

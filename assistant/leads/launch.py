@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from ..intents import IntentParser, Replies
+from ..intents import IntentParser
+from ..language import Replies
 from ..models import LeadList, Utterance
 from ..ports import Ear, Expect, Listening, Voice
 from ..understanding import understand

@@ -22,7 +22,8 @@ from ..dialog.gate import Gate, GateLog
 from ..dialog.notes import Notes, NotesLog
 from ..dialog.settings import SessionSettings
 from ..dialog.turns import Turns
-from ..intents import IntentParser, Replies
+from ..intents import IntentParser
+from ..language import Replies
 from ..models import (
     CallRecord,
     CallRequest,

@@ -16,7 +16,8 @@ from typing import Any
 from ..contacts.names import fold
 from ..errors import SpeechError
 from ..models import AudioClip
-from .sphinx import CHANNEL_BYTES, SphinxEngine
+from .sphinx import SphinxEngine
+from .sphinx_stream import CHANNEL_BYTES
 
 _NOT_A_WORD = re.compile(r"[^a-z ]+")
 

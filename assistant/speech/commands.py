@@ -16,12 +16,13 @@ from hassil import Intents
 
 from ..contacts.names import Nicknames, fold
 from ..contacts.resolver import Resolver
-from ..intents import relation_words
+from ..language import relation_words
 from ..models import AudioClip, Contact, Transcript
 from ..ports import ANSWERS, Expect, Listening
 from .frontend import FrontEnd
 from .grammar import GrammarBuilder
-from .sphinx import SphinxEngine, SphinxStream
+from .sphinx import SphinxEngine
+from .sphinx_stream import SphinxStream
 from .topics import Topics
 
 # The grammars kept loaded, by the listening states they serve. After a note is read back the user may

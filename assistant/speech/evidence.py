@@ -18,7 +18,7 @@ from hassil import Intents
 
 from ..contacts.names import fold
 from ..errors import TranscriptionFailed
-from ..intents import Speechways, language_dir
+from ..language import Speechways, language_dir
 from ..models import Action, AudioClip, Transcript
 from ..ports import COMMANDS
 from .commands import Book, Parser

@@ -14,41 +14,23 @@ import math
 import subprocess
 import sys
 import threading
-import time
-from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 from ..errors import MissingExtra, SpeechError
 from ..models import AudioClip, Transcript
 from . import pronounce
 from .grammar import Grammar
+from .sphinx_stream import Decoded, SphinxStream, unmarked
 
 # Score per frame of the grammar's best path minus the free phone loop's: at the threshold a result
 # gets confidence 0.5. Calibrated on the development corpus (see `callbot eval`).
 REJECT_RATIO = -30.0
 RATIO_SCALE = 4.0
-# The audio that sets an utterance's cepstral mean (see SphinxStream). Decoding each command with the mean
-# of the previous ones, as pocketsphinx does live, halved what it heard right in noise when the noise
-# changed between commands (dev corpus, grammar alone: noisy dial commands 38 -> 65 of 183 right).
-CHANNEL_S = 1.0
 # A topic the grammar knows, when said, fits about as well as the phone loop: on the development corpus
 # the grammar's topic was right in 40 of 41 topic commands whose topic part scored above this per frame,
 # and in 25 of 59 below it (where a topic nobody listed, or noise, was forced into the nearest one).
 FREE_FITS = -25.0
-CHANNEL_BYTES = int(CHANNEL_S * 16000) * 2
-
-
-@dataclass(frozen=True)
-class Decoded:
-    text: str
-    alternatives: tuple[str, ...]
-    ratio: float | None  # None: nothing decoded
-    seconds: float  # spent after the audio ended
-    free_from: int | None = None  # the first word of free speech (a topic), as a word index of `text`
-    named_ratio: float | None = None  # the ratio with the free speech scored as the phone loop scores it
-    free_ratio: float | None = None  # the free speech's own ratio: how well the grammar's words for it fit
 
 
 class SphinxEngine:
@@ -198,22 +180,14 @@ class SphinxEngine:
         stream.feed(audio.pcm)
         return stream.finish()
 
-    @staticmethod
-    def _score(decoder: Any) -> tuple[str, float]:
-        hyp = decoder.hyp()
-        if hyp is None or not hyp.hypstr.strip():
-            return "", -math.inf
-        score = decoder.logmath.log(hyp.score) if hyp.score > 0 else -math.inf
-        return _clean(hyp.hypstr), score
-
-    def _nbest(self, best: str) -> tuple[str, ...]:
+    def runners_up(self, best: str) -> tuple[str, ...]:
         """Runners-up from the lattice; off by default: with wide beams the A* search can take seconds."""
         seen = [best]
         try:
             for i, hyp in enumerate(self.decoder.nbest()):
                 if hyp is None or i > 50:
                     break
-                text = _clean(hyp.hypstr)
+                text = unmarked(hyp.hypstr)
                 if text and text not in seen:
                     seen.append(text)
                 if len(seen) > self.nbest:
@@ -240,110 +214,6 @@ class SphinxEngine:
             else None,
             free_fits=decoded.free_ratio is not None and decoded.free_ratio >= FREE_FITS,
         )
-
-
-class SphinxStream:
-    """One utterance in progress: audio is decoded as it arrives, so the answer is ready when speech ends.
-
-    Decoding starts once CHANNEL_S of audio is in: that first second (the pause before the phrase and its
-    first syllables) sets the cepstral mean the utterance is decoded with, so each command is heard on its
-    own channel and noise rather than on whatever the last one sounded like.
-    """
-
-    def __init__(self, engine: SphinxEngine, search: str):
-        self.engine = engine
-        self.compute = 0.0  # seconds spent decoding, for the real-time factor
-        self._held: list[bytes] = []  # audio before decoding starts
-        self._held_bytes = 0
-        self._decoding = False
-        engine._lock.acquire()
-        try:
-            engine.decoder.activate_search(search)
-        except BaseException:
-            engine._lock.release()
-            raise
-        self._open = True
-
-    def feed(self, pcm: bytes) -> None:
-        started = time.perf_counter()
-        if self._decoding:
-            self._process(pcm)
-        else:
-            self._held.append(pcm)
-            self._held_bytes += len(pcm)
-            if self._held_bytes >= CHANNEL_BYTES:
-                self._start()
-        self.compute += time.perf_counter() - started
-
-    def _start(self) -> None:
-        """Set the channel from the audio held so far, then decode it and everything after it."""
-        engine = self.engine
-        held = b"".join(self._held)
-        self._held = []
-        cmn = None
-        if held:  # the cepstral mean of its first CHANNEL_S, by a pass over that alone
-            engine.loop.reinit_feat()
-            engine.loop.start_utt()
-            engine.loop.process_raw(held[:CHANNEL_BYTES], False, True)
-            engine.loop.end_utt()
-            cmn = engine.loop.get_cmn(False)
-        for decoder in (engine.decoder, engine.loop):
-            decoder.reinit_feat()  # a fresh front end: nothing of the last utterance's noise carries over
-            if cmn:
-                decoder.set_cmn(cmn)
-            decoder.start_utt()
-        self._decoding = True
-        if held:
-            self._process(held)
-
-    def _process(self, pcm: bytes) -> None:
-        self.engine.decoder.process_raw(pcm, False, False)
-        self.engine.loop.process_raw(pcm, False, False)
-
-    def finish(self, free_after: Collection[str] = ()) -> Decoded:
-        """The utterance's best sentence and how well it fits against the phone loop. What follows one of
-        `free_after` ("about") is free speech the grammar can only approximate (a topic): `named_ratio` scores
-        it as fitting as well as the phone loop, so that a topic nobody listed need not sink the command's
-        confidence once another engine has heard one there.
-        """
-        started = time.perf_counter()
-        engine = self.engine
-        free_from = None
-        try:
-            if not self._decoding:  # shorter than CHANNEL_S ("yes", "cancel"): all of it sets the channel
-                self._start()
-            engine.decoder.end_utt()
-            engine.loop.end_utt()
-            self._decoding = False
-            frames = engine.decoder.n_frames()
-            text, score = engine._score(engine.decoder)
-            alternatives: tuple[str, ...] = ()
-            ratio = named_ratio = free_ratio = None
-            if text:
-                alternatives = engine._nbest(text) if engine.nbest else ()
-                loop = engine._score(engine.loop)[1]
-                ratio = (score - loop) / max(frames, 1)
-                free_from, frame = _free_speech(engine.decoder, text, free_after)
-                if frame is not None:
-                    free = _score_from(engine.decoder, frame) - _score_from(engine.loop, frame)
-                    named_ratio = (score - loop - free) / max(frames, 1)
-                    free_ratio = free / max(frames - frame, 1)
-        finally:
-            self._open = False
-            engine._lock.release()
-        elapsed = time.perf_counter() - started
-        self.compute += elapsed
-        return Decoded(text, alternatives, ratio, elapsed, free_from, named_ratio, free_ratio)
-
-    def cancel(self) -> None:
-        if self._open:
-            try:
-                if self._decoding:
-                    self.engine.decoder.end_utt()
-                    self.engine.loop.end_utt()
-            finally:
-                self._decoding = self._open = False
-                self.engine._lock.release()
 
 
 # What `callbot enroll` writes, and the Decoder option that loads it: MAP-adapted Gaussian means (they
@@ -393,30 +263,6 @@ def dictionary_path() -> str:
     return str(get_model_path("en-us/cmudict-en-us.dict"))
 
 
-def _free_speech(decoder: Any, text: str, free_after: Collection[str]) -> tuple[int | None, int | None]:
-    """(the word index in `text`, the frame) where free speech begins: after the first of `free_after`."""
-    if not free_after or not set(text.split()) & set(free_after):
-        return None, None
-    spoken = [
-        s for s in decoder.seg() if _clean(s.word) in text.split() and not s.word.startswith(("<", "["))
-    ]
-    for index, seg in enumerate(spoken):
-        if _clean(seg.word) in free_after and index + 1 < len(spoken):
-            return index + 1, int(seg.end_frame) + 1
-    return None, None
-
-
-def _score_from(decoder: Any, frame: int) -> float:
-    """The log score of the decoder's best path from `frame` on (acoustic and language)."""
-    log = decoder.logmath.log
-    return float(sum(log(s.ascore) + log(s.lscore) for s in decoder.seg() if s.start_frame >= frame))
-
-
-def _clean(hypstr: str) -> str:
-    """Drop pronunciation-variant markers: "smith(2)" -> "smith"."""
-    return " ".join(w.split("(")[0] for w in hypstr.split())
-
-
 class SphinxDictation:
     """Notes by pocketsphinx's general English language model: the fallback when Whisper is not installed."""
 
@@ -443,5 +289,5 @@ class SphinxDictation:
             d.process_raw(audio.pcm, False, True)
             d.end_utt()
             hyp = d.hyp()
-        text = _clean(hyp.hypstr) if hyp is not None else ""
+        text = unmarked(hyp.hypstr) if hyp is not None else ""
         return Transcript(" ".join(w for w in text.split() if not w.startswith(("<", "["))), engine=self.name)

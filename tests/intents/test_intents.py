@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assistant.intents import IntentParser, Replies, intent_files, language_dir
+from assistant.intents import IntentParser
+from assistant.language import Replies, intent_files, language_dir
 
 HERE = Path(__file__).parent
 # tests/intents/<lang>/ mirrors intents/<lang>/; other folders (data/) hold test sets

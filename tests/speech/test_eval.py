@@ -175,7 +175,8 @@ def known_corpus(tmp_path: Path) -> tuple[Path, dict[int, Transcript]]:
 
 
 def test_eval_figures_match_a_corpus_with_known_answers(known_corpus):
-    from assistant.evaluate import evaluate, failures, format_table
+    from assistant.evaluate import evaluate
+    from assistant.scorecard import failures, format_table
 
     folder, heard = known_corpus
     recognizer = ScriptedRecognizer(heard)
@@ -216,14 +217,14 @@ def test_a_directory_that_is_not_a_corpus_is_a_clear_error(tmp_path: Path):
 
 def test_the_right_person_on_a_number_not_asked_for_is_a_wrong_number():
     """Not a wrong dial (the right person answers), but not right either, and counted apart."""
-    from assistant.evaluate import Normalizer, Outcome, Report, _score, format_table
+    from assistant.scorecard import Normalizer, Outcome, Report, format_table, score
 
     expect = {"intent": "CallContact", "action": "dial", "contact": "Jane Doe", "label": "mobile"}
     outcomes = []
     for id_, label in [("a", "mobile"), ("b", "work")]:
         outcome = Outcome(id_, "command", ["clean"], "call jane doe", intent="CallContact", action="dial")
         outcome.contact, outcome.label = "Jane Doe", label
-        _score(outcome, expect, Normalizer())
+        score(outcome, expect, Normalizer())
         outcomes.append(outcome)
     right, wrong = outcomes
     assert right.success and not right.wrong_number and not right.wrong_dial

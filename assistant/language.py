@@ -1,0 +1,180 @@
+"""Language as data: the sentence templates, the ways speech strays from them, and the replies, read from
+intents/<lang>/*.yaml (hassil's format; `_responses.yaml` holds the replies)."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from hassil import Intents
+from hassil.sample import sample_expression
+from hassil.util import merge_dict
+
+from .config import data_path
+
+RESPONSES_FILE = "_responses.yaml"
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when present: 10x faster
+
+
+def language_dir(language: str = "en") -> Path:
+    path = data_path("intents") / language
+    if not path.is_dir():
+        raise FileNotFoundError(f"no intents for language {language!r} in {path.parent}")
+    return path
+
+
+def intent_files(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.glob("*.yaml") if p.name != RESPONSES_FILE)
+
+
+@functools.cache
+def _merged(directory: Path) -> dict[str, Any]:
+    merged: dict[str, Any] = {}
+    for path in intent_files(directory):
+        with open(path, encoding="utf-8") as fh:
+            merge_dict(merged, yaml.load(fh, Loader=_Loader))
+    return merged
+
+
+@functools.cache
+def load_intents(directory: Path) -> Intents:
+    """The templates of one language directory, read once per process (hassil's own reader, faster)."""
+    return Intents.from_dict(_merged(directory))
+
+
+@dataclass(frozen=True)
+class Speechways:
+    """How speech strays from the templates: fillers to drop, and words that start a correction."""
+
+    fillers: frozenset[str]
+    repairs: tuple[tuple[str, ...], ...]  # longest first
+    not_requests: frozenset[tuple[str, ...]]  # before a request, these make it a question or a refusal
+    not_names: frozenset[str]  # "him", "somebody": where a name should be, these are none
+    before: tuple[tuple[str, ...], ...]  # frames before a request ("could you"), longest first
+    after: tuple[tuple[str, ...], ...]  # and after it ("for me please")
+
+    @property
+    def long_fillers(self) -> list[str]:
+        return [f for f in self.fillers if " " in f]
+
+    digits: frozenset[str]  # number words, which may repeat ("five five")
+    carriers: frozenset[str] = frozenset()  # words around a spoken name ("get me Jane on her mobile")
+    articles: frozenset[str] = frozenset()  # "the" before a name is no part of it (Whisper's "uh")
+
+    @staticmethod
+    @functools.cache
+    def of(directory: Path) -> Speechways:
+        merged = _merged(directory)
+        repairs = sorted((tuple(r.split()) for r in merged.get("repairs", [])), key=len, reverse=True)
+        refusals = frozenset(tuple(w.split()) for w in merged.get("not_requests", []))
+        digits = frozenset(
+            w
+            for phrase in sample_expression(load_intents(directory).expansion_rules["digit"].expression)
+            for w in phrase.split()
+        )
+        intents = load_intents(directory)
+        frames = merged.get("frames", {})
+
+        def phrases(rule: str, extra: list[str]) -> tuple[tuple[str, ...], ...]:
+            said = (
+                set(sample_expression(intents.expansion_rules[rule].expression))
+                if rule in intents.expansion_rules
+                else set()
+            )
+            return tuple(
+                sorted({tuple(p.split()) for p in [*said, *extra] if p.split()}, key=len, reverse=True)
+            )
+
+        return Speechways(
+            frozenset(merged.get("fillers", [])),
+            tuple(repairs),
+            refusals,
+            frozenset(merged.get("not_names", [])),
+            phrases("ask", frames.get("before", [])),
+            phrases("ask_end", frames.get("after", [])),
+            digits,
+            frozenset(merged.get("carrier_words", [])),
+            frozenset(merged.get("articles", [])),
+        )
+
+    def unframed(self, words: list[str]) -> list[str]:
+        """The request without the frames around it ("could you please ... for me")."""
+        folded = [w.lower() for w in words]
+        start, end = 0, len(words)
+        while True:
+            frame = next((f for f in self.before if tuple(folded[start : start + len(f)]) == f), None)
+            if frame is None or start + len(frame) >= end:
+                break
+            start += len(frame)
+        while True:
+            frame = next((f for f in self.after if tuple(folded[end - len(f) : end]) == f), None)
+            if frame is None or end - len(frame) <= start:
+                break
+            end -= len(frame)
+        return words[start:end]
+
+    def questions(self, words: list[str]) -> bool:
+        """Whether these words (said before a request) make it a question or a refusal."""
+        folded = [w.lower() for w in words]
+        return any(tuple(folded[i : i + len(n)]) == n for n in self.not_requests for i in range(len(folded)))
+
+
+@functools.cache
+def slot_words(slot: str, directory: Path | None = None) -> Mapping[str, str]:
+    """Every way the templates' list `slot` is said -> the value it stands for ("mum" -> "mother")."""
+    from hassil.intents import TextSlotList
+    from hassil.sample import sample_expression
+
+    values = load_intents(directory or language_dir()).slot_lists.get(slot)
+    words: dict[str, str] = {}
+    for value in values.values if isinstance(values, TextSlotList) else ():
+        for phrase in sample_expression(value.text_in):
+            words[" ".join(phrase.lower().split())] = str(value.value_out)
+    return words
+
+
+def relation_words(directory: Path | None = None) -> Mapping[str, str]:
+    """Every word for a relation ("mum", "boss") -> its canonical name ("mother", "manager")."""
+    return slot_words("relation", directory)
+
+
+@functools.cache
+def topic_words(directory: Path | None = None) -> frozenset[str]:
+    """The one-word introducers of a topic in the templates ("about", "regarding"): never part of a name."""
+    from hassil.intents import SlotList, TextSlotList
+    from hassil.sample import sample_expression
+
+    rule = load_intents(directory or language_dir()).expansion_rules.get("topic_part")
+    if rule is None:
+        return frozenset()
+    marker: dict[str, SlotList] = {"topic": TextSlotList.from_strings(["topicwords"])}
+    before = (phrase.split("topicwords")[0].split() for phrase in sample_expression(rule.expression, marker))
+    return frozenset(words[0] for words in before if len(words) == 1)
+
+
+def label_words(directory: Path | None = None) -> Mapping[str, str]:
+    """Every word for a number label ("cell phone", "office") -> the label ("mobile", "work")."""
+    return slot_words("label", directory)
+
+
+def canonical_relation(text: str) -> str:
+    """A relation as files and people write it ("Mom", "Spouse") in the words the templates use."""
+    folded = " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+    return relation_words().get(folded, folded)
+
+
+class Replies:
+    """What callbot says: keyed templates from intents/<lang>/_responses.yaml."""
+
+    def __init__(self, directory: Path | None = None):
+        path = (directory or language_dir()) / RESPONSES_FILE
+        with open(path, encoding="utf-8") as fh:
+            self.templates: dict[str, str] = yaml.load(fh, Loader=_Loader)["responses"]
+
+    def __call__(self, key: str, **values: object) -> str:
+        return self.templates[key].format(**values)
