@@ -51,6 +51,7 @@ def readings(recognizer: Any, expect: dict[str, Any], alike: Iterable[str] = ())
                 "right": reading_right(reading.meaning, expect, alike),
                 "dials": reading.meaning[0] == "CallContact"
                 and reading.evidence.values.get("one_person", 0) > 0,
+                "held": reading.held,
                 "evidence": dict(reading.evidence.values),
             }
         )
@@ -86,7 +87,7 @@ def train(
 ) -> Model:
     """Fit on every weighed reading of every command ((id, expect, the names that sound like the wanted
     person's, readings)), each labelled afresh, and save the model to `out`."""
-    rows, right, dials, groups = [], [], [], []
+    rows, right, dials, groups, held = [], [], [], [], []
     for item_id, expect, alike, weighed in items:
         alike = tuple(alike)
         for r in weighed:
@@ -94,9 +95,10 @@ def train(
             right.append(reading_right(r["meaning"], expect, alike))
             dials.append(bool(r["dials"]))
             groups.append(item_id)
+            held.append(bool(r.get("held", False)))
     if not rows:
         raise ValueError("no command in the corpus was checked by the second engine: nothing to fit on")
-    model = fit(rows, right, dials, groups, name)
+    model = fit(rows, right, dials, groups, name, held)
     out.parent.mkdir(parents=True, exist_ok=True)
     model.save(out)
     return model

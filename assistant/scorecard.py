@@ -194,7 +194,7 @@ def curve_table(report: Report) -> list[str]:
         return []
     points = curve(
         [r["p"] for _, r in weighed], [r["right"] for _, r in weighed], [r["dials"] for _, r in weighed],
-        [i for i, _ in weighed],
+        [i for i, _ in weighed], [r.get("held", False) for _, r in weighed],
     )  # fmt: skip
     lines = ["", "| threshold | acted on without asking | dialled wrongly |", "|---|---|---|"]
     for threshold in (0.5, 0.7, 0.8, 0.9, 0.95, 0.98):

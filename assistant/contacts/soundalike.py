@@ -54,10 +54,27 @@ class SoundAlikes:
         self._alike = {
             people[i].name: tuple(people[j] for j in sorted(others)) for i, others in alike.items()
         }
+        # each word of a name, for a name heard in part ("call John": Jon Park as well as John Reed)
+        words = {w for c in people for w in fold(c.name).split()}
+        self._pronounce = pronounce
+        self._word_sounds = {w: {k for p in ps for k in _keys(p)} for w, ps in pronounce(words).items()}
+        self._by_word: dict[str, set[int]] = defaultdict(set)
+        for i, contact in enumerate(people):
+            for word in fold(contact.name).split():
+                self._by_word[word].add(i)
 
     def of(self, contact: Contact) -> tuple[Contact, ...]:
         """The other contacts whose names sound like this one's (none for most)."""
         return tuple(c for c in self._alike.get(contact.name, ()) if c != contact)
+
+    def saying(self, word: str) -> tuple[Contact, ...]:
+        """The contacts with a word in their name that sounds like this one ("john": Jon Park, John Reed)."""
+        heard = fold(word)
+        keys = self._word_sounds.get(heard)
+        if keys is None:
+            keys = {k for p in self._pronounce([heard]).get(heard, ()) for k in _keys(p)}
+        found = {i for w, sounds in self._word_sounds.items() if sounds & keys for i in self._by_word[w]}
+        return tuple(self._people[i] for i in sorted(found))
 
     def groups(self) -> list[tuple[Contact, ...]]:
         """Every set of contacts that sound alike, for `callbot contacts check`."""
@@ -84,6 +101,9 @@ def settled(resolution: Resolution, alikes: SoundAlikes, *, company: str = "", l
     if resolution.action != Action.DIAL or contact is None:
         return resolution
     twins = alikes.of(contact)
+    said = fold(resolution.query).split()
+    if len(said) == 1 and len(fold(contact.name).split()) > 1:  # a name heard in part ("call John")
+        twins = (*twins, *(c for c in alikes.saying(said[0]) if c != contact and c not in twins))
     top = resolution.candidates[0] if resolution.candidates else None
     if not twins or (top is not None and top.matched in ("alias", "learned alias", "relation", "picked")):
         return resolution

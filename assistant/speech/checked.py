@@ -147,10 +147,23 @@ class CheckedCommands:
                 max(first.confidence or 0.0, first.named_confidence or 0.0) if topic else first.confidence
             )
             first = replace(first, text=text, free_from=None, confidence=confidence)
+        first = replace(first, text=self.witness.company_unsaid(first.text, second.text))
         if not unsure:
-            return first
+            meaning = self.witness.meaning(first.text)
+            restart = self.witness.restart(second.text)
+            return (self._taken_back(restart, meaning) if meaning else None) or first
         self.checks += 1
         return self.decide(first, second, audio, cleaned)
+
+    def _taken_back(
+        self, restart: tuple[str, str] | None, meaning: tuple[str, str, str]
+    ) -> Transcript | None:
+        """When Whisper heard the speaker take this reading's person back for another ("ring Oscar Nilsson,
+        sorry, Diego Ramirez", which the grammar can only hear as a name and a topic): the other person,
+        asked about. Never a dial for the first."""
+        if restart is None or restart[0] == one_person(meaning):
+            return None
+        return Transcript(restart[1], (), self.min_confidence, engine=self.name, sure=False)
 
     def decide(
         self, first: Transcript, second: Transcript, audio: AudioClip, cleaned: AudioClip | None = None
@@ -162,14 +175,22 @@ class CheckedCommands:
         heard = tuple(dict.fromkeys(t for t in (second.text, *first.alternatives) if t))
         if not weighed:  # neither engine made sense of it
             return Transcript(first.text, heard, 0.0, engine=self.name, sure=False)
-        best, p = max(weighed, key=lambda rp: rp[1])
-        others = tuple(t for t in (*(r.text for r, _ in weighed if r is not best), *heard) if t != best.text)
-        if p < self.model.ask_from and not _asks_anyway(best.meaning):  # too unlikely: "say it again"
-            return Transcript(best.text, others, 0.0, engine=self.name, sure=False)
         grammar = next((r for r, _ in weighed if r.source == "grammar"), None)
         whisper = next((r for r, _ in weighed if r.source == "whisper"), None)
         heard_words = bool(second.text.strip())
-        sure = p >= self.dial_at and not _disputed(best, grammar, whisper, heard_words)
+        restart = self.witness.restart(second.text)
+        for reading, _ in weighed:  # what the rules beside the model hold back (`callbot eval` keeps it)
+            reading.held = _disputed(reading, grammar, whisper, heard_words) or (
+                self._taken_back(restart, reading.meaning) is not None
+            )
+        best, p = max(weighed, key=lambda rp: rp[1])
+        taken_back = self._taken_back(restart, best.meaning)
+        if taken_back is not None:
+            return taken_back
+        others = tuple(t for t in (*(r.text for r, _ in weighed if r is not best), *heard) if t != best.text)
+        if p < self.model.ask_from and not _asks_anyway(best.meaning):  # too unlikely: "say it again"
+            return Transcript(best.text, others, 0.0, engine=self.name, sure=False)
+        sure = p >= self.dial_at and not best.held
         label = {best.meaning[2]} if best.meaning[2] else set()
         # a label is sure when Whisper heard it, and the grammar, hearing the same person, heard no other
         other_label = (

@@ -16,6 +16,7 @@ from hassil import Intents
 
 from ..contacts.names import Nicknames, fold
 from ..contacts.resolver import Resolver
+from ..contacts.soundalike import SoundAlikes
 from ..language import relation_words
 from ..models import AudioClip, Contact, Transcript
 from ..ports import ANSWERS, Expect, Listening
@@ -52,6 +53,8 @@ class Book(Protocol):
     def contacts(self) -> list[Contact]: ...
 
     def resolver(self) -> Resolver: ...
+
+    def sound_alikes(self) -> SoundAlikes | None: ...
 
 
 class Parser(Protocol):

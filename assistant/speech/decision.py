@@ -155,14 +155,21 @@ def default_model_path() -> Path:
 
 
 def fit(
-    rows: Sequence[Evidence], right: Sequence[bool], dials: Sequence[bool], groups: Sequence[str], name: str
+    rows: Sequence[Evidence],
+    right: Sequence[bool],
+    dials: Sequence[bool],
+    groups: Sequence[str],
+    name: str,
+    held: Sequence[bool] | None = None,
 ) -> Model:
     """Fit the model (scikit-learn's logistic regression) on each reading's evidence and whether acting on it
-    was right; `dials` marks the readings that would dial someone, `groups` the command each came from."""
+    was right; `dials` marks the readings that would dial someone, `groups` the command each came from,
+    `held` those a rule beside the model asks about however likely (never acted on, so never a wrong dial)."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GroupKFold
 
+    ruled = [False] * len(rows) if held is None else list(held)  # never acted on, whatever the threshold
     x = np.array([r.vector() for r in rows], dtype=float)
     y = np.array(right, dtype=int)
     if len(set(y.tolist())) < 2:
@@ -176,13 +183,13 @@ def fit(
         return LogisticRegression(C=C, max_iter=2000)
 
     # Each command scored by a model that never saw it: the curve and the thresholds come from these
-    held = np.zeros(len(y))
+    unseen = np.zeros(len(y))
     folds = min(5, len(set(groups)))
     for train, test in GroupKFold(n_splits=folds).split(z, y, groups):
         if len(set(y[train].tolist())) < 2:
-            held[test] = y[train].mean()
+            unseen[test] = y[train].mean()
             continue
-        held[test] = model().fit(z[train], y[train]).predict_proba(z[test])[:, 1]
+        unseen[test] = model().fit(z[train], y[train]).predict_proba(z[test])[:, 1]
     final = model().fit(z, y)
     return Model(
         features=WEIGHED,
@@ -190,28 +197,33 @@ def fit(
         scale=tuple(float(v) for v in scale),
         weights=tuple(float(v) for v in final.coef_[0]),
         bias=float(final.intercept_[0]),
-        curve=tuple(curve(held, y, np.array(dials, dtype=bool), groups)),
-        ask_from=_ask_from(held, y),
+        curve=tuple(curve(unseen, y, np.array(dials, dtype=bool), groups, ruled)),
+        ask_from=_ask_from(unseen, y),
         trained_on=name,
     )
 
 
-def _best_per_command(p: Any, y: Any, dials: Any, groups: Sequence[str]) -> list[tuple[float, bool, bool]]:
+def _best_per_command(
+    p: Any, y: Any, dials: Any, groups: Sequence[str], held: Sequence[bool]
+) -> list[tuple[float, bool, bool, bool]]:
     """The reading callbot would take for each command (the likeliest), with whether it is right."""
-    best: dict[str, tuple[float, bool, bool]] = {}
-    for prob, ok, dial, group in zip(p, y, dials, groups, strict=True):
+    best: dict[str, tuple[float, bool, bool, bool]] = {}
+    for prob, ok, dial, group, rule in zip(p, y, dials, groups, held, strict=True):
         if group not in best or prob > best[group][0]:
-            best[group] = (float(prob), bool(ok), bool(dial))
+            best[group] = (float(prob), bool(ok), bool(dial), bool(rule))
     return list(best.values())
 
 
-def curve(p: Any, y: Any, dials: Any, groups: Sequence[str]) -> list[Point]:
-    """Dial rate and wrong-dial rate at every threshold, each command taking its likeliest reading."""
-    taken = _best_per_command(p, y, dials, groups)
+def curve(
+    p: Any, y: Any, dials: Any, groups: Sequence[str], held: Sequence[bool] | None = None
+) -> list[Point]:
+    """Dial rate and wrong-dial rate at every threshold, each command taking its likeliest reading (one a
+    rule holds back is asked about, whatever the threshold)."""
+    taken = _best_per_command(p, y, dials, groups, [False] * len(groups) if held is None else held)
     n = len(taken)
     points = []
     for threshold in sorted({round(t[0], 4) for t in taken} | {1.0}):
-        acted = [t for t in taken if t[0] >= threshold]
+        acted = [t for t in taken if t[0] >= threshold and not t[3]]
         wrong = sum(1 for t in acted if t[2] and not t[1])
         points.append(Point(threshold, len(acted) / n, wrong / n))
     return points

@@ -17,6 +17,7 @@ from typing import Any
 from hassil import Intents
 
 from ..contacts.names import fold
+from ..contacts.soundalike import settled
 from ..errors import TranscriptionFailed
 from ..language import Speechways, language_dir
 from ..models import Action, AudioClip, Transcript
@@ -59,6 +60,7 @@ class Reading:
     meaning: Meaning
     evidence: Evidence
     source: str  # "grammar" or "whisper"
+    held: bool = False  # a rule beside the decision model asks about it, however likely
 
 
 class Witness:
@@ -225,9 +227,13 @@ class Witness:
             return None, 0.0
         if intent.name != "CallContact":
             return (intent.name, "", ""), 0.0
+        company, label = intent.slot("company") or "", intent.slot("label") or ""
         resolution = self.book.resolver().resolve(
-            intent.slot("contact"), company=intent.slot("company"), relation=intent.slot("relation")
+            intent.slot("contact"), company=company, relation=intent.slot("relation")
         )
+        alikes = self.book.sound_alikes()
+        if alikes is not None:  # heard, a name that sounds like others' is asked about, as the dialog does
+            resolution = settled(resolution, alikes, company=company, label=label)
         if resolution.action == Action.DIAL and resolution.contact is not None:
             who = resolution.contact.name
             fit = next((c.score for c in resolution.candidates if c.contact.name == who), 100.0) / 100
@@ -262,6 +268,39 @@ class Witness:
         resolution = resolver.resolve(" ".join(said))
         unsure = resolution.action == Action.ASK and resolution.reason == "unsure"
         return unsure and [c.contact.name for c in resolution.candidates] == [who]
+
+    def company_unsaid(self, text: str, heard: str) -> str:
+        """The grammar's reading without a company Whisper did not hear a word of: the grammar's "at
+        {company}" path turns "to talk about" or "regarding" into "at Seoul Foods", and a company that is
+        not the person's makes the resolver ask ("call aoife brennan at seoul foods about ...")."""
+        parsed = self.parser.parse(text, allowed=COMMANDS)
+        company = parsed.slot("company") if parsed is not None else None
+        if not company or not heard.strip():
+            return text
+        if not (set(fold(company).split()) - self.small).isdisjoint(fold(heard).split()):
+            return text
+        return re.sub(rf" (?:at|from|with|of) {re.escape(company)}\b", "", text, count=1, flags=re.I)
+
+    def restart(self, text: str) -> tuple[str, str] | None:
+        """When a sentence names two people, the last one after the first ("Ring Oscar Nilsson, sorry,
+        Diego Ramirez.", even with the word that takes the first back misheard: "..., Sari, ..."): that
+        person, and the command for them from where they are named on ("call Diego Ramirez")."""
+        resolver = self.book.resolver()
+        phrases = _PHRASE_END.split(text)
+        named: list[tuple[int, str]] = []  # (phrase, person), in the order said
+        for index, phrase in enumerate(phrases):
+            said = self._name_words(phrase.lower())
+            for start in range(max(0, len(said) - NAME_SPAN), len(said)):
+                resolution = resolver.resolve(" ".join(said[start:]))
+                if resolution.action == Action.DIAL and resolution.contact is not None:
+                    named.append((index, resolution.contact.name))
+                    break
+        if len({who for _, who in named}) < 2:
+            return None
+        at, last = named[-1]
+        sentence = "call " + " ".join(" ".join(phrases[at:]).split())
+        meaning = self.meaning(sentence)
+        return last, sentence if meaning is not None and one_person(meaning) == last else f"call {last}"
 
     def _name_words(self, phrase: str) -> list[str]:
         """A phrase's words without its number labels, carrier words and topic."""

@@ -52,3 +52,19 @@ def test_a_heard_name_of_a_pair_is_asked_about_unless_the_command_settles_it(pro
     assert at_work.number.e164 == "+14155550103"  # the label only John has
     other = settled(resolver.resolve("jen park"), alikes)
     assert other.action == Action.DIAL and other.contact and other.contact.name == "Jen Park"
+
+
+def test_a_first_name_heard_alone_names_everyone_whose_first_name_sounds_so(pronouncer: Pronouncer):
+    """ "call Jon", heard as "Call John.": John Reed's first name as written, but Jon Park and Jon Reid are
+    called the same; Jen Park is not."""
+    book = [contact("John Reed"), contact("Jon Reid"), contact("Jon Park"), contact("Jen Park")]
+    resolver = Resolver(book)
+    alikes = SoundAlikes(book, pronouncer.names)
+    heard = resolver.resolve("john")
+    assert heard.action == Action.DIAL and heard.contact and heard.contact.name == "John Reed"
+    asked = settled(heard, alikes)
+    assert asked.action == Action.ASK and asked.reason == "sound-alike"
+    assert {c.contact.name for c in asked.candidates} == {"John Reed", "Jon Reid", "Jon Park"}
+    whole = settled(resolver.resolve("jen park"), alikes)  # a whole name heard: its own sound-alikes only
+    assert whole.action == Action.DIAL and whole.contact and whole.contact.name == "Jen Park"
+    assert {c.name for c in alikes.saying("Park")} == {"Jon Park", "Jen Park"}

@@ -50,6 +50,19 @@ def test_the_threshold_for_no_wrong_dials_is_read_off_the_cross_validated_curve(
     assert acted == sorted(acted, reverse=True)  # a higher threshold never acts on more
 
 
+def test_readings_a_rule_holds_back_are_never_acted_on_in_the_curve():
+    """A reading the rules beside the model ask about (a person Whisper heard taken back) is no dial at any
+    threshold: it neither sets the threshold for no wrong dials nor counts as acted on."""
+    from assistant.speech.decision import curve
+
+    p, right, dials, groups = [0.99, 0.9, 0.8], [False, True, True], [True, True, True], ["a", "b", "c"]
+    plain = curve(p, right, dials, groups)
+    ruled = curve(p, right, dials, groups, [True, False, False])
+    assert next(x for x in plain if x.threshold == 0.8).wrong_rate == pytest.approx(1 / 3)
+    assert all(x.wrong_rate == 0 for x in ruled)
+    assert next(x for x in ruled if x.threshold == 0.8).dial_rate == pytest.approx(2 / 3)
+
+
 def test_a_model_survives_saving_and_loading(tmp_path: Path):
     model = fit(*synthetic(), name="synthetic")
     model.save(tmp_path / "m.json")
