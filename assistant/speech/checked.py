@@ -149,8 +149,8 @@ class CheckedCommands:
             first = replace(first, text=text, free_from=None, confidence=confidence)
         first = replace(first, text=self.witness.company_unsaid(first.text, second.text))
         if not unsure:
-            meaning = self.witness.meaning(first.text)
             restart = self.witness.restart(second.text)
+            meaning = self.witness.meaning(first.text) if restart is not None else None
             return (self._taken_back(restart, meaning) if meaning else None) or first
         self.checks += 1
         return self.decide(first, second, audio, cleaned)
