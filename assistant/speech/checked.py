@@ -161,7 +161,7 @@ class CheckedCommands:
         """When Whisper heard the speaker take this reading's person back for another ("ring Oscar Nilsson,
         sorry, Diego Ramirez", which the grammar can only hear as a name and a topic): the other person,
         asked about. Never a dial for the first."""
-        if restart is None or restart[0] == one_person(meaning):
+        if restart is None or not _restarted_away(restart, meaning):
             return None
         return Transcript(restart[1], (), self.min_confidence, engine=self.name, sure=False)
 
@@ -180,8 +180,8 @@ class CheckedCommands:
         heard_words = bool(second.text.strip())
         restart = self.witness.restart(second.text)
         for reading, _ in weighed:  # what the rules beside the model hold back (`callbot eval` keeps it)
-            reading.held = _disputed(reading, grammar, whisper, heard_words) or (
-                self._taken_back(restart, reading.meaning) is not None
+            reading.held = _disputed(reading, grammar, whisper, heard_words) or _restarted_away(
+                restart, reading.meaning
             )
         best, p = max(weighed, key=lambda rp: rp[1])
         taken_back = self._taken_back(restart, best.meaning)
@@ -231,6 +231,11 @@ def _asks_anyway(meaning: tuple[str, str, str]) -> bool:
 # And the grammar's reading is not acted on when Whisper heard no words at all: nothing checked it, and the
 # grammar alone is trusted only above CHECK_BELOW.
 DISPUTE_AT = 0.5
+
+
+def _restarted_away(restart: tuple[str, str] | None, meaning: tuple[str, str, str]) -> bool:
+    """Whether the speaker turned from this reading's person to another (`Witness.restart`)."""
+    return restart is not None and restart[0] != one_person(meaning)
 
 
 def _disputed(

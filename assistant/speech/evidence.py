@@ -257,15 +257,10 @@ class Witness:
         said = next((p for p in phrases if p), [])
         if not said:
             return False
-        resolver = self.book.resolver()
-        named = set()
-        for start in range(max(0, len(said) - NAME_SPAN), len(said)):
-            resolution = resolver.resolve(" ".join(said[start:]))
-            if resolution.action == Action.DIAL and resolution.contact is not None:
-                named.add(resolution.contact.name)
+        named = set(self._named_at_end(said))
         if named:
             return named == {who}
-        resolution = resolver.resolve(" ".join(said))
+        resolution = self.book.resolver().resolve(" ".join(said))
         unsure = resolution.action == Action.ASK and resolution.reason == "unsure"
         return unsure and [c.contact.name for c in resolution.candidates] == [who]
 
@@ -285,22 +280,28 @@ class Witness:
         """When a sentence names two people, the last one after the first ("Ring Oscar Nilsson, sorry,
         Diego Ramirez.", even with the word that takes the first back misheard: "..., Sari, ..."): that
         person, and the command for them from where they are named on ("call Diego Ramirez")."""
-        resolver = self.book.resolver()
         phrases = _PHRASE_END.split(text)
         named: list[tuple[int, str]] = []  # (phrase, person), in the order said
         for index, phrase in enumerate(phrases):
-            said = self._name_words(phrase.lower())
-            for start in range(max(0, len(said) - NAME_SPAN), len(said)):
-                resolution = resolver.resolve(" ".join(said[start:]))
-                if resolution.action == Action.DIAL and resolution.contact is not None:
-                    named.append((index, resolution.contact.name))
-                    break
+            found = self._named_at_end(self._name_words(phrase.lower()))
+            if found:
+                named.append((index, found[0]))  # the longest span that names someone
         if len({who for _, who in named}) < 2:
             return None
         at, last = named[-1]
         sentence = "call " + " ".join(" ".join(phrases[at:]).split())
         meaning = self.meaning(sentence)
         return last, sentence if meaning is not None and one_person(meaning) == last else f"call {last}"
+
+    def _named_at_end(self, said: list[str]) -> list[str]:
+        """The contacts the last words of a phrase would dial, one per span, the longest span first."""
+        resolver = self.book.resolver()
+        named = []
+        for start in range(max(0, len(said) - NAME_SPAN), len(said)):
+            resolution = resolver.resolve(" ".join(said[start:]))
+            if resolution.action == Action.DIAL and resolution.contact is not None:
+                named.append(resolution.contact.name)
+        return named
 
     def _name_words(self, phrase: str) -> list[str]:
         """A phrase's words without its number labels, carrier words and topic."""
