@@ -65,6 +65,7 @@ class Speechways:
     digits: frozenset[str]  # number words, which may repeat ("five five")
     carriers: frozenset[str] = frozenset()  # words around a spoken name ("get me Jane on her mobile")
     articles: frozenset[str] = frozenset()  # "the" before a name is no part of it (Whisper's "uh")
+    after_name: frozenset[str] = frozenset()  # may start misheard words after a name ("... in his hem")
 
     @staticmethod
     @functools.cache
@@ -100,6 +101,7 @@ class Speechways:
             digits,
             frozenset(merged.get("carrier_words", [])),
             frozenset(merged.get("articles", [])),
+            frozenset(merged.get("after_name", [])),
         )
 
     def unframed(self, words: list[str]) -> list[str]:

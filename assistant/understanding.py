@@ -5,15 +5,20 @@ Pure: the dialog and `callbot eval` share it, so the corpus measures exactly wha
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from .contacts.names import Nicknames, fold
+from .contacts.names import Nicknames, fold, tokens
 from .contacts.resolver import Resolver
-from .contacts.soundalike import SoundAlikes, settled
+from .contacts.soundalike import SoundAlikes, label_sounding_like, settled
 from .intents import IntentParser
+from .language import Speechways, language_dir
 from .models import Action, Candidate, Intent, Resolution, Utterance
+
+_PHRASE_END = re.compile(r"[,.;:!?]")
+LABEL_WORDS = 3  # the most words a label is said in ("on her mobile"), and so misheard in
 
 
 def understand(
@@ -56,8 +61,12 @@ def resolve_heard(
         queries, label=intent.slot("label"), company=intent.slot("company"), relation=intent.slot("relation")
     )
     transcript = utterance.transcript
-    if alikes is not None and transcript is not None and transcript.engine != "text":
-        resolution = settled(resolution, alikes, company=intent.slot("company"), label=intent.slot("label"))
+    if transcript is not None and transcript.engine != "text":
+        resolution = name_said_first(resolver, intent, transcript.text) or resolution
+        if alikes is not None:
+            resolution = settled(
+                resolution, alikes, company=intent.slot("company"), label=intent.slot("label")
+            )
     unsure = transcript is not None and (
         not transcript.sure or (transcript.confidence is not None and transcript.confidence < sure_confidence)
     )
@@ -73,6 +82,55 @@ def resolve_heard(
     if resolution.action == Action.DIAL and transcript is not None and not transcript.label_sure:
         return replace(resolution, label_guessed=True)  # the number is a guess: the dialog confirms it
     return resolution
+
+
+def name_said_first(resolver: Resolver, intent: Intent, text: str) -> Resolution | None:
+    """A heard name the resolver cannot place whole that is one contact's whole name (two words or more)
+    with misheard words around it: after it, the length of a label said ("Call Kenji Sato in his hem."),
+    that contact on a number the dialog confirms (a word that sounds like a label, "hem", is taken for it);
+    or one word before it where the request's verb should be ("Drying Rahul Iyer's mobile."). Words after
+    the name count only when they start with a word that may follow a name, or after a phrase's end when
+    they sound like a label ("Call Leila Ahmadi, mebail."); and none of the words set aside may be a word of
+    anyone's name ("Call Yuki Watanabe and Robert." may be two people; "Beverly Martin's cell" is not
+    Isabelle Martin's)."""
+    said = fold(intent.slot("contact") or "").split()
+    if len(said) < 3 or intent.slot("relation") or intent.slot("company"):
+        return None
+    if resolver.resolve(" ".join(said)).action == Action.DIAL:
+        return None
+    label = intent.slot("label")
+    if fold(text).split()[:1] == said[:1] and not resolver.knows(said[0]):  # no verb: a misheard one
+        verb_misheard = whole_name(resolver, said[1:], label)
+        if verb_misheard is not None:
+            return verb_misheard
+    ways = Speechways.of(language_dir())
+    ends = {tuple(fold(p).split()[-4:]) for p in _PHRASE_END.split(text) if fold(p)}
+    for cut in range(len(said) - 1, 1, -1):
+        named, rest = said[:cut], said[cut:]
+        if any(resolver.knows(w) for w in rest):
+            return None
+        if len(rest) > LABEL_WORDS:
+            continue
+        guess = (
+            "" if label else label_sounding_like(w for w in rest if w not in ways.carriers | ways.after_name)
+        )
+        if rest[0] not in ways.after_name and not (guess and any(e[-cut:] == tuple(named) for e in ends)):
+            continue
+        found = whole_name(resolver, named, label)
+        on_guess = whole_name(resolver, named, guess) if guess else None
+        if on_guess is not None and not on_guess.label_missing:  # a guess they have no number for: none
+            found = on_guess
+        if found is not None:
+            return replace(found, label_guessed=True)
+    return None
+
+
+def whole_name(resolver: Resolver, words: Sequence[str], label: str = "") -> Resolution | None:
+    """The call to the one contact these words are the whole name (or an alias) of, as written."""
+    found = resolver.resolve(" ".join(words), label=label)
+    person = found.contact if found.action == Action.DIAL else None
+    forms = {tokens(person.name), *(tokens(a) for a in person.aliases)} if person is not None else set()
+    return found if tuple(words) in forms else None
 
 
 def pick(candidates: Sequence[Candidate], intent: Intent, nicknames: Nicknames) -> Candidate | None:

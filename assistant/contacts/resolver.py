@@ -252,6 +252,10 @@ class Resolver:
         )
         return [Candidate(self._entries[i].contact, round(s, 1), how) for i, (s, how) in ranked]
 
+    def knows(self, word: str) -> bool:
+        """Whether a word is a word of some contact's name or alias."""
+        return fold(word) in self._by_token
+
     @property
     def relations(self) -> list[str]:
         """The relations the book knows ("mother", "manager")."""

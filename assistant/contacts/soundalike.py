@@ -15,21 +15,25 @@ from dataclasses import replace
 from rapidfuzz import fuzz
 
 from ..models import Action, Candidate, Contact, Resolution
-from .names import fold
+from .names import fold, phonetic_keys
 from .resolver import canonical_label, pick_number
 
-# Sounds a speaker drops or a listener does not hear: a pronunciation without one of them is the same name.
+# Sounds a speaker drops or a listener does not hear inside a name: a pronunciation without one of them is
+# the same name ("Thom(p)son", "Cathe(r)ine"). Not the first sound: "Hannah" is not "Ana", and Whisper
+# hears which.
 WEAK = frozenset({"P", "T", "D", "K", "HH", "AH", "IH", "Y", "R"})
+
+LABEL_LIKE = 80.0  # a misheard word this close to a label's word, in spelling or in sound, is taken for it
 
 Pronounce = Callable[[Iterable[str]], Mapping[str, Iterable[str]]]  # folded names -> phone strings
 
 
 def _keys(phones: str) -> set[str]:
-    """A pronunciation and its forms with one weak sound left out."""
+    """A pronunciation and its forms with one weak sound after the first left out."""
     parts = phones.split()
     keys = {phones}
     for i, phone in enumerate(parts):
-        if phone in WEAK and len(parts) > 3:
+        if i > 0 and phone in WEAK and len(parts) > 3:
             keys.add(" ".join(parts[:i] + parts[i + 1 :]))
     return keys
 
@@ -137,3 +141,22 @@ def _only(resolution: Resolution, contact: Contact, label: str) -> Resolution:
     """The same call, to the one twin the command described."""
     number, guessed, missing = pick_number(contact, label)
     return replace(resolution, contact=contact, number=number, label_guessed=guessed, label_missing=missing)
+
+
+def label_sounding_like(words: Iterable[str]) -> str:
+    """The number label misheard words most likely were ("hem": home, "mebail": mobile; by spelling or by
+    Metaphone key), or "" when none is close. Words under three letters are too short to tell."""
+    from ..language import label_words
+
+    best, label = LABEL_LIKE, ""
+    for word in (fold(w) for w in words):
+        keys = phonetic_keys(word)
+        if len(word) < 3 or not keys:
+            continue
+        for spoken, value in label_words().items():
+            if " " in spoken:
+                continue
+            score = max(fuzz.ratio(word, spoken), fuzz.ratio(keys[0], phonetic_keys(spoken)[0]))
+            if score >= best:
+                best, label = score, value
+    return label

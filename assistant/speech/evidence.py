@@ -19,9 +19,11 @@ from hassil import Intents
 from ..contacts.names import fold
 from ..contacts.soundalike import settled
 from ..errors import TranscriptionFailed
+from ..intents import prepare
 from ..language import Speechways, language_dir
 from ..models import Action, AudioClip, Transcript
 from ..ports import COMMANDS
+from ..understanding import name_said_first, whole_name
 from .commands import Book, Parser
 from .decision import Evidence, snr_db
 from .topics import voice_introducers
@@ -79,7 +81,7 @@ class Witness:
         self.parser = parser
         self.labels = label_phrases(intents)
         self.longest_labels = sorted(self.labels, key=len, reverse=True)  # "cell phone" before "cell"
-        ways = Speechways.of(language_dir())
+        ways = self.ways = Speechways.of(language_dir())
         self.carriers = ways.carriers  # words around a name, not part of it
         self.small = ways.carriers | {w for w in ways.not_names if " " not in w}  # "this", "him": no name
         self.repairs = ways.repairs  # "no", "I mean": the words that take back what was said before them
@@ -93,8 +95,9 @@ class Witness:
         each with its evidence; a reading that means nothing is left out. `cleaned`: the audio as the grammar
         heard it when its front end cleaned it of steady noise; pocketsphinx fits the readings to that."""
         texts = [t for t in (first.text, *second.hypotheses[:4], *second.alternatives[:4]) if t]
-        read = {t: self._read(t) for t in dict.fromkeys(texts)}  # each sentence read once
-        meanings = {t: m for t, (m, _) in read.items()}
+        said = {t: self.verb_misheard(t) or t for t in dict.fromkeys(texts)}  # "I want to fan Tariq Aziz."
+        read = {t: self._read(said[t]) for t in said}  # each sentence read once
+        meanings = {t: m for t, (m, _, _) in read.items()}
         candidates: list[tuple[str, str]] = []
         if first.text:
             candidates.append((first.text, "grammar"))
@@ -138,8 +141,9 @@ class Witness:
                 e.set("whisper_writes", not self.written(who).isdisjoint(fold(second.text).split()))
                 e.set("name_words", len(who.split()))
                 e.set("name_fit", read[text][1])
-                self._forced(e, text, who, second, audio)
-            out.append(Reading(text, meaning, e, source))
+                self._forced(e, said[text], who, second, audio)
+            # a name the resolver could not place is asked about ("did you mean ...?"), however likely
+            out.append(Reading(said[text], meaning, e, source, held=not read[text][2]))
         return out
 
     def _fits(self, audio: AudioClip, texts: list[str]) -> dict[str, float | None]:
@@ -185,6 +189,25 @@ class Witness:
             names.update(dict.fromkeys(c.contact.name for c in resolver.rank([query], limit=RIVALS)))
         return list(names)
 
+    def verb_misheard(self, text: str) -> str | None:
+        """A request heard with its verb misheard ("I want to fan Tariq Aziz."), none of it read: the same
+        words with "call" where the verb should be, when what follows is a contact's whole name (two words
+        or more, said as written). The misheard word must be no word of anyone's name."""
+        if self.parser.parse(text, allowed=COMMANDS) is not None:
+            return None
+        words = prepare(text, self.ways).split()
+        bare = self.ways.unframed(words)
+        start = next((i for i in range(len(words)) if words[i : i + len(bare)] == bare), 0)
+        resolver = self.book.resolver()
+        if len(bare) < 3 or resolver.knows(bare[0]):
+            return None
+        sentence = " ".join([*words[:start], "call", *bare[1:]])
+        intent = self.parser.parse(sentence, allowed=COMMANDS)
+        if intent is None or intent.name != "CallContact" or intent.slot("relation"):
+            return None
+        name = fold(intent.slot("contact") or "").split()
+        return sentence if len(name) > 1 and whole_name(resolver, name) is not None else None
+
     def has_topic(self, text: str) -> bool:
         """Whether a sentence goes on to a topic ("... about the renewal")."""
         return not self.introducers.isdisjoint(fold(text).split()[:-1])
@@ -219,18 +242,21 @@ class Witness:
         """(intent, who, label) for comparing two readings; who is the contact or the candidates."""
         return self._read(text)[0]
 
-    def _read(self, text: str) -> tuple[Meaning | None, float]:
-        """The meaning, and how well the words said fit the one person it names (the resolver's score
-        over 100; 0 when it names nobody or several)."""
+    def _read(self, text: str) -> tuple[Meaning | None, float, bool]:
+        """The meaning; how well the words said fit the one person it names (the resolver's score over
+        100; 0 when it names nobody or several); and whether the resolver placed that name (a name it
+        is unsure of names one person too, but the dialog asks about it)."""
         intent = self.parser.parse(text, allowed=COMMANDS)
         if intent is None:
-            return None, 0.0
+            return None, 0.0, True
         if intent.name != "CallContact":
-            return (intent.name, "", ""), 0.0
+            return (intent.name, "", ""), 0.0, True
         company, label = intent.slot("company") or "", intent.slot("label") or ""
-        resolution = self.book.resolver().resolve(
+        resolver = self.book.resolver()
+        resolution = resolver.resolve(
             intent.slot("contact"), company=company, relation=intent.slot("relation")
         )
+        resolution = name_said_first(resolver, intent, text) or resolution  # "Call Kenji Sato in his hem."
         alikes = self.book.sound_alikes()
         if alikes is not None:  # heard, a name that sounds like others' is asked about, as the dialog does
             resolution = settled(resolution, alikes, company=company, label=label)
@@ -241,7 +267,8 @@ class Witness:
             who, fit = "|".join(sorted(c.contact.name for c in resolution.candidates)), 0.0
         else:  # a name it would refuse names nobody, however near its nearest contact
             who, fit = "nobody", 0.0
-        return (intent.name, who, intent.slot("label") or ""), min(fit, 1.0)
+        placed = resolution.action != Action.ASK or resolution.reason != "unsure"
+        return (intent.name, who, intent.slot("label") or ""), min(fit, 1.0), placed
 
     def names_the_same(self, text: str, meaning: Meaning) -> bool:
         """Whether a sentence that does not parse still names the contact (and label) of `meaning`: the

@@ -68,3 +68,25 @@ def test_a_first_name_heard_alone_names_everyone_whose_first_name_sounds_so(pron
     whole = settled(resolver.resolve("jen park"), alikes)  # a whole name heard: its own sound-alikes only
     assert whole.action == Action.DIAL and whole.contact and whole.contact.name == "Jen Park"
     assert {c.name for c in alikes.saying("Park")} == {"Jon Park", "Jen Park"}
+
+
+def test_a_sound_at_the_start_of_a_name_tells_it_apart(pronouncer: Pronouncer):
+    """ "call Ana" is not "call Hannah": a sound left out inside a name is the same name, not its first."""
+    book = [contact("Ana Souza"), contact("Hannah Schmidt"), contact("Ann Thompson"), contact("Anne Thomson")]
+    resolver = Resolver(book)
+    alikes = SoundAlikes(book, pronouncer.names)
+    ana = settled(resolver.resolve("ana"), alikes)
+    assert ana.action == Action.DIAL and ana.contact and ana.contact.name == "Ana Souza"
+    assert {c.name for c in alikes.saying("hannah")} == {"Hannah Schmidt"}
+    assert {c.name for c in alikes.of(book[2])} == {"Anne Thomson"}  # Thom(p)son: still one name
+
+
+def test_a_misheard_label_is_the_label_it_sounds_like():
+    """What a recogniser writes for a label it misheard after a name: by spelling or by sound."""
+    from assistant.contacts.soundalike import label_sounding_like
+
+    assert label_sounding_like(["hem"]) == "home"
+    assert label_sounding_like(["mebail"]) == "mobile"
+    assert label_sounding_like(["sell"]) == "mobile"
+    assert label_sounding_like(["intermodal"]) == ""
+    assert label_sounding_like(["of", "an"]) == ""  # too short to tell

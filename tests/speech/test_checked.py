@@ -350,6 +350,43 @@ def test_a_name_shared_by_two_contacts_is_still_asked_about(grammar):
     assert not commands.witness.names_the_same("Call Jane.", ("CallContact", "Jane Doe|Jane Smith", ""))
 
 
+def test_a_name_the_resolver_cannot_place_is_asked_about_however_likely(grammar):
+    """ "Call Siobhaningai.": the resolver is unsure of it, so the dialog asks "did you mean Siobhan
+    Nguyen?" whatever the model says; the reading is held, and the curve never counts it as acted on."""
+    commands, _ = checked(grammar, "Call Siobhaningai.")
+    result = commands.check(first("", 0.1), AUDIO, COMMAND)
+    [(reading, _)] = commands.last
+    assert reading.meaning == ("CallContact", "Siobhan Nguyen", "") and reading.held
+    assert not result.sure
+
+
+def test_a_relation_only_the_grammar_heard_is_asked_about(grammar):
+    """ "phone Mei Lin", the grammar: "phone my mum"; Whisper: "Shown my Lin ...". Nothing but Whisper can
+    check a relation, so the grammar's is held unless Whisper heard it too."""
+    commands, _ = checked(grammar, "Shown my Lin about the upgrade.")
+    commands.check(first("phone my mum about the upgrade", 0.6), AUDIO, COMMAND)
+    grammar_reading = next(r for r, _ in commands.last if r.source == "grammar")
+    assert grammar_reading.held
+    heard, _ = checked(grammar, "Phone my mum about the upgrade.")
+    heard.check(first("phone my mum about the upgrade", 0.6), AUDIO, COMMAND)
+    assert not next(r for r, _ in heard.last if r.source == "grammar").held
+
+
+def test_a_misheard_verb_before_a_whole_name_is_read_as_a_call(grammar):
+    """ "I want to phone Jane Smith", Whisper: "I want to fan Jane Smith.": the templates read none of it,
+    so the reading is the same words with "call" for the verb, and the dialog understands that. A name
+    that is not a contact's whole name after it is no request at all."""
+    commands, _ = checked(grammar, "I want to fan Jane Smith.")
+    commands.check(first("", 0.1), AUDIO, COMMAND)
+    [(reading, _)] = commands.last
+    assert reading.text == "I want to call Jane Smith"
+    assert reading.meaning == ("CallContact", "Jane Smith", "")
+    assert IntentParser().parse(reading.text) is not None
+    stranger, _ = checked(grammar, "I want to fan Beverly Smith.")
+    stranger.check(first("", 0.1), AUDIO, COMMAND)
+    assert stranger.last == []
+
+
 def test_a_sure_grammar_result_is_not_checked(grammar):
     commands, engine = checked(grammar, "anything")
     sure = first("call jane doe", (1 + CHECK_BELOW) / 2)

@@ -1,0 +1,67 @@
+"""From what was heard to the person: a contact's name heard whole, then words nobody said as a name."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.contacts.resolver import Resolver
+from assistant.intents import IntentParser
+from assistant.models import Action, Contact, PhoneNumber, Transcript, Utterance
+from assistant.understanding import resolve_heard
+
+BOOK = [
+    Contact("Kenji Sato", (PhoneNumber("+16285550230", "mobile"), PhoneNumber("+16285550231", "home"))),
+    Contact("Isabelle Martin", (PhoneNumber("+16285550260", "mobile"),)),
+    Contact("Yuki Watanabe", (PhoneNumber("+16285550270", "mobile"),)),
+    Contact("Robert Martinez", (PhoneNumber("+16285550280", "mobile"),)),
+    Contact("Rahul Iyer", (PhoneNumber("+16285550290", "mobile"), PhoneNumber("+16285550291", "work"))),
+]
+
+
+@pytest.fixture(scope="module")
+def parser() -> IntentParser:
+    return IntentParser()
+
+
+def heard(text: str, parser: IntentParser, *, engine: str = "whisper", sure: bool = True):
+    transcript = Transcript(text, (), 0.95, engine=engine, sure=sure)
+    intent = parser.parse(text)
+    assert intent is not None and intent.name == "CallContact", text
+    return resolve_heard(Resolver(BOOK), Utterance(transcript), intent, parser, 0.85)
+
+
+def test_a_name_heard_whole_then_misheard_words_is_that_person_on_a_number_confirmed(parser):
+    """ "call Kenji Sato on his home", heard "Call Kenji Sato in his hem.": Kenji Sato, and "hem" is taken
+    for "home"; the number is a guess, so the dialog confirms it."""
+    kenji = heard("Call Kenji Sato in his hem.", parser)
+    assert kenji.action == Action.DIAL and kenji.contact and kenji.contact.name == "Kenji Sato"
+    assert kenji.number and kenji.number.label == "home" and kenji.label_guessed
+    isabelle = heard("Call Isabelle Martin, mebail.", parser)  # after the phrase, a word like a label
+    assert isabelle.action == Action.DIAL and isabelle.contact and isabelle.contact.name == "Isabelle Martin"
+    assert isabelle.label_guessed and isabelle.number and isabelle.number.label == "mobile"
+
+
+def test_a_misheard_verb_before_a_whole_name_is_set_aside(parser):
+    """ "try Rahul Iyer's mobile", heard "Drying Rahul Iyer's Mobile,": read name first, the verb is in
+    the name; Rahul Iyer on his mobile. Not after a verb: "call Mary Rahul Iyer" names someone else."""
+    rahul = heard("Drying Rahul Iyer's Mobile,", parser)
+    assert rahul.action == Action.DIAL and rahul.contact and rahul.contact.name == "Rahul Iyer"
+    assert rahul.number and rahul.number.label == "mobile"
+    assert heard("Call Mary Rahul Iyer.", parser).action != Action.DIAL
+    assert heard("Beverly Martin's mobile please", parser).action != Action.DIAL  # not Isabelle Martin
+
+
+def test_words_after_a_name_that_may_be_another_person_are_not_set_aside(parser):
+    """A stranger who shares a surname, or a second person named after the first, is never dialled."""
+    assert heard("Call Beverly Martin,", parser).action != Action.DIAL
+    assert heard("Call Yuki Watanabe and Robert.", parser).action != Action.DIAL  # Robert Martinez too
+    # after a phrase's end, only what sounds like a label; never more than a label's words; never a surname
+    assert heard("Call Isabelle Martin, Intermodal.", parser).action != Action.DIAL
+    assert heard("Call Yuki Watanabe, Dvoral Tomas on the Amore panel.", parser).action != Action.DIAL
+    assert heard("Watanabe, I've been united on mobile.", parser).action != Action.DIAL
+
+
+def test_typed_names_and_unsure_hearings_keep_their_words(parser):
+    assert heard("call Kenji Sato in his hem", parser, engine="text").action != Action.DIAL
+    unsure = heard("Call Kenji Sato in his hem.", parser, sure=False)
+    assert unsure.action == Action.ASK and [c.contact.name for c in unsure.candidates] == ["Kenji Sato"]
