@@ -17,7 +17,7 @@ from .intents import IntentParser
 from .language import Speechways, language_dir
 from .models import Action, Candidate, Intent, Resolution, Utterance
 
-_PHRASE_END = re.compile(r"[,.;:!?]")
+PHRASE_END = re.compile(r"[,.;:!?]")  # where a phrase of speech ends, as a recogniser writes it
 LABEL_WORDS = 3  # the most words a label is said in ("on her mobile"), and so misheard in
 
 
@@ -104,7 +104,7 @@ def name_said_first(resolver: Resolver, intent: Intent, text: str) -> Resolution
         if verb_misheard is not None:
             return verb_misheard
     ways = Speechways.of(language_dir())
-    ends = {tuple(fold(p).split()[-4:]) for p in _PHRASE_END.split(text) if fold(p)}
+    ends = {tuple(fold(p).split()[-4:]) for p in PHRASE_END.split(text) if fold(p)}
     for cut in range(len(said) - 1, 1, -1):
         named, rest = said[:cut], said[cut:]
         if any(resolver.knows(w) for w in rest):

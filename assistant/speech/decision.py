@@ -169,7 +169,6 @@ def fit(
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GroupKFold
 
-    ruled = [False] * len(rows) if held is None else list(held)  # never acted on, whatever the threshold
     x = np.array([r.vector() for r in rows], dtype=float)
     y = np.array(right, dtype=int)
     if len(set(y.tolist())) < 2:
@@ -197,7 +196,7 @@ def fit(
         scale=tuple(float(v) for v in scale),
         weights=tuple(float(v) for v in final.coef_[0]),
         bias=float(final.intercept_[0]),
-        curve=tuple(curve(unseen, y, np.array(dials, dtype=bool), groups, ruled)),
+        curve=tuple(curve(unseen, y, np.array(dials, dtype=bool), groups, held)),
         ask_from=_ask_from(unseen, y),
         trained_on=name,
     )

@@ -23,7 +23,7 @@ from ..intents import prepare
 from ..language import Speechways, language_dir
 from ..models import Action, AudioClip, Transcript
 from ..ports import COMMANDS
-from ..understanding import name_said_first, whole_name
+from ..understanding import PHRASE_END, name_said_first, whole_name
 from .commands import Book, Parser
 from .decision import Evidence, snr_db
 from .topics import voice_introducers
@@ -33,7 +33,6 @@ Meaning = tuple[str, str, str]  # (intent, who: a contact, "A|B" for several, "n
 _WHOSE = ("", "his ", "her ", "their ", "the ")  # "on her cell", "at the office"
 RIVALS = 5  # sound-alikes per query: the heard name, each of its words, Whisper's readings
 NAME_SPAN = 4  # the most words a name is said in
-_PHRASE_END = re.compile(r"[,.;:!?]")
 
 
 def label_phrases(intents: Intents) -> dict[str, str]:
@@ -280,7 +279,7 @@ class Witness:
             return False
         if self.labels_in(" ".join(self._before_topic(text))) != ({label} if label else set()):
             return False
-        phrases = (self._name_words(p) for p in _PHRASE_END.split(text.lower()))
+        phrases = (self._name_words(p) for p in PHRASE_END.split(text.lower()))
         said = next((p for p in phrases if p), [])
         if not said:
             return False
@@ -307,7 +306,7 @@ class Witness:
         """When a sentence names two people, the last one after the first ("Ring Oscar Nilsson, sorry,
         Diego Ramirez.", even with the word that takes the first back misheard: "..., Sari, ..."): that
         person, and the command for them from where they are named on ("call Diego Ramirez")."""
-        phrases = _PHRASE_END.split(text)
+        phrases = PHRASE_END.split(text)
         named: list[tuple[int, str]] = []  # (phrase, person), in the order said
         for index, phrase in enumerate(phrases):
             found = self._named_at_end(self._name_words(phrase.lower()))
