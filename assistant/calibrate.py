@@ -28,9 +28,9 @@ def reading_right(meaning: Sequence[str], expect: dict[str, Any], alike: Iterabl
         return False
     if intent != "CallContact":
         return True
-    if action == "ask":  # several people answer to it: naming one of them is right, the dialog asks
-        wanted = set(expect.get("candidates", ()))
-        return bool(wanted) and bool(set(who.split("|")) & wanted)
+    if action == "ask":  # several people answer to it: a reading naming them is right, the dialog asks;
+        wanted = set(expect.get("candidates", ()))  # one naming only one of them would dial that one
+        return "|" in who and bool(set(who.split("|")) & wanted)
     if action == "dial":
         wanted = {expect.get("contact"), *alike}
         return one and who in wanted and label in ("", expect.get("label", ""))

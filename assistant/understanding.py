@@ -99,10 +99,22 @@ def name_said_first(resolver: Resolver, intent: Intent, text: str) -> Resolution
     if resolver.resolve(" ".join(said)).action == Action.DIAL:
         return None
     label = intent.slot("label")
+    starts = [0]
     if fold(text).split()[:1] == said[:1] and not resolver.knows(said[0]):  # no verb: a misheard one
-        verb_misheard = whole_name(resolver, said[1:], label)
-        if verb_misheard is not None:
-            return verb_misheard
+        starts.insert(0, 1)
+    for start in starts:
+        found = _named_then_misheard(resolver, said[start:], label, text)
+        if found is not None:
+            return found
+    return None
+
+
+def _named_then_misheard(resolver: Resolver, said: list[str], label: str, text: str) -> Resolution | None:
+    """`name_said_first` once the words before the name are set aside: the whole name, or the whole name
+    with misheard words after it."""
+    whole = whole_name(resolver, said, label)
+    if whole is not None:
+        return whole
     ways = Speechways.of(language_dir())
     ends = {tuple(fold(p).split()[-4:]) for p in PHRASE_END.split(text) if fold(p)}
     for cut in range(len(said) - 1, 1, -1):
@@ -120,8 +132,9 @@ def name_said_first(resolver: Resolver, intent: Intent, text: str) -> Resolution
         on_guess = whole_name(resolver, named, guess) if guess else None
         if on_guess is not None and not on_guess.label_missing:  # a guess they have no number for: none
             found = on_guess
-        if found is not None:
-            return replace(found, label_guessed=True)
+        if found is not None:  # a word set aside may have been the label: the dialog confirms the number
+            misheard = bool(guess) or any(w not in ways.carriers | ways.after_name for w in rest)
+            return replace(found, label_guessed=found.label_guessed or misheard)
     return None
 
 

@@ -48,6 +48,10 @@ def test_a_misheard_verb_before_a_whole_name_is_set_aside(parser):
     assert rahul.action == Action.DIAL and rahul.contact and rahul.contact.name == "Rahul Iyer"
     assert rahul.number and rahul.number.label == "mobile"
     assert heard("Call Mary Rahul Iyer.", parser).action != Action.DIAL
+    # the name read on into a word that may follow one ("Reads Rahul Iyer at work.")
+    work = heard("Reads Rahul Iyer at work.", parser)
+    assert work.action == Action.DIAL and work.contact and work.contact.name == "Rahul Iyer"
+    assert work.number and work.number.label == "work" and not work.label_guessed  # the label was heard
     assert heard("Beverly Martin's mobile please", parser).action != Action.DIAL  # not Isabelle Martin
 
 

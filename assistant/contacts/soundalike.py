@@ -160,3 +160,13 @@ def label_sounding_like(words: Iterable[str]) -> str:
             if score >= best:
                 best, label = score, value
     return label
+
+
+def sentences_alike(one: str, other: str) -> float:
+    """How alike two sentences sound, 0..1: their words' Metaphone keys run together and compared as strings.
+    A recogniser that misheard a sentence still writes much of its sound ("Call Begged in Pipscu and their
+    Mebail." for "call bogdan popescu on their mobile"); one that heard another sentence does not."""
+    keys = [
+        "".join(k[0] for k in (phonetic_keys(w) for w in fold(text).split()) if k) for text in (one, other)
+    ]
+    return fuzz.ratio(*keys) / 100 if all(keys) else 0.0

@@ -29,6 +29,7 @@ FEATURES = (
     "whisper_names",  # Whisper's best reading names this person (and label), its small words aside
     "whisper_writes",  # Whisper wrote a word of the person's name (not only a word that sounds like it)
     "whisper_confidence",  # Whisper's own, 0..1
+    "whisper_sounds_like",  # how alike this reading and Whisper's best sound (Metaphone keys), 0..1
     "repair_unheeded",  # Whisper heard a correction ("..., no, David Kim"); this reading is not its meaning
     "topic_unheard",  # this reading goes on to a topic ("about ...") where Whisper's heard none
     "one_person",  # the reading names one contact to call

@@ -16,8 +16,9 @@ from typing import Any
 
 from hassil import Intents
 
-from ..contacts.names import fold
-from ..contacts.soundalike import settled
+from ..contacts.names import fold, phonetic_keys
+from ..contacts.resolver import MISHEARD_KINDS
+from ..contacts.soundalike import sentences_alike, settled
 from ..errors import TranscriptionFailed
 from ..intents import prepare
 from ..language import Speechways, language_dir
@@ -84,6 +85,12 @@ class Witness:
         self.carriers = ways.carriers  # words around a name, not part of it
         self.small = ways.carriers | {w for w in ways.not_names if " " not in w}  # "this", "him": no name
         self.repairs = ways.repairs  # "no", "I mean": the words that take back what was said before them
+        # ... and how the one-word ones sound ("Sari", "Sarah": sorry), those with a sound long enough to tell
+        self.repair_sounds = {
+            key
+            for (word,) in (m for m in ways.repairs if len(m) == 1)
+            if len(key := phonetic_keys(word)[0]) > 1
+        }
         self.introducers = voice_introducers(intents)  # the words a topic follows ("about")
         self.score = score  # Whisper made to say sentences: mean log-probability per token of each
 
@@ -123,6 +130,7 @@ class Witness:
             e.set("whisper_means", heard == meaning)
             e.set("whisper_beam", meaning in beam)
             e.set("whisper_confidence", second.confidence or 0.0)
+            e.set("whisper_sounds_like", sentences_alike(said[text], second.text))
             e.set("repair_unheeded", repaired and heard != meaning)
             e.set("topic_unheard", self.has_topic(text) and not self.has_topic(second.text))
             e.set("snr_db", snr)
@@ -216,6 +224,19 @@ class Witness:
         words = fold(text).split()
         return any(tuple(words[i : i + len(m)]) == m for m in self.repairs for i in range(1, len(words)))
 
+    def corrected(self, text: str) -> bool:
+        """Whether a phrase of the sentence starts by taking back what came before it ("..., no, David
+        Kim", "..., Sarah, Chitty-Abby": a word that sounds like "sorry", "actually" or "rather" counts).
+        Stricter than `repaired`: a "no" inside a phrase is as often a misheard syllable ("Call no Hamid
+        Hassan")."""
+        for phrase in PHRASE_END.split(text)[1:]:
+            words = fold(phrase).split()
+            if any(tuple(words[: len(m)]) == m for m in self.repairs):
+                return True
+            if words and (phonetic_keys(words[0]) or ("",))[0] in self.repair_sounds:
+                return True
+        return False
+
     def written(self, who: str) -> frozenset[str]:
         """The words of the person's name and aliases: a reading that writes one backs them, not only one
         that sounds like them (prompted with every name, Whisper turns noise into names too)."""
@@ -267,6 +288,16 @@ class Witness:
         else:  # a name it would refuse names nobody, however near its nearest contact
             who, fit = "nobody", 0.0
         placed = resolution.action != Action.ASK or resolution.reason != "unsure"
+        if resolution.action == Action.DIAL and len(fold(resolution.query).split()) == 1:
+            # one word that is no form of the name, only sounds a little like it ("Call Matt?": Mateo)
+            placed = placed and next(
+                (
+                    c.matched not in MISHEARD_KINDS
+                    for c in resolution.candidates
+                    if c.contact == resolution.contact
+                ),
+                True,
+            )
         return (intent.name, who, intent.slot("label") or ""), min(fit, 1.0), placed
 
     def names_the_same(self, text: str, meaning: Meaning) -> bool:

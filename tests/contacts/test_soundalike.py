@@ -90,3 +90,16 @@ def test_a_misheard_label_is_the_label_it_sounds_like():
     assert label_sounding_like(["sell"]) == "mobile"
     assert label_sounding_like(["intermodal"]) == ""
     assert label_sounding_like(["of", "an"]) == ""  # too short to tell
+
+
+def test_a_misheard_sentence_still_sounds_like_what_was_said():
+    """The decision weighs how alike a reading and Whisper's own sentence sound: a misheard sentence keeps
+    much of the sound of what was said; a sentence heard for another does not."""
+    from assistant.contacts.soundalike import sentences_alike
+
+    said = "call bogdan popescu on their mobile"
+    assert sentences_alike(said, "Call Begged in Pipscu and their Mebail.") > 0.8
+    assert sentences_alike("call chloe", "Koclo,") > sentences_alike("call kwame", "Koclo,")
+    assert sentences_alike("call hannah schmidt", "Call an equipment.") < 0.6
+    assert sentences_alike(said, said.upper() + ".") == 1.0
+    assert sentences_alike(said, "") == 0.0  # Whisper heard nothing

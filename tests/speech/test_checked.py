@@ -360,16 +360,49 @@ def test_a_name_the_resolver_cannot_place_is_asked_about_however_likely(grammar)
     assert not result.sure
 
 
+def test_one_word_that_only_sounds_like_a_first_name_is_asked_about(grammar):
+    """ "call Mei", Whisper: "Call Matt?", which the resolver takes for Mateo by sound alone: a name heard
+    as one word that is no form of it (not the name, an alias or a nickname) is asked about, however
+    likely. The same word said whole, or with the surname, is placed."""
+    commands, _ = checked(grammar, "Call Arjan.")
+    commands.check(first("", 0.1), AUDIO, COMMAND)
+    [(reading, _)] = commands.last
+    assert reading.meaning == ("CallContact", "Arjun Mehta", "") and reading.held
+    for said in ("Call Arjun.", "Call Arjan Mehta."):
+        placed, _ = checked(grammar, said)
+        placed.check(first("", 0.1), AUDIO, COMMAND)
+        assert [r.held for r, _ in placed.last] == [False], said
+
+
 def test_a_relation_only_the_grammar_heard_is_asked_about(grammar):
     """ "phone Mei Lin", the grammar: "phone my mum"; Whisper: "Shown my Lin ...". Nothing but Whisper can
-    check a relation, so the grammar's is held unless Whisper heard it too."""
+    check a relation, so the grammar's is held unless Whisper heard it too, or at least wrote it."""
     commands, _ = checked(grammar, "Shown my Lin about the upgrade.")
     commands.check(first("phone my mum about the upgrade", 0.6), AUDIO, COMMAND)
     grammar_reading = next(r for r, _ in commands.last if r.source == "grammar")
     assert grammar_reading.held
-    heard, _ = checked(grammar, "Phone my mum about the upgrade.")
-    heard.check(first("phone my mum about the upgrade", 0.6), AUDIO, COMMAND)
-    assert not next(r for r, _ in heard.last if r.source == "grammar").held
+    for whisper in ("Phone my mum about the upgrade.", "Sown my mother, a bath, the upgrade."):
+        heard, _ = checked(grammar, whisper)  # the relation written, however misheard the rest
+        heard.check(first("phone my mum about the upgrade", 0.6), AUDIO, COMMAND)
+        assert not next(r for r, _ in heard.last if r.source == "grammar").held, whisper
+    other, _ = checked(grammar, "Sown my wife about the upgrade.")  # another relation
+    other.check(first("phone my mum about the upgrade", 0.6), AUDIO, COMMAND)
+    assert next(r for r, _ in other.last if r.source == "grammar").held
+
+
+def test_a_person_taken_back_is_asked_about_even_when_whisper_missed_who_came_next(grammar):
+    """ "ring Jane Doe, sorry, Chidi Obi", Whisper: "Ring Jane Doe, Sarah, Chitty-Abby,": a correction
+    (its word misheard) after Jane Doe, and nobody Whisper could name after it. The grammar's "ring jane
+    doe" may be the very person taken back: asked about, never dialled. A "no" inside a phrase is not a
+    correction ("Call no Hamid Hassan" is Mohammed Hassan misheard)."""
+    commands, _ = checked(grammar, "Ring Jane Doe, Sarah, Chitty-Abby,")
+    result = commands.check(first("ring jane doe", 0.6), AUDIO, COMMAND)
+    assert next(r for r, _ in commands.last if r.source == "grammar").held and not result.sure
+    witness = commands.witness
+    assert witness.corrected("Call Hannah Schmidt, No, David Kim.")
+    assert witness.corrected("Rink, Sakura Ito, sorry, Andrew Horzi Aes.")
+    assert not witness.corrected("Call no Hamid Hassan, I'm out of the market.")
+    assert not witness.corrected("Call Jane Doe, Intermodal.")
 
 
 def test_a_misheard_verb_before_a_whole_name_is_read_as_a_call(grammar):

@@ -105,3 +105,14 @@ def test_fitting_needs_right_and_wrong_readings():
 def test_an_unknown_feature_is_refused():
     with pytest.raises(KeyError):
         Evidence().set("loudness", 1.0)
+
+
+def test_a_reading_that_would_dial_one_of_several_people_is_wrong():
+    """ "call Jane" with two Janes in the book: the dialog should ask which. A reading naming both is right;
+    the grammar's "call jane doe" would dial Jane Doe, so the model must learn it is wrong."""
+    from assistant.calibrate import reading_right
+
+    expect = {"intent": "CallContact", "action": "ask", "candidates": ["Jane Doe", "Jane Smith"]}
+    assert reading_right(("CallContact", "Jane Doe|Jane Smith", ""), expect)
+    assert not reading_right(("CallContact", "Jane Doe", ""), expect)
+    assert not reading_right(("CallContact", "David Kim|Hannah Schmidt", ""), expect)
