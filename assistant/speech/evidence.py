@@ -289,15 +289,9 @@ class Witness:
             who, fit = "nobody", 0.0
         placed = resolution.action != Action.ASK or resolution.reason != "unsure"
         if resolution.action == Action.DIAL and len(fold(resolution.query).split()) == 1:
-            # one word that is no form of the name, only sounds a little like it ("Call Matt?": Mateo)
-            placed = placed and next(
-                (
-                    c.matched not in MISHEARD_KINDS
-                    for c in resolution.candidates
-                    if c.contact == resolution.contact
-                ),
-                True,
-            )
+            # one word that is no form of the name and only sounds a little like it ("Call Matt?": Mateo)
+            how = next((c.matched for c in resolution.candidates if c.contact == resolution.contact), "")
+            placed = how not in MISHEARD_KINDS
         return (intent.name, who, intent.slot("label") or ""), min(fit, 1.0), placed
 
     def names_the_same(self, text: str, meaning: Meaning) -> bool:
