@@ -10,7 +10,6 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Protocol
 
-from ..contacts.names import fold
 from ..models import AudioClip, Transcript
 from ..ports import COMMANDS, Expect, Listening
 from .align import fits
@@ -178,18 +177,7 @@ class CheckedCommands:
             return False
         intent = self.parser.parse(reading.text, allowed=COMMANDS)
         relation = intent.slot("relation") if intent is not None else None
-        return bool(relation) and relation not in self._relations_written(whisper_text)
-
-    def _relations_written(self, text: str) -> set[str]:
-        """The relations a sentence names after "my", however misheard the rest ("Sown my wife.")."""
-        words = fold(text).split()
-        found = set()
-        for at in (i for i, w in enumerate(words) if w == "my"):
-            for length in (2, 1):  # "my line manager", "my boss"
-                said = self.parser.parse(" ".join(["call", *words[at : at + 1 + length]]), allowed=COMMANDS)
-                if said is not None and said.slot("relation"):
-                    found.add(said.slot("relation"))
-        return found
+        return bool(relation) and relation not in self.witness.relations_in(whisper_text)
 
     def decide(
         self, first: Transcript, second: Transcript, audio: AudioClip, cleaned: AudioClip | None = None

@@ -222,7 +222,7 @@ class Witness:
     def repaired(self, text: str) -> bool:
         """Whether the speaker took something back mid-sentence ("call Hannah Schmidt, no, David Kim")."""
         words = fold(text).split()
-        return any(tuple(words[i : i + len(m)]) == m for m in self.repairs for i in range(1, len(words)))
+        return any(self._repair_at(words, i) for i in range(1, len(words)))
 
     def corrected(self, text: str) -> bool:
         """Whether a phrase of the sentence starts by taking back what came before it ("..., no, David
@@ -231,11 +231,26 @@ class Witness:
         Hassan")."""
         for phrase in PHRASE_END.split(text)[1:]:
             words = fold(phrase).split()
-            if any(tuple(words[: len(m)]) == m for m in self.repairs):
-                return True
-            if words and (phonetic_keys(words[0]) or ("",))[0] in self.repair_sounds:
+            if self._repair_at(words, 0) or (
+                words and (phonetic_keys(words[0]) or ("",))[0] in self.repair_sounds
+            ):
                 return True
         return False
+
+    def _repair_at(self, words: list[str], at: int) -> bool:
+        """Whether a word that takes back what was said ("no", "I mean") starts at `at`."""
+        return any(tuple(words[at : at + len(m)]) == m for m in self.repairs)
+
+    def relations_in(self, text: str) -> set[str]:
+        """The relations a sentence names after "my", however misheard the rest ("Sown my wife.")."""
+        words = fold(text).split()
+        found = set()
+        for at in (i for i, w in enumerate(words) if w == "my"):
+            for length in (2, 1):  # "my line manager", "my boss"
+                said = self.parser.parse(" ".join(["call", *words[at : at + 1 + length]]), allowed=COMMANDS)
+                if said is not None and said.slot("relation"):
+                    found.add(said.slot("relation"))
+        return found
 
     def written(self, who: str) -> frozenset[str]:
         """The words of the person's name and aliases: a reading that writes one backs them, not only one
