@@ -70,6 +70,14 @@ def resolve_heard(
     unsure = transcript is not None and (
         not transcript.sure or (transcript.confidence is not None and transcript.confidence < sure_confidence)
     )
+    if (
+        not unsure
+        and transcript is not None
+        and transcript.engine != "text"
+        and _vouched(resolution, transcript.person)
+    ):
+        # the resolver was unsure of the words ("Call Isabelle Martin on their normal."), the decision of who
+        resolution = resolver.choose(resolution.query, resolution.candidates[0], label=intent.slot("label"))
     if resolution.action == Action.DIAL and unsure:
         return replace(
             resolution,
@@ -82,6 +90,18 @@ def resolve_heard(
     if resolution.action == Action.DIAL and transcript is not None and not transcript.label_sure:
         return replace(resolution, label_guessed=True)  # the number is a guess: the dialog confirms it
     return resolution
+
+
+def _vouched(resolution: Resolution, person: str) -> bool:
+    """Whether the resolver asks about one person only for being unsure of the words, and it is the
+    person the decision heard."""
+    return (
+        bool(person)
+        and resolution.action == Action.ASK
+        and resolution.reason == "unsure"
+        and len(resolution.candidates) == 1
+        and resolution.candidates[0].contact.name == person
+    )
 
 
 def name_said_first(resolver: Resolver, intent: Intent, text: str) -> Resolution | None:
@@ -123,8 +143,12 @@ def _named_then_misheard(resolver: Resolver, said: list[str], label: str, text: 
             return None
         if len(rest) > LABEL_WORDS:
             continue
+        misheard = [w for w in rest if w not in ways.carriers | ways.after_name]
+        # each misheard word must sound like a label: "Aymina Shakaan" ("I mean Aisha Khan") is no "main"
         guess = (
-            "" if label else label_sounding_like(w for w in rest if w not in ways.carriers | ways.after_name)
+            ""
+            if label or not all(label_sounding_like([w]) for w in misheard)
+            else label_sounding_like(misheard)
         )
         if rest[0] not in ways.after_name and not (guess and any(e[-cut:] == tuple(named) for e in ends)):
             continue
@@ -133,8 +157,7 @@ def _named_then_misheard(resolver: Resolver, said: list[str], label: str, text: 
         if on_guess is not None and not on_guess.label_missing:  # a guess they have no number for: none
             found = on_guess
         if found is not None:  # a word set aside may have been the label: the dialog confirms the number
-            misheard = bool(guess) or any(w not in ways.carriers | ways.after_name for w in rest)
-            return replace(found, label_guessed=found.label_guessed or misheard)
+            return replace(found, label_guessed=found.label_guessed or bool(guess) or bool(misheard))
     return None
 
 

@@ -23,8 +23,8 @@ def parser() -> IntentParser:
     return IntentParser()
 
 
-def heard(text: str, parser: IntentParser, *, engine: str = "whisper", sure: bool = True):
-    transcript = Transcript(text, (), 0.95, engine=engine, sure=sure)
+def heard(text: str, parser: IntentParser, *, engine: str = "whisper", sure: bool = True, person: str = ""):
+    transcript = Transcript(text, (), 0.95, engine=engine, sure=sure, person=person)
     intent = parser.parse(text)
     assert intent is not None and intent.name == "CallContact", text
     return resolve_heard(Resolver(BOOK), Utterance(transcript), intent, parser, 0.85)
@@ -62,6 +62,8 @@ def test_words_after_a_name_that_may_be_another_person_are_not_set_aside(parser)
     # after a phrase's end, only what sounds like a label; never more than a label's words; never a surname
     assert heard("Call Isabelle Martin, Intermodal.", parser).action != Action.DIAL
     assert heard("Call Yuki Watanabe, Dvoral Tomas on the Amore panel.", parser).action != Action.DIAL
+    # "call Kenji Sato, I mean Aisha Khan": "Aymina" sounds like "main", but "Shakaan" like no label
+    assert heard("Call Kenji Sato, Aymina Shakaan,", parser).action != Action.DIAL
     assert heard("Watanabe, I've been united on mobile.", parser).action != Action.DIAL
 
 
@@ -69,3 +71,20 @@ def test_typed_names_and_unsure_hearings_keep_their_words(parser):
     assert heard("call Kenji Sato in his hem", parser, engine="text").action != Action.DIAL
     unsure = heard("Call Kenji Sato in his hem.", parser, sure=False)
     assert unsure.action == Action.ASK and [c.contact.name for c in unsure.candidates] == ["Kenji Sato"]
+
+
+def test_a_person_the_decision_vouches_for_is_dialled_though_the_words_were_misheard(parser):
+    """ "call Yuki Watanabe on mobile", heard "Call Yuki Watanabeon Novo.": the resolver is unsure of the
+    words and would ask "did you mean Yuki Watanabe?"; a sure decision that heard her is dialled. Nobody
+    else is: not another person than the resolver's, nor on an unsure hearing, nor typed."""
+    said = "Call Yuki Watanabeon Novo."
+    assert heard(said, parser).action == Action.ASK
+    yuki = heard(said, parser, person="Yuki Watanabe")
+    assert yuki.action == Action.DIAL and yuki.contact and yuki.contact.name == "Yuki Watanabe"
+    assert yuki.number and yuki.number.label == "mobile"
+    assert heard(said, parser, person="Kenji Sato").action == Action.ASK
+    assert heard(said, parser, person="Yuki Watanabe", sure=False).action == Action.ASK
+    assert heard(said.lower(), parser, engine="text", person="Yuki Watanabe").action == Action.ASK
+    kenji = heard("Call Kenji Sado Ham.", parser, person="Kenji Sato")  # which of his numbers: confirmed
+    assert kenji.action == Action.DIAL and kenji.contact and kenji.contact.name == "Kenji Sato"
+    assert kenji.label_guessed

@@ -256,6 +256,25 @@ class Resolver:
         """Whether a word is a word of some contact's name or alias."""
         return fold(word) in self._by_token
 
+    def says_whole_name(self, words: Sequence[str], contact: Contact) -> bool:
+        """Whether these words hold the contact's whole name (or an alias of two words or more) as written,
+        its words together, whatever misheard words are around it ("isabelle martin on their normal"), and
+        no word of anyone else's name ("bjorn larsen on niamh")."""
+        said = [fold(w) for w in words]
+        forms = [f for f in (tokens(contact.name), *(tokens(a) for a in contact.aliases)) if len(f) > 1]
+        return not self.names_another(said, contact) and any(
+            tuple(said[i : i + len(form)]) == form for form in forms for i in range(len(said))
+        )
+
+    def names_another(self, words: Iterable[str], contact: Contact) -> bool:
+        """Whether any of these words is a word of another contact's name or alias, and not of this one's
+        ("Call the Emily Marsh." placed on Emily Carter: Marsh is Beverly Marsh)."""
+        for word in map(fold, words):
+            owners = self._by_token.get(word, set())
+            if owners and not any(self._entries[i].contact is contact for i in owners):
+                return True
+        return False
+
     @property
     def relations(self) -> list[str]:
         """The relations the book knows ("mother", "manager")."""

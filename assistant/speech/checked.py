@@ -193,15 +193,16 @@ class CheckedCommands:
         whisper = next((r for r, _ in weighed if r.source == "whisper"), None)
         heard_words = bool(second.text.strip())
         restart = self.witness.restart(second.text)
+        turned_to = restart[0] if restart is not None else None
         corrected = self.witness.corrected(second.text)
         for reading, _ in weighed:  # what the rules beside the model hold back (`callbot eval` keeps it)
             reading.held = (
                 reading.held  # a name the resolver cannot place
                 or _disputed(reading, grammar, whisper, heard_words)
                 or _restarted_away(restart, reading.meaning)
-                or (  # Whisper heard a person taken back, and not what came after: never the first
+                or (  # Whisper heard a person taken back, and not who came after: never the first
                     corrected
-                    and one_person(reading.meaning) is not None
+                    and one_person(reading.meaning) not in (None, turned_to)
                     and not reading.evidence.value("whisper_means")
                 )
                 or self._relation_unheard(reading, second.text)
@@ -230,6 +231,7 @@ class CheckedCommands:
             engine=self.name,
             sure=sure,
             label_sure=label_sure,  # or the dialog confirms the number
+            person=(one_person(best.meaning) or "") if sure else "",
         )
 
 

@@ -279,8 +279,9 @@ class Witness:
 
     def _read(self, text: str) -> tuple[Meaning | None, float, bool]:
         """The meaning; how well the words said fit the one person it names (the resolver's score over
-        100; 0 when it names nobody or several); and whether the resolver placed that name (a name it
-        is unsure of names one person too, but the dialog asks about it)."""
+        100; 0 when it names nobody or several); and whether the name may be acted on if the decision is
+        sure (a name the resolver is unsure of names one person too: the dialog asks about it unless the
+        decision vouches for that person)."""
         intent = self.parser.parse(text, allowed=COMMANDS)
         if intent is None:
             return None, 0.0, True
@@ -303,6 +304,10 @@ class Witness:
         else:  # a name it would refuse names nobody, however near its nearest contact
             who, fit = "nobody", 0.0
         placed = resolution.action != Action.ASK or resolution.reason != "unsure"
+        if not placed and len(resolution.candidates) == 1:
+            # the resolver is unsure of a contact's whole name among misheard words: the model's to weigh
+            said = fold(intent.slot("contact") or "").split()
+            placed = resolver.says_whole_name(said, resolution.candidates[0].contact)
         if resolution.action == Action.DIAL and len(fold(resolution.query).split()) == 1:
             # one word that is no form of the name and only sounds a little like it ("Call Matt?": Mateo)
             how = next((c.matched for c in resolution.candidates if c.contact == resolution.contact), "")

@@ -173,3 +173,31 @@ def test_run_together_and_split_names_still_match(resolver: Resolver):
     assert resolver.resolve("janedoe").contact.name == "Jane Doe"
     assert resolver.resolve("robert martin ez").contact.name == "Robert Martinez"
     assert resolver.resolve("kowalski").contact.name == "Wojciech Kowalski"
+
+
+@pytest.mark.parametrize(
+    "heard, holds",
+    [
+        ("kelly chen on their normal", True),  # her whole name, misheard words after it
+        ("get hold on kelly chen", True),
+        ("Kelly CHEN", True),
+        ("kelly chan", False),  # misheard: it may be someone else (a Kelly Chan)
+        ("chen kelly", False),
+        ("kelly and chen", False),
+        ("kelly chen and jon", False),  # a word of Jon Park's name: maybe two people
+        ("kelly", False),  # her first name alone is not her whole name
+    ],
+)
+def test_a_contacts_whole_name_among_other_words(heard: str, holds: bool):
+    kelly = next(c for c in BOOK if c.name == "Kelly Chen")
+    assert Resolver(BOOK).says_whole_name(heard.split(), kelly) is holds
+    wojciech = next(c for c in BOOK if c.name == "Wojciech Kowalski")
+    assert not Resolver(BOOK).says_whole_name(["wojtek"], wojciech)  # an alias of one word is not whole
+
+
+def test_a_word_of_another_contacts_name_is_known_as_theirs():
+    resolver = Resolver(BOOK)
+    kelly = next(c for c in BOOK if c.name == "Kelly Chen")
+    assert resolver.names_another(["kelly", "park"], kelly)  # Park is Jon's and Jen's
+    assert not resolver.names_another(["kelly", "chen", "unwork"], kelly)  # nobody's word
+    assert not resolver.names_another(["Kelly", "CHEN"], kelly)  # her own, however written

@@ -275,6 +275,9 @@ def test_two_engines_naming_the_same_person_make_the_command_sure(grammar):
     result = commands.check(first("call jane doe on the mobile", 0.6), AUDIO, COMMAND)
     assert result.sure and result.text == "call jane doe on the mobile"
     assert result.confidence is not None and result.confidence >= 0.85 and result.label_sure
+    assert (
+        result.person == "Jane Doe"
+    )  # whom the decision heard: the dialog dials her, if the words were unsure
 
 
 def test_engines_naming_two_people_leave_the_dialog_to_ask(grammar, say):
@@ -360,6 +363,27 @@ def test_a_name_the_resolver_cannot_place_is_asked_about_however_likely(grammar)
     assert not result.sure
 
 
+@pytest.mark.parametrize(
+    "heard, who, held",
+    [
+        ("Call Grace Okafor Unwork Ack.", "Grace Okafor", False),  # her whole name, misheard words after it
+        ("Call Grace Oka for Unwork.", "Grace Okafor", True),  # her name misheard: maybe someone else's
+        ("Call Dmitri Volkoff Ack.", "Dmitri Volkov", True),
+        ("Call Hiroshi Park.", "Hiroshi Tanaka", True),  # Park is Jon's and Jen's
+    ],
+)
+def test_a_whole_name_the_resolver_is_unsure_of_is_the_models_to_weigh(
+    grammar, heard: str, who: str, held: bool
+):
+    """The resolver is unsure of these words; the dialog asks "did you mean ...?" unless the decision is
+    sure of that person. Only a contact's whole name as written, among words that are nobody's name, is
+    left to the decision: a name misheard may be a stranger's."""
+    commands, _ = checked(grammar, heard)
+    commands.check(first("", 0.1), AUDIO, COMMAND)
+    [(reading, _)] = commands.last
+    assert reading.meaning == ("CallContact", who, "") and reading.held is held
+
+
 def test_one_word_that_only_sounds_like_a_first_name_is_asked_about(grammar):
     """ "call Mei", Whisper: "Call Matt?", which the resolver takes for Mateo by sound alone: a name heard
     as one word that is no form of it (not the name, an alias or a nickname) is asked about, however
@@ -403,6 +427,17 @@ def test_a_person_taken_back_is_asked_about_even_when_whisper_missed_who_came_ne
     assert witness.corrected("Rink, Sakura Ito, sorry, Andrew Horzi Aes.")
     assert not witness.corrected("Call no Hamid Hassan, I'm out of the market.")
     assert not witness.corrected("Call Jane Doe, Intermodal.")
+
+
+def test_the_person_named_after_a_correction_whisper_heard_is_not_held(grammar):
+    """ "ring Jane Doe, sorry, Grace Okafor", Whisper's best "Bring Jane Doe, sorry, Grace Okafar." (which
+    reads as no command), its runner-up with "Ring": the correction and who came next were both heard, so
+    Whisper's reading of Grace Okafor is the model's to weigh; the grammar's Jane Doe is still held."""
+    commands, engine = checked(grammar, "Bring Jane Doe, sorry, Grace Okafar.")
+    engine.alternatives = ("Ring Jane Doe, sorry, Grace Okafar.",)
+    commands.check(first("ring jane doe", 0.3), AUDIO, COMMAND)
+    held = {r.meaning[1]: r.held for r, _ in commands.last}
+    assert held == {"Jane Doe": True, "Grace Okafor": False}
 
 
 def test_a_misheard_verb_before_a_whole_name_is_read_as_a_call(grammar):
