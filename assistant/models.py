@@ -127,7 +127,7 @@ class Transcript:
     free_from: int | None = None  # a grammar's reading: the first word of a topic it could only approximate
     named_confidence: float | None = None  # its confidence with that topic set aside
     free_fits: bool = False  # the grammar's words for that topic fit the audio well: a topic it knows, said
-    person: str = ""  # the contact a sure decision heard named, though its words are not the name's own
+    person: str = ""  # whom a sure decision heard: dialled though the resolver is unsure of the words
 
     @property
     def hypotheses(self) -> tuple[str, ...]:
