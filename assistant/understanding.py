@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from .contacts.names import Nicknames, fold, tokens
-from .contacts.resolver import Resolver
+from .contacts.names import Nicknames, fold
+from .contacts.resolver import Resolver, name_forms
 from .contacts.soundalike import SoundAlikes, label_sounding_like, settled
 from .intents import IntentParser
 from .language import Speechways, language_dir
@@ -165,8 +165,7 @@ def whole_name(resolver: Resolver, words: Sequence[str], label: str = "") -> Res
     """The call to the one contact these words are the whole name (or an alias) of, as written."""
     found = resolver.resolve(" ".join(words), label=label)
     person = found.contact if found.action == Action.DIAL else None
-    forms = {tokens(person.name), *(tokens(a) for a in person.aliases)} if person is not None else set()
-    return found if tuple(words) in forms else None
+    return found if person is not None and tuple(words) in name_forms(person) else None
 
 
 def pick(candidates: Sequence[Candidate], intent: Intent, nicknames: Nicknames) -> Candidate | None:

@@ -95,7 +95,7 @@ class Resolver:
     def _add(self, contact: Contact) -> None:
         index = len(self._entries)
         learned = frozenset(" ".join(tokens(a)) for a in contact.learned)
-        forms = tuple(f for f in (tokens(contact.name), *(tokens(a) for a in contact.aliases)) if f)
+        forms = name_forms(contact)
         company = fold(contact.company)
         self._entries.append(_Entry(contact, forms, learned, company))
         for form in forms:
@@ -261,7 +261,7 @@ class Resolver:
         its words together, whatever misheard words are around it ("isabelle martin on their normal"), and
         no word of anyone else's name ("bjorn larsen on niamh")."""
         said = [fold(w) for w in words]
-        forms = [f for f in (tokens(contact.name), *(tokens(a) for a in contact.aliases)) if len(f) > 1]
+        forms = [f for f in name_forms(contact) if len(f) > 1]
         return not self.names_another(said, contact) and any(
             tuple(said[i : i + len(form)]) == form for form in forms for i in range(len(said))
         )
@@ -366,6 +366,11 @@ class Resolver:
             certain=certain,
             reason="clear",
         )
+
+
+def name_forms(contact: Contact) -> tuple[tuple[str, ...], ...]:
+    """The contact's name and each alias as folded words: the ways the book writes them."""
+    return tuple(f for f in (tokens(contact.name), *(tokens(a) for a in contact.aliases)) if f)
 
 
 def pick_number(contact: Contact, label: str) -> tuple[PhoneNumber | None, bool, bool]:

@@ -275,9 +275,8 @@ def test_two_engines_naming_the_same_person_make_the_command_sure(grammar):
     result = commands.check(first("call jane doe on the mobile", 0.6), AUDIO, COMMAND)
     assert result.sure and result.text == "call jane doe on the mobile"
     assert result.confidence is not None and result.confidence >= 0.85 and result.label_sure
-    assert (
-        result.person == "Jane Doe"
-    )  # whom the decision heard: the dialog dials her, if the words were unsure
+    # whom the decision heard: the dialog dials her, if the words were unsure
+    assert result.person == "Jane Doe"
 
 
 def test_engines_naming_two_people_leave_the_dialog_to_ask(grammar, say):
