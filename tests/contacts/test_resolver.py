@@ -204,3 +204,39 @@ def test_a_word_of_another_contacts_name_is_known_as_theirs():
     assert resolver.names_another(["kelly", "park"], kelly)  # Park is Jon's and Jen's
     assert not resolver.names_another(["kelly", "chen", "unwork"], kelly)  # nobody's word
     assert not resolver.names_another(["Kelly", "CHEN"], kelly)  # her own, however written
+
+
+@pytest.mark.parametrize(
+    ("said", "who"),
+    [
+        ("globex", "Lee Kim"),
+        ("globex corp", "Lee Kim"),
+        ("sol energy", "Maria Garcia"),
+        ("the sol energy", "Maria Garcia"),
+    ],
+)
+def test_a_company_said_whole_names_its_one_contact(said: str, who: str):
+    book = Resolver(
+        [
+            person("Maria Garcia", ("mobile", "+14155550272"), company="Sol Energy"),
+            person("Carlos Mendoza", ("work", "+14155550117"), company="Mendoza Hermanos"),
+            person("Lee Kim", ("work", "+14155550118"), company="Globex Corporation"),
+        ]
+    )
+    r = book.resolve(said)
+    assert r.action == Action.DIAL and r.contact.name == who
+
+
+@pytest.mark.parametrize("said", ["energy", "end", "hermanos", "corporation"])
+def test_a_word_of_a_company_names_nobody(said: str):
+    # Whisper's "Call Energy." for "call Ana" was dialled to Maria Garcia of Sol Energy, "Call the end."
+    # to Carlos Mendoza of Mendoza Hermanos: a word inside a company's name is not the company.
+    book = Resolver(
+        [
+            person("Maria Garcia", ("mobile", "+14155550272"), company="Sol Energy"),
+            person("Carlos Mendoza", ("work", "+14155550117"), company="Mendoza Hermanos"),
+            person("Lee Kim", ("work", "+14155550118"), company="Globex Corporation"),
+        ]
+    )
+    r = book.resolve(said)
+    assert r.action == Action.REFUSE and r.contact is None
