@@ -10,8 +10,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Protocol
 
+from ..contacts.names import fold
 from ..models import AudioClip, Transcript
 from ..ports import COMMANDS, Expect, Listening
+from ..understanding import PHRASE_END
 from .align import fits
 from .commands import CHECK_BELOW, Book, GrammarCommands, Parser, _GrammarStream
 from .decision import Model
@@ -151,19 +153,62 @@ class CheckedCommands:
         if not unsure:
             restart = self.witness.restart(second.text)
             meaning = self.witness.meaning(first.text) if restart is not None else None
-            return (self._taken_back(restart, meaning) if meaning else None) or first
+            taken_back = self._taken_back(restart, meaning, second, one_person(meaning)) if meaning else None
+            return taken_back or first
         self.checks += 1
         return self.decide(first, second, audio, cleaned)
 
     def _taken_back(
-        self, restart: tuple[str, str] | None, meaning: tuple[str, str, str]
+        self,
+        restart: tuple[str, str] | None,
+        meaning: tuple[str, str, str],
+        second: Transcript,
+        grammar_heard: str | None,
     ) -> Transcript | None:
         """When Whisper heard the speaker take this reading's person back for another ("ring Oscar Nilsson,
         sorry, Diego Ramirez", which the grammar can only hear as a name and a topic): the other person,
-        asked about. Never a dial for the first."""
+        asked about unless Whisper heard the turn plainly after the person the grammar heard. Never a dial
+        for the first."""
         if restart is None or not _restarted_away(restart, meaning):
             return None
-        return Transcript(restart[1], (), self.min_confidence, engine=self.name, sure=False)
+        turned_to = self._turned_plainly(restart, grammar_heard, second)
+        if turned_to is None:
+            return Transcript(restart[1], (), self.min_confidence, engine=self.name, sure=False)
+        label = {turned_to[2]} if turned_to[2] else set()
+        return Transcript(
+            restart[1],
+            (),
+            self.sure_at,
+            engine=self.name,
+            label_sure=self.witness.labels_in(restart[1]) == label,
+            person=restart[0],
+        )
+
+    def _turned_plainly(
+        self, restart: tuple[str, str], first: str | None, second: Transcript
+    ) -> tuple[str, str, str] | None:
+        """The command for the person turned to, when Whisper plainly heard the speaker turn from the
+        person the grammar heard (`first`): that person named first, then a word taking them back, then the
+        other by their whole name as written and nobody else's word ("Ring Isabelle Martin, Sari, Rebecca
+        Stein,"; not "Call Julia Novak, Niamh Gallagher, Hamepo," in a reverberant room), the command naming
+        them alone, and most of Whisper's runners-up hearing the same turn. The grammar heard the first
+        person too, so Whisper's words are not noise taken for names: a dial for the second."""
+        named = self.witness.named(second.text)
+        meaning = self.witness.meaning(restart[1])
+        if first is None or not named or named[0][1] != first or meaning is None:
+            return None
+        if not self.witness.corrected(second.text):  # two names, nothing taken back: noise named someone
+            return None
+        if one_person(meaning) != restart[0]:  # same-sounding names, or a name the resolver is unsure of
+            return None
+        resolver = self.grammar.book.resolver()
+        person = next(c for c in resolver.contacts if c.name == restart[0])
+        after = fold(" ".join(PHRASE_END.split(second.text)[named[-1][0] :])).split()
+        if not resolver.says_whole_name(after, person):
+            return None
+        runners_up = second.alternatives[:3]
+        agree = sum(1 for text in runners_up if (self.witness.restart(text) or ("",))[0] == restart[0])
+        return meaning if 2 * agree > len(runners_up) else None
 
     def _relation_unheard(self, reading: Reading, whisper_text: str) -> bool:
         """The grammar's reading of a relation ("phone my mum") that Whisper did not hear: neither its
@@ -208,7 +253,8 @@ class CheckedCommands:
                 or self._relation_unheard(reading, second.text)
             )
         best, p = max(weighed, key=lambda rp: rp[1])
-        taken_back = self._taken_back(restart, best.meaning)
+        grammar_heard = one_person(grammar.meaning) if grammar is not None else None
+        taken_back = self._taken_back(restart, best.meaning, second, grammar_heard)
         if taken_back is not None:
             return taken_back
         others = tuple(t for t in (*(r.text for r, _ in weighed if r is not best), *heard) if t != best.text)

@@ -352,17 +352,19 @@ class Witness:
         Diego Ramirez.", even with the word that takes the first back misheard: "..., Sari, ..."): that
         person, and the command for them from where they are named on ("call Diego Ramirez")."""
         phrases = PHRASE_END.split(text)
-        named: list[tuple[int, str]] = []  # (phrase, person), in the order said
-        for index, phrase in enumerate(phrases):
-            found = self._named_at_end(self._name_words(phrase.lower()))
-            if found:
-                named.append((index, found[0]))  # the longest span that names someone
+        named = self.named(text)
         if len({who for _, who in named}) < 2:
             return None
         at, last = named[-1]
         sentence = "call " + " ".join(" ".join(phrases[at:]).split())
         meaning = self.meaning(sentence)
         return last, sentence if meaning is not None and one_person(meaning) == last else f"call {last}"
+
+    def named(self, text: str) -> list[tuple[int, str]]:
+        """The people a sentence names, phrase by phrase in the order said: (phrase, person), the longest
+        span that names someone at each phrase's end."""
+        phrases = (self._named_at_end(self._name_words(p.lower())) for p in PHRASE_END.split(text))
+        return [(index, found[0]) for index, found in enumerate(phrases) if found]
 
     def _named_at_end(self, said: list[str]) -> list[str]:
         """The contacts the last words of a phrase would dial, one per span, the longest span first."""
