@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from ..models import Action, Candidate, Contact, PhoneNumber, Resolution
+from .companies import Companies
 from .names import Nicknames, fold, phonetic_keys, tokens
 
 # Token scores (0-100) for the ways a heard word can meet a name word.
@@ -37,28 +38,6 @@ MAX_CHOICES = 5
 CERTAIN = frozenset({"name", "alias", "learned alias", "picked", "relation"})
 EXACT_KINDS = frozenset({"name", "alias"})
 MISHEARD_KINDS = frozenset({"sound-alike", "spelling", "partial"})
-# Words a company's name may be said without ("call Globex" for Globex Corporation).
-COMPANY_SUFFIXES = frozenset(
-    {
-        "inc",
-        "incorporated",
-        "llc",
-        "ltd",
-        "limited",
-        "corp",
-        "corporation",
-        "co",
-        "company",
-        "group",
-        "plc",
-        "gmbh",
-        "ag",
-        "sa",
-        "the",
-        "and",
-    }
-)
-COMPANY_AT = 90.0  # a company said instead of a name: its whole name, spelled this close
 # A relation said for one the book writes another way ("my spouse" for a wife, "my parents").
 KIN = {
     "partner": ("wife", "husband"),
@@ -74,12 +53,6 @@ def canonical_label(label: str) -> str:
     from ..language import label_words
 
     return label_words().get(fold(label), fold(label))
-
-
-def company_core(company: str) -> str:
-    """A company's name without the words it may be said without ("globex" for Globex Corporation)."""
-    words = tokens(company)
-    return " ".join(w for w in words if w not in COMPANY_SUFFIXES) or " ".join(words)
 
 
 def phonetic_score(a: str, b: str) -> float:
@@ -104,15 +77,12 @@ class Resolver:
         self._by_token: dict[str, set[int]] = defaultdict(set)  # a word of a name or alias -> contacts
         self._by_pair: dict[str, set[int]] = defaultdict(set)  # two words run together: "vander", "janedoe"
         self._by_sound: dict[str, set[str]] = defaultdict(set)
-        self._by_company: dict[str, set[int]] = defaultdict(set)
-        self._by_company_core: dict[str, set[int]] = defaultdict(set)  # without Inc, Ltd, Group...
+        self._companies = Companies()
         self._learned: dict[str, set[int]] = defaultdict(set)
         self._by_relation: dict[str, list[int]] = defaultdict(list)
         for contact in contacts:
             self._add(contact)
         self._vocab = list(self._by_token)
-        self._companies = list(self._by_company)
-        self._company_cores = list(self._by_company_core)
         self._full = [" ".join(e.forms[0]) if e.forms else "" for e in self._entries]
 
     def __len__(self) -> int:
@@ -126,8 +96,7 @@ class Resolver:
         index = len(self._entries)
         learned = frozenset(" ".join(tokens(a)) for a in contact.learned)
         forms = name_forms(contact)
-        company = fold(contact.company)
-        self._entries.append(_Entry(contact, forms, learned, company))
+        self._entries.append(_Entry(contact, forms, learned, fold(contact.company)))
         for form in forms:
             for word in form:
                 self._by_token[word].add(index)
@@ -137,9 +106,7 @@ class Resolver:
                 self._by_pair[form[i] + form[i + 1]].add(index)
         for alias in learned:
             self._learned[alias].add(index)
-        if company:
-            self._by_company[company].add(index)
-            self._by_company_core[company_core(company)].add(index)
+        self._companies.add(index, contact.company)
         for relation in contact.relations:
             self._by_relation[relation].append(index)
 
@@ -245,32 +212,6 @@ class Resolver:
                 scores[index] = (best / (1 + WHOLE_WEIGHT), how)
         return scores
 
-    def _company_scores(self, company: str) -> dict[int, float]:
-        folded = fold(company)
-        out: dict[int, float] = {}
-        if not folded:
-            return out
-        for name, score, _ in process.extract(
-            folded, self._companies, scorer=fuzz.WRatio, score_cutoff=70, limit=50
-        ):
-            for index in self._by_company[name]:
-                out[index] = max(out.get(index, 0.0), score)
-        return out
-
-    def _company_named(self, query: str) -> dict[int, float]:
-        """Contacts whose company the words name whole ("globex" for Globex Corporation), never a word of it
-        ("energy" is not Sol Energy, "end" not Mendoza Hermanos)."""
-        core = company_core(query)
-        out: dict[int, float] = {}
-        if not core:
-            return out
-        for name, score, _ in process.extract(
-            core, self._company_cores, scorer=fuzz.ratio, score_cutoff=COMPANY_AT, limit=10
-        ):
-            for index in self._by_company_core[name]:
-                out[index] = max(out.get(index, 0.0), score)
-        return out
-
     # -- policy -------------------------------------------------------------------------------------------
 
     def rank(self, queries: Sequence[str], company: str = "", limit: int = 50) -> list[Candidate]:
@@ -284,10 +225,10 @@ class Resolver:
                     combined[index] = (weighted, how)
         if not combined and queries:
             # Nobody by that name: perhaps the words are a company ("call Globex").
-            for index, score in self._company_named(queries[0]).items():
+            for index, score in self._companies.named(queries[0]).items():
                 combined[index] = (score - 8, "company")
         if company:
-            company_scores = self._company_scores(company)
+            company_scores = self._companies.near(company)
             combined = {
                 i: (s - 0.3 * (100 - company_scores.get(i, 0.0)), how) for i, (s, how) in combined.items()
             }
@@ -366,7 +307,7 @@ class Resolver:
     ) -> Resolution:
         indexes = self._kin(relation)
         if company and len(indexes) > 1:  # "my sister at Acme"
-            scores = self._company_scores(company)
+            scores = self._companies.near(company)
             indexes = [i for i in indexes if scores.get(i, 0.0) >= 90] or indexes
         named = [q for q in queries if q.strip()]
         people = [Candidate(self._entries[i].contact, 100.0, "relation") for i in indexes]
