@@ -136,7 +136,12 @@ VENDORS: dict[str, tuple[str, ...]] = {
     "dateparser": ("assistant.calllog.followups",),
     "yaml": ("assistant.language", "assistant.phrasing"),
     "platformdirs": ("assistant.config",),
-    "rapidfuzz": ("assistant.contacts.resolver", "assistant.contacts.soundalike", "assistant.speech.topics"),
+    "rapidfuzz": (
+        "assistant.contacts.resolver",
+        "assistant.contacts.companies",
+        "assistant.contacts.soundalike",
+        "assistant.speech.topics",
+    ),
     "jellyfish": ("assistant.contacts.names",),
     "nicknames": ("assistant.contacts.names",),
     "anyascii": ("assistant.contacts.names",),
