@@ -206,6 +206,13 @@ def test_a_word_of_another_contacts_name_is_known_as_theirs():
     assert not resolver.names_another(["Kelly", "CHEN"], kelly)  # her own, however written
 
 
+COMPANY_BOOK = [
+    person("Maria Garcia", ("mobile", "+14155550272"), company="Sol Energy"),
+    person("Carlos Mendoza", ("work", "+14155550117"), company="Mendoza Hermanos"),
+    person("Lee Kim", ("work", "+14155550118"), company="Globex Corporation"),
+]
+
+
 @pytest.mark.parametrize(
     ("said", "who"),
     [
@@ -216,14 +223,7 @@ def test_a_word_of_another_contacts_name_is_known_as_theirs():
     ],
 )
 def test_a_company_said_whole_names_its_one_contact(said: str, who: str):
-    book = Resolver(
-        [
-            person("Maria Garcia", ("mobile", "+14155550272"), company="Sol Energy"),
-            person("Carlos Mendoza", ("work", "+14155550117"), company="Mendoza Hermanos"),
-            person("Lee Kim", ("work", "+14155550118"), company="Globex Corporation"),
-        ]
-    )
-    r = book.resolve(said)
+    r = Resolver(COMPANY_BOOK).resolve(said)
     assert r.action == Action.DIAL and r.contact.name == who
 
 
@@ -231,12 +231,5 @@ def test_a_company_said_whole_names_its_one_contact(said: str, who: str):
 def test_a_word_of_a_company_names_nobody(said: str):
     # Whisper's "Call Energy." for "call Ana" was dialled to Maria Garcia of Sol Energy, "Call the end."
     # to Carlos Mendoza of Mendoza Hermanos: a word inside a company's name is not the company.
-    book = Resolver(
-        [
-            person("Maria Garcia", ("mobile", "+14155550272"), company="Sol Energy"),
-            person("Carlos Mendoza", ("work", "+14155550117"), company="Mendoza Hermanos"),
-            person("Lee Kim", ("work", "+14155550118"), company="Globex Corporation"),
-        ]
-    )
-    r = book.resolve(said)
+    r = Resolver(COMPANY_BOOK).resolve(said)
     assert r.action == Action.REFUSE and r.contact is None

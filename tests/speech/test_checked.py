@@ -573,35 +573,37 @@ def test_a_person_taken_back_for_another_is_never_dialled(grammar, heard: str):
         assert not result.sure and result.alternatives == ()
 
 
+TURN = "Ring Jane Doe, Sari, Kelly Chen."  # "ring Isabelle Martin, sorry, Rebecca Stein", held-out 79
+
+
 @pytest.mark.parametrize(
-    "grammar_heard, runners_up, dialled",
+    "heard, grammar_heard, runners_up, dialled",
     [
-        # held-out 79, all four voice families: the grammar heard the first person, Whisper the turn
-        ("ring jane doe regarding the quote", ("Ring Jane Doe, Sari, Kelly Chen.",) * 3, True),
+        # all four voice families: the grammar heard the first person, Whisper the turn
+        (TURN, "ring jane doe regarding the quote", (TURN,) * 3, True),
         # the grammar heard nobody Whisper named first: nothing vouches for Whisper's words
-        ("ring robert martinez regarding the quote", ("Ring Jane Doe, Sari, Kelly Chen.",) * 3, False),
-        # Whisper's runners-up mostly heard no turn, or a turn to someone else
+        (TURN, "ring robert martinez regarding the quote", (TURN,) * 3, False),
+        # Whisper's runners-up mostly heard no turn
+        (TURN, "ring jane doe regarding the quote", (TURN, "Ring Jane Doe, sorry.", "Ring Jane Doe."), False),
+        (TURN, "ring jane doe regarding the quote", (), False),
+        # two names, nothing taking the first back ("Call Julia Novak, Niamh Gallagher, Hamepo," in reverb)
         (
+            "Ring Jane Doe, Kelly Chen.",
             "ring jane doe regarding the quote",
-            ("Ring Jane Doe, Sari, Kelly Chen.", "Ring Jane Doe, sorry.", "Ring Jane Doe."),
+            ("Ring Jane Doe, Kelly Chen.",) * 3,
             False,
         ),
-        ("ring jane doe regarding the quote", (), False),
     ],
 )
-@pytest.mark.parametrize("heard", ["Ring Jane Doe, Sari, Kelly Chen.", "Ring Jane Doe, Kelly Chen."])
 def test_a_turn_whisper_heard_plainly_after_the_grammars_person_is_dialled(
-    grammar, grammar_heard: str, runners_up: tuple[str, ...], dialled: bool, heard: str
+    grammar, heard: str, grammar_heard: str, runners_up: tuple[str, ...], dialled: bool
 ):
-    """ "ring Isabelle Martin, sorry, Rebecca Stein": the grammar heard Isabelle Martin and a made-up
-    label; Whisper "Ring Isabelle Martin, Sari, Rebecca Stein," in its reading and runners-up. The person
-    turned to, named whole, is dialled; the first never is. Two names with nothing taking the first back
-    ("Call Julia Novak, Niamh Gallagher, Hamepo," in a reverberant room) are asked about."""
+    """The grammar heard the first person and a made-up label; Whisper heard the turn, in its reading and
+    its runners-up. The person turned to, named whole, is dialled; the first never is."""
     commands, engine = scoring(grammar, heard, Jane_Doe=-1.0, Kelly_Chen=-1.0)
-    engine.alternatives = tuple(heard if "Sari" in t else t for t in runners_up)
+    engine.alternatives = runners_up
     result = commands.check(first(grammar_heard, 0.6), AUDIO, COMMAND)
     assert commands.witness.meaning(result.text) == ("CallContact", "Kelly Chen", "")
-    dialled = dialled and "Sari" in heard
     assert result.sure is dialled and (result.person == "Kelly Chen") is dialled
 
 
