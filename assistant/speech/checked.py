@@ -201,10 +201,9 @@ class CheckedCommands:
             return None
         if one_person(meaning) != restart[0]:  # same-sounding names, or a name the resolver is unsure of
             return None
-        resolver = self.grammar.book.resolver()
-        person = next(c for c in resolver.contacts if c.name == restart[0])
+        person = self.witness.person(restart[0])
         after = fold(" ".join(PHRASE_END.split(second.text)[named[-1][0] :])).split()
-        if not resolver.says_whole_name(after, person):
+        if person is None or not self.grammar.book.resolver().says_whole_name(after, person):
             return None
         runners_up = second.alternatives[:3]
         agree = sum(1 for text in runners_up if (self.witness.restart(text) or ("",))[0] == restart[0])

@@ -22,7 +22,7 @@ from ..contacts.soundalike import sentences_alike, settled
 from ..errors import TranscriptionFailed
 from ..intents import prepare
 from ..language import Speechways, language_dir
-from ..models import Action, AudioClip, Transcript
+from ..models import Action, AudioClip, Contact, Transcript
 from ..ports import COMMANDS
 from ..understanding import PHRASE_END, name_said_first, whole_name
 from .commands import Book, Parser
@@ -252,10 +252,14 @@ class Witness:
                     found.add(said.slot("relation"))
         return found
 
+    def person(self, who: str) -> Contact | None:
+        """The contact a meaning names, by name."""
+        return next((c for c in self.book.contacts() if c.name == who), None)
+
     def written(self, who: str) -> frozenset[str]:
         """The words of the person's name and aliases: a reading that writes one backs them, not only one
         that sounds like them (prompted with every name, Whisper turns noise into names too)."""
-        person = next((c for c in self.book.contacts() if c.name == who), None)
+        person = self.person(who)
         forms = (person.name, *person.aliases, *person.learned) if person is not None else ()
         return frozenset(word for form in forms for word in fold(form).split())
 
