@@ -186,7 +186,7 @@ def pick(candidates: Sequence[Candidate], intent: Intent, nicknames: Nicknames) 
     if not name and not company:
         return None
     among = Resolver([c.contact for c in candidates], nicknames)
-    ranked = among.rank([name] if name else [company], company=company if name else "")
+    ranked = among.rank([name], company=company) if name else among.at_company(company)
     if not ranked:
         return None
     best = ranked[0]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.contacts.names import Nicknames
 from assistant.contacts.resolver import Resolver
 from assistant.intents import IntentParser
-from assistant.models import Action, Contact, PhoneNumber, Transcript, Utterance
-from assistant.understanding import resolve_heard
+from assistant.models import Action, Candidate, Contact, PhoneNumber, Transcript, Utterance
+from assistant.understanding import pick, resolve_heard
 
 BOOK = [
     Contact("Kenji Sato", (PhoneNumber("+16285550230", "mobile"), PhoneNumber("+16285550231", "home"))),
@@ -88,3 +89,22 @@ def test_a_person_the_decision_vouches_for_is_dialled_though_the_words_were_mish
     kenji = heard("Call Kenji Sado Ham.", parser, person="Kenji Sato")  # which of his numbers: confirmed
     assert kenji.action == Action.DIAL and kenji.contact and kenji.contact.name == "Kenji Sato"
     assert kenji.label_guessed
+
+
+def test_which_one_answered_by_a_company_that_holds_a_name(parser):
+    """ "Rebecca Stein or Rebecca Hall?" "The one at Hall Catering": the company picks, though "hall" is
+    also a name."""
+    rebeccas = [
+        Candidate(Contact("Rebecca Stein", company="Stein Partners"), 100.0),
+        Candidate(Contact("Rebecca Hall", company="Hall Catering"), 100.0),
+    ]
+    for said, who in [
+        ("the one at hall catering", "Rebecca Hall"),
+        ("the one with stein partners", "Rebecca Stein"),
+    ]:
+        answer = parser.parse(said, context={"dialog": "choosing"})
+        assert answer is not None and answer.name == "Choose"
+        chosen = pick(rebeccas, answer, Nicknames())
+        assert chosen is not None and chosen.contact.name == who, said
+    nowhere = parser.parse("the one at globex", context={"dialog": "choosing"})
+    assert nowhere is not None and pick(rebeccas, nowhere, Nicknames()) is None

@@ -237,6 +237,12 @@ class Resolver:
         )
         return [Candidate(self._entries[i].contact, round(s, 1), how) for i, (s, how) in ranked]
 
+    def at_company(self, company: str) -> list[Candidate]:
+        """The contacts whose company is near the one said alone, nearest first ("the one at Hall Catering",
+        though Hall is also a name)."""
+        near = sorted(self._companies.near(company).items(), key=lambda item: -item[1])
+        return [Candidate(self._entries[i].contact, round(score, 1), "company") for i, score in near]
+
     def knows(self, word: str) -> bool:
         """Whether a word is a word of some contact's name or alias."""
         return fold(word) in self._by_token
