@@ -10,7 +10,7 @@ heard name (forced decoding).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -340,14 +340,17 @@ class Witness:
         return unsure and [c.contact.name for c in resolution.candidates] == [who]
 
     def company_unsaid(self, text: str, heard: str) -> str:
-        """The grammar's reading without a company Whisper did not hear a word of: the grammar's "at
-        {company}" path turns "to talk about" or "regarding" into "at Seoul Foods", and a company that is
-        not the person's makes the resolver ask ("call aoife brennan at seoul foods about ...")."""
+        """The grammar's reading without a company Whisper did not hear a word of, as written or by its
+        sound ("Ironwood Gyms" heard as "Iron with James" keeps it): the grammar's "at {company}" path turns
+        "to talk about" or "regarding" into "at Seoul Foods", and a company that is not the person's makes
+        the resolver ask ("call aoife brennan at seoul foods about ...")."""
         parsed = self.parser.parse(text, allowed=COMMANDS)
         company = parsed.slot("company") if parsed is not None else None
         if not company or not heard.strip():
             return text
-        if not (set(fold(company).split()) - self.small).isdisjoint(fold(heard).split()):
+        said = set(fold(company).split()) - self.small
+        words = fold(heard).split()
+        if not said.isdisjoint(words) or not _sounds(said).isdisjoint(_sounds(words)):
             return text
         return re.sub(rf" (?:at|from|with|of) {re.escape(company)}\b", "", text, count=1, flags=re.I)
 
@@ -392,3 +395,8 @@ class Witness:
         words = fold(text).split()
         cut = next((i for i, w in enumerate(words) if w in self.introducers), None)
         return words[:cut]
+
+
+def _sounds(words: Iterable[str]) -> set[str]:
+    """How words sound (their Metaphone keys), those long enough to tell apart."""
+    return {key for w in words if len(key := (phonetic_keys(w) or ("",))[0]) > 2}

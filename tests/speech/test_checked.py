@@ -637,6 +637,7 @@ def test_the_person_the_speaker_turned_to_is_dialled_as_heard(grammar):
     [
         ("Call Robert Martinez to talk about the renewal.", False),  # "to talk" heard as "at globex"
         ("Call Robert Martinez at Globex about the renewal.", True),  # said: the resolver weighs it
+        ("Call Robert Martinez at Glowbecks about the renewal.", True),  # its sound heard, not its spelling
     ],
 )
 def test_a_company_only_the_grammar_heard_is_left_out(grammar, heard: str, company: bool):
