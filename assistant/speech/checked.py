@@ -12,7 +12,7 @@ from typing import Protocol
 
 from ..contacts.names import fold
 from ..models import AudioClip, Transcript
-from ..ports import COMMANDS, Expect, Listening
+from ..ports import ANSWERS, COMMANDS, Expect, Listening
 from ..understanding import PHRASE_END
 from .align import fits
 from .commands import CHECK_BELOW, Book, GrammarCommands, Parser, _GrammarStream
@@ -135,6 +135,8 @@ class CheckedCommands:
         """Combine the grammar's reading with the second engine's (which also puts words to a free topic).
         `cleaned`: the audio as the grammar heard it, when its front end cleaned the recording."""
         self.last = []
+        if audio.pcm and expect.mode in ASSENTS and self._means(first.text, expect) == "Yes":
+            return self._assent(first, audio, expect)
         unsure = expect.mode == Listening.COMMAND and (first.confidence or 0.0) < self.check_below
         if not audio.pcm or not (unsure or first.free_from is not None):
             return first
@@ -157,6 +159,22 @@ class CheckedCommands:
             return taken_back or first
         self.checks += 1
         return self.decide(first, second, audio, cleaned)
+
+    def _means(self, text: str, expect: Expect) -> str | None:
+        intent = self.parser.parse(text, allowed=ANSWERS[expect.mode]) if text else None
+        return intent.name if intent is not None else None
+
+    def _assent(self, first: Transcript, audio: AudioClip, expect: Expect) -> Transcript:
+        """A "yes" that places a call stands only when Whisper heard one too: a British "no" was heard by
+        the grammar as "yes", sure of it. Whisper's other answer ("No.") is taken; words that answer
+        nothing leave it unheard, and the dialog asks again."""
+        second = self.second.transcribe(audio, quick=True)
+        answer = self._means(second.text, expect)
+        if answer == "Yes":
+            return first
+        if answer is not None:
+            return replace(second, confidence=max(second.confidence or 0.0, self.sure_at), engine=self.name)
+        return replace(first, alternatives=(second.text,), confidence=0.0, sure=False)
 
     def _taken_back(
         self,
@@ -279,6 +297,9 @@ class CheckedCommands:
             person=(one_person(best.meaning) or "") if sure else "",
         )
 
+
+# Where a "yes" places a call: "Call Jane Smith on mobile?", "Did you mean Jane Smith?"
+ASSENTS = frozenset({Listening.CONFIRM, Listening.CHOICE})
 
 # What the dialog answers with a question whatever the decision: a digit string read back, "Who should I
 # call?", "What number?", or "which one?" among several people. Unlikely readings of these are still worth

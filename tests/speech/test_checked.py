@@ -461,11 +461,13 @@ def test_a_sure_grammar_result_is_not_checked(grammar):
     assert engine.prompts == [] and commands.checks == 0
 
 
-def test_only_commands_are_checked(grammar):
-    """A yes/no or a "cancel" is a short answer from a small grammar: checking it would only slow it."""
-    commands, engine = checked(grammar, "no")
-    answer = Transcript("yes", (), 0.5, engine="sphinx")
-    assert commands.check(answer, AUDIO, Expect(Listening.CONFIRM)) is answer
+def test_answers_that_place_no_call_are_not_checked(grammar):
+    """A "no", or a "cancel" while it rings, is a short answer from a small grammar that stops something:
+    checking it would only slow it (a "yes" is checked: below)."""
+    commands, engine = checked(grammar, "yes")
+    for said, mode in [("no", Listening.CONFIRM), ("cancel", Listening.IN_CALL), ("yes", Listening.WINDOW)]:
+        answer = Transcript(said, (), 0.5, engine="sphinx")
+        assert commands.check(answer, AUDIO, Expect(mode)) is answer
     assert engine.prompts == []
 
 
@@ -703,3 +705,27 @@ def test_phrasings_the_grammar_lacks_are_understood_from_whisper(grammar, speak,
     named = resolution.contact.name if resolution.contact else resolution.candidates[0].contact.name
     assert named == who, (result.text, resolution)
     assert resolution.action in (Action.DIAL, Action.ASK)  # the right person: dialled, or asked about
+
+
+# -- a "yes" that places a call --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", [Listening.CONFIRM, Listening.CHOICE])
+@pytest.mark.parametrize(
+    "second, meant",
+    [
+        ("Yeah.", "yes"),  # both heard it: the grammar's reading stands
+        ("No.", "No."),  # a British "no" the grammar heard as "yes": Whisper's answer is taken
+        ("Call the office.", None),  # no answer: unheard, so the dialog asks again
+    ],
+)
+def test_a_yes_stands_only_when_whisper_heard_one_too(
+    grammar, mode: Listening, second: str, meant: str | None
+):
+    commands, engine = checked(grammar, second)
+    result = commands.check(first("yes", 0.95), AUDIO, Expect(mode))
+    assert engine.prompts == [("", "")]  # asked with no names to steer it
+    if meant is None:
+        assert result.confidence == 0.0 and not result.sure
+    else:
+        assert result.text == meant and (result.confidence or 0.0) >= 0.85
