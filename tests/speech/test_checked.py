@@ -716,16 +716,24 @@ def test_phrasings_the_grammar_lacks_are_understood_from_whisper(grammar, speak,
     [
         ("Yeah.", "yes"),  # both heard it: the grammar's reading stands
         ("No.", "No."),  # a British "no" the grammar heard as "yes": Whisper's answer is taken
-        ("Call the office.", None),  # no answer: unheard, so the dialog asks again
+        ("Call the office.", None),  # no answer, and a runner-up says no: unheard, the dialog asks again
     ],
 )
 def test_a_yes_stands_only_when_whisper_heard_one_too(
     grammar, mode: Listening, second: str, meant: str | None
 ):
     commands, engine = checked(grammar, second)
+    engine.alternatives = ("Call the office!", "No?")
     result = commands.check(first("yes", 0.95), AUDIO, Expect(mode))
-    assert engine.prompts == [("", "")]  # asked with no names to steer it
+    assert engine.prompts == [("Yes or no?", "")]  # asked with no names to steer it
     if meant is None:
         assert result.confidence == 0.0 and not result.sure
     else:
         assert result.text == meant and (result.confidence or 0.0) >= 0.85
+
+
+def test_a_yes_whisper_misheard_stands_when_its_runners_up_answer_only_yes(grammar):
+    commands, engine = checked(grammar, "Don't end.")
+    engine.alternatives = ("Don't add.", "Go ahead.")
+    result = commands.check(first("go ahead", 0.95), AUDIO, Expect(Listening.CONFIRM))
+    assert result.text == "go ahead" and result.confidence == 0.95
