@@ -65,6 +65,10 @@ class Reading:
     held: bool = False  # a rule beside the decision model asks about it, however likely
 
 
+# The most words a misheard verb is taken to be ("that hold of" for "get hold of").
+VERB_WORDS = 3
+
+
 class Witness:
     """Gathers the evidence for the readings of one command, against one contact book."""
 
@@ -197,23 +201,36 @@ class Witness:
         return list(names)
 
     def verb_misheard(self, text: str) -> str | None:
-        """A request heard with its verb misheard ("I want to fan Tariq Aziz."), none of it read: the same
-        words with "call" where the verb should be, when what follows is a contact's whole name (two words
-        or more, said as written). The misheard word must be no word of anyone's name."""
+        """A request heard with its verb misheard ("I want to fan Tariq Aziz.", "That hold of Ahmed Khan,"
+        for "get hold of"), none of it read: the same words with "call" where the verb should be, when what
+        follows is a contact's whole name (two words or more, said as written). The misheard words, at most
+        VERB_WORDS, must be no word of anyone's name, and neither refuse nor take back ("not", "don't")."""
         if self.parser.parse(text, allowed=COMMANDS) is not None:
             return None
         words = prepare(text, self.ways).split()
         bare = self.ways.unframed(words)
         start = next((i for i in range(len(words)) if words[i : i + len(bare)] == bare), 0)
         resolver = self.book.resolver()
-        if len(bare) < 3 or resolver.knows(bare[0]):
-            return None
-        sentence = " ".join([*words[:start], "call", *bare[1:]])
-        intent = self.parser.parse(sentence, allowed=COMMANDS)
-        if intent is None or intent.name != "CallContact" or intent.slot("relation"):
-            return None
-        name = fold(intent.slot("contact") or "").split()
-        return sentence if len(name) > 1 and whole_name(resolver, name) is not None else None
+        for cut in range(1, min(VERB_WORDS, len(bare) - 2) + 1):
+            misheard = bare[:cut]
+            if any(resolver.knows(w) for w in misheard) or self._refuses(misheard):
+                return None
+            sentence = " ".join([*words[:start], "call", *bare[cut:]])
+            intent = self.parser.parse(sentence, allowed=COMMANDS)
+            if intent is None or intent.name != "CallContact" or intent.slot("relation"):
+                continue
+            name = fold(intent.slot("contact") or "").split()
+            if len(name) > 1 and whole_name(resolver, name) is not None:
+                return sentence
+        return None
+
+    def _refuses(self, words: list[str]) -> bool:
+        """Whether words said before a request refuse it or take something back ("not", "don't", "no")."""
+        folded = [fold(w) for w in words]
+        repairs = any(
+            tuple(folded[i : i + len(r)]) == r for r in self.ways.repairs for i in range(len(folded))
+        )
+        return repairs or self.ways.questions(folded)
 
     def has_topic(self, text: str) -> bool:
         """Whether a sentence goes on to a topic ("... about the renewal")."""

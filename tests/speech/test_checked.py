@@ -454,6 +454,21 @@ def test_a_misheard_verb_before_a_whole_name_is_read_as_a_call(grammar):
     assert stranger.last == []
 
 
+@pytest.mark.parametrize(
+    "second, read",
+    [
+        ("That hold of Jane Smith,", "call Jane Smith"),  # "get hold of": a verb of three words misheard
+        ("Not Jane Smith.", None),  # words that refuse are no verb
+        ("Sorry, Jane Smith.", None),  # nor words that take something back
+        ("Hold of Kelly Jane Smith.", None),  # nor a word of anyone's name
+    ],
+)
+def test_a_misheard_verb_is_at_most_three_words_and_never_refuses(grammar, second: str, read: str | None):
+    commands, _ = checked(grammar, second)
+    commands.check(first("", 0.1), AUDIO, COMMAND)
+    assert [r.text for r, _ in commands.last] == ([read] if read else [])
+
+
 def test_a_sure_grammar_result_is_not_checked(grammar):
     commands, engine = checked(grammar, "anything")
     sure = first("call jane doe", (1 + CHECK_BELOW) / 2)
