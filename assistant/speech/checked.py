@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import Protocol
 
 from ..contacts.names import fold
+from ..errors import TranscriptionFailed
 from ..models import AudioClip, Transcript
 from ..ports import ANSWERS, COMMANDS, Expect, Listening
 from ..understanding import PHRASE_END
@@ -168,8 +169,12 @@ class CheckedCommands:
         """A "yes" that places a call stands only when Whisper heard one too: a British "no" was heard by
         the grammar as "yes", sure of it. Whisper's other answer ("No.") is taken; words that answer
         nothing ("Don't end." for "go ahead") count as a yes when its runners-up answer only yes, and
-        otherwise leave it unheard: the dialog asks again."""
-        second = self.second.transcribe(audio, prompt=ASSENT_PROMPT, quick=True)
+        otherwise leave it unheard: the dialog asks again. With Whisper failing, the grammar's yes stands, as
+        it did before this check."""
+        try:
+            second = self.second.transcribe(audio, prompt=ASSENT_PROMPT, quick=True)
+        except TranscriptionFailed:
+            return first
         answer, *runners_up = (self._means(text, expect) for text in second.hypotheses[:4])
         if answer == "Yes" or (answer is None and set(runners_up) - {None} == {"Yes"}):
             return first

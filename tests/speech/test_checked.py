@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from assistant.contacts.book import ContactBook
+from assistant.errors import TranscriptionFailed
 from assistant.intents import IntentParser
 from assistant.models import AudioClip, Transcript
 from assistant.ports import Expect, Listening
@@ -752,3 +753,13 @@ def test_a_yes_whisper_misheard_stands_when_its_runners_up_answer_only_yes(gramm
     engine.alternatives = ("Don't add.", "Go ahead.")
     result = commands.check(first("go ahead", 0.95), AUDIO, Expect(Listening.CONFIRM))
     assert result.text == "go ahead" and result.confidence == 0.95
+
+
+def test_a_yes_stands_when_whisper_fails(grammar):
+    class Failing(Heard):
+        def transcribe(self, audio, prompt="", hotwords="", *, quick=False):
+            raise TranscriptionFailed("Whisper failed: out of memory")
+
+    commands = CheckedCommands(grammar, Failing(""), IntentParser(), sure_at=0.85, min_confidence=0.3)
+    said = first("yes", 0.95)
+    assert commands.check(said, AUDIO, Expect(Listening.CONFIRM)) is said
