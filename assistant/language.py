@@ -66,6 +66,7 @@ class Speechways:
     carriers: frozenset[str] = frozenset()  # words around a spoken name ("get me Jane on her mobile")
     articles: frozenset[str] = frozenset()  # "the" before a name is no part of it (Whisper's "uh")
     after_name: frozenset[str] = frozenset()  # may start misheard words after a name ("... in his hem")
+    negations: frozenset[str] = frozenset()  # words that say not to ("not", "don't"): never a misheard verb
 
     @staticmethod
     @functools.cache
@@ -102,6 +103,7 @@ class Speechways:
             frozenset(merged.get("carrier_words", [])),
             frozenset(merged.get("articles", [])),
             frozenset(merged.get("after_name", [])),
+            frozenset(merged.get("negations", [])),
         )
 
     def unframed(self, words: list[str]) -> list[str]:

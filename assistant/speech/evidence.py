@@ -225,12 +225,10 @@ class Witness:
         return None
 
     def _refuses(self, words: list[str]) -> bool:
-        """Whether words said before a request refuse it or take something back ("not", "don't", "no")."""
-        folded = [fold(w) for w in words]
-        repairs = any(
-            tuple(folded[i : i + len(r)]) == r for r in self.ways.repairs for i in range(len(folded))
-        )
-        return repairs or self.ways.questions(folded)
+        """Whether words said before a request say not to, or take something back ("not", "don't", "sorry")."""
+        said = [w.lower() for w in words]
+        repairs = any(tuple(said[i : i + len(r)]) == r for r in self.ways.repairs for i in range(len(said)))
+        return repairs or not self.ways.negations.isdisjoint(said)
 
     def has_topic(self, text: str) -> bool:
         """Whether a sentence goes on to a topic ("... about the renewal")."""
@@ -358,16 +356,18 @@ class Witness:
 
     def company_unsaid(self, text: str, heard: str) -> str:
         """The grammar's reading without a company Whisper did not hear a word of, as written or by its
-        sound ("Ironwood Gyms" heard as "Iron with James" keeps it): the grammar's "at {company}" path turns
-        "to talk about" or "regarding" into "at Seoul Foods", and a company that is not the person's makes
-        the resolver ask ("call aoife brennan at seoul foods about ...")."""
+        sound ("Ironwood Gyms" heard as "Iron with James" keeps it; a word of someone's name does not:
+        "Martin" is no "Meridian"): the grammar's "at {company}" path turns "to talk about" or "regarding"
+        into "at Seoul Foods", and a company that is not the person's makes the resolver ask ("call aoife
+        brennan at seoul foods about ...")."""
         parsed = self.parser.parse(text, allowed=COMMANDS)
         company = parsed.slot("company") if parsed is not None else None
         if not company or not heard.strip():
             return text
         said = set(fold(company).split()) - self.small
         words = fold(heard).split()
-        if not said.isdisjoint(words) or not _sounds(said).isdisjoint(_sounds(words)):
+        unnamed = [w for w in words if not self.book.resolver().knows(w)]
+        if not said.isdisjoint(words) or not _sounds(said).isdisjoint(_sounds(unnamed)):
             return text
         return re.sub(rf" (?:at|from|with|of) {re.escape(company)}\b", "", text, count=1, flags=re.I)
 

@@ -9,7 +9,7 @@ import pytest
 from assistant.contacts.book import ContactBook
 from assistant.errors import TranscriptionFailed
 from assistant.intents import IntentParser
-from assistant.models import AudioClip, Transcript
+from assistant.models import AudioClip, Contact, Transcript
 from assistant.ports import Expect, Listening
 from assistant.speech.checked import CheckedCommands
 from assistant.speech.commands import CHECK_BELOW, GrammarCommands
@@ -461,6 +461,8 @@ def test_a_misheard_verb_before_a_whole_name_is_read_as_a_call(grammar):
         ("That hold of Jane Smith,", "call Jane Smith"),  # "get hold of": a verb of three words misheard
         ("Not Jane Smith.", None),  # words that refuse are no verb
         ("Sorry, Jane Smith.", None),  # nor words that take something back
+        ("Don't, Jane Smith.", None),
+        ("Add Jane Smith again.", "call Jane Smith again"),  # "er, phone Jane Smith" misheard
         ("Hold of Kelly Jane Smith.", None),  # nor a word of anyone's name
     ],
 )
@@ -666,6 +668,29 @@ def test_a_company_only_the_grammar_heard_is_left_out(grammar, heard: str, compa
     readings = {r.source: r for r, _ in commands.last}
     assert ("at globex" in readings["grammar"].text) is company
     assert ("globex" in result.text.lower()) is company
+
+
+def test_a_company_heard_by_its_sound_through_a_word_of_nobodys_name():
+    """ "call Shawn at Ironwood Gyms", Whisper: "Call Sean that I am with James.": the company stays. "call
+    Isabelle Martin", the grammar: "call issy at meridian freight", Whisper: "Call usy Bill Martin, Nippa.":
+    Martin sounds like Meridian but is a name, so the company nobody said goes."""
+    from assistant.evaluate import SimpleBook
+    from assistant.speech.evidence import Witness
+
+    book = SimpleBook(
+        [
+            Contact("Isabelle Martin", company="Martin Bakery"),
+            Contact("Aisha Khan", company="Meridian Freight"),
+            Contact("Shawn Taylor", company="Ironwood Gyms"),
+        ]
+    )
+    parser = IntentParser()
+    witness = Witness(book, parser, parser.intents, None)
+    said = "call shawn at ironwood gyms"
+    assert witness.company_unsaid(said, "Call Sean that I am with James.") == said
+    assert (
+        witness.company_unsaid("call issy at meridian freight", "Call usy Bill Martin, Nippa.") == "call issy"
+    )
 
 
 def test_a_name_found_inside_other_words_fits_worse_than_the_name_said(grammar):
