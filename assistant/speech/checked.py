@@ -280,7 +280,9 @@ class CheckedCommands:
         taken_back = self._taken_back(restart, best.meaning, second, grammar_heard)
         if taken_back is not None:
             return taken_back
-        others = tuple(t for t in (*(r.text for r, _ in weighed if r is not best), *heard) if t != best.text)
+        # what the dialog may still ask about: never a person the speaker took back
+        kept = (r.text for r, _ in weighed if r is not best and not _restarted_away(restart, r.meaning))
+        others = tuple(t for t in (*kept, *heard) if t != best.text)
         if p < self.model.ask_from and not _asks_anyway(best.meaning):  # too unlikely: "say it again"
             return Transcript(best.text, others, 0.0, engine=self.name, sure=False)
         sure = p >= self.dial_at and not best.held
