@@ -225,7 +225,7 @@ class Witness:
         return None
 
     def _refuses(self, words: list[str]) -> bool:
-        """Whether words said before a request say not to, or take something back ("not", "don't", "sorry")."""
+        """Whether words said before a request say not to, or take something back ("not", "sorry")."""
         said = [w.lower() for w in words]
         repairs = any(tuple(said[i : i + len(r)]) == r for r in self.ways.repairs for i in range(len(said)))
         return repairs or not self.ways.negations.isdisjoint(said)
