@@ -9,8 +9,7 @@ heard name (forced decoding).
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,13 +19,13 @@ from ..contacts.names import fold, phonetic_keys
 from ..contacts.resolver import MISHEARD_KINDS
 from ..contacts.soundalike import sentences_alike, settled
 from ..errors import TranscriptionFailed
-from ..intents import prepare
 from ..language import Speechways, language_dir
 from ..models import Action, AudioClip, Contact, Transcript
 from ..ports import COMMANDS
-from ..understanding import PHRASE_END, name_said_first, whole_name
+from ..understanding import PHRASE_END, name_said_first
 from .commands import Book, Parser
 from .decision import Evidence, snr_db
+from .rewording import company_unsaid, verb_misheard
 from .topics import voice_introducers
 
 Meaning = tuple[str, str, str]  # (intent, who: a contact, "A|B" for several, "nobody"; number label)
@@ -63,10 +62,6 @@ class Reading:
     evidence: Evidence
     source: str  # "grammar" or "whisper"
     held: bool = False  # a rule beside the decision model asks about it, however likely
-
-
-# The most words a misheard verb is taken to be ("that hold of" for "get hold of").
-VERB_WORDS = 3
 
 
 class Witness:
@@ -201,34 +196,8 @@ class Witness:
         return list(names)
 
     def verb_misheard(self, text: str) -> str | None:
-        """A request heard with its verb misheard ("I want to fan Tariq Aziz.", "That hold of Ahmed Khan,"
-        for "get hold of"), none of it read: the same words with "call" where the verb should be, when what
-        follows is a contact's whole name (two words or more, said as written). The misheard words, at most
-        VERB_WORDS, must be no word of anyone's name, and neither refuse nor take back ("not", "don't")."""
-        if self.parser.parse(text, allowed=COMMANDS) is not None:
-            return None
-        words = prepare(text, self.ways).split()
-        bare = self.ways.unframed(words)
-        start = next((i for i in range(len(words)) if words[i : i + len(bare)] == bare), 0)
-        resolver = self.book.resolver()
-        for cut in range(1, min(VERB_WORDS, len(bare) - 2) + 1):
-            misheard = bare[:cut]
-            if any(resolver.knows(w) for w in misheard) or self._refuses(misheard):
-                return None
-            sentence = " ".join([*words[:start], "call", *bare[cut:]])
-            intent = self.parser.parse(sentence, allowed=COMMANDS)
-            if intent is None or intent.name != "CallContact" or intent.slot("relation"):
-                continue
-            name = fold(intent.slot("contact") or "").split()
-            if len(name) > 1 and whole_name(resolver, name) is not None:
-                return sentence
-        return None
-
-    def _refuses(self, words: list[str]) -> bool:
-        """Whether words said before a request say not to, or take something back ("not", "sorry")."""
-        said = [w.lower() for w in words]
-        repairs = any(tuple(said[i : i + len(r)]) == r for r in self.ways.repairs for i in range(len(said)))
-        return repairs or not self.ways.negations.isdisjoint(said)
+        """`rewording.verb_misheard` against this book ("I want to fan Tariq Aziz.")."""
+        return verb_misheard(text, self.parser, self.ways, self.book.resolver())
 
     def has_topic(self, text: str) -> bool:
         """Whether a sentence goes on to a topic ("... about the renewal")."""
@@ -355,21 +324,8 @@ class Witness:
         return unsure and [c.contact.name for c in resolution.candidates] == [who]
 
     def company_unsaid(self, text: str, heard: str) -> str:
-        """The grammar's reading without a company Whisper did not hear a word of, as written or by its
-        sound ("Ironwood Gyms" heard as "Iron with James" keeps it; a word of someone's name does not:
-        "Martin" is no "Meridian"): the grammar's "at {company}" path turns "to talk about" or "regarding"
-        into "at Seoul Foods", and a company that is not the person's makes the resolver ask ("call aoife
-        brennan at seoul foods about ...")."""
-        parsed = self.parser.parse(text, allowed=COMMANDS)
-        company = parsed.slot("company") if parsed is not None else None
-        if not company or not heard.strip():
-            return text
-        said = set(fold(company).split()) - self.small
-        words = fold(heard).split()
-        unnamed = [w for w in words if not self.book.resolver().knows(w)]
-        if not said.isdisjoint(words) or not _sounds(said).isdisjoint(_sounds(unnamed)):
-            return text
-        return re.sub(rf" (?:at|from|with|of) {re.escape(company)}\b", "", text, count=1, flags=re.I)
+        """`rewording.company_unsaid` against this book ("at Seoul Foods" nobody said)."""
+        return company_unsaid(text, heard, self.parser, self.small, self.book.resolver())
 
     def restart(self, text: str) -> tuple[str, str] | None:
         """When a sentence names two people, the last one after the first ("Ring Oscar Nilsson, sorry,
@@ -412,8 +368,3 @@ class Witness:
         words = fold(text).split()
         cut = next((i for i, w in enumerate(words) if w in self.introducers), None)
         return words[:cut]
-
-
-def _sounds(words: Iterable[str]) -> set[str]:
-    """How words sound (their Metaphone keys), those long enough to tell apart."""
-    return {key for w in words if len(key := (phonetic_keys(w) or ("",))[0]) > 2}

@@ -1,0 +1,72 @@
+"""Whisper's sentence, or the grammar's, put in the words the templates read: a misheard verb before a
+contact's whole name becomes "call", and a company nobody said leaves the grammar's reading."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from ..contacts.names import fold, phonetic_keys
+from ..contacts.resolver import Resolver
+from ..intents import prepare
+from ..language import Speechways
+from ..ports import COMMANDS
+from ..understanding import whole_name
+from .commands import Parser
+
+# The most words a misheard verb is taken to be ("that hold of" for "get hold of").
+VERB_WORDS = 3
+
+
+def verb_misheard(text: str, parser: Parser, ways: Speechways, resolver: Resolver) -> str | None:
+    """A request heard with its verb misheard ("I want to fan Tariq Aziz.", "That hold of Ahmed Khan," for
+    "get hold of"), none of it read: the same words with "call" where the verb should be, when what follows
+    is a contact's whole name (two words or more, said as written). The misheard words, at most VERB_WORDS,
+    must be no word of anyone's name, and neither say not to nor take back ("not", "don't", "sorry")."""
+    if parser.parse(text, allowed=COMMANDS) is not None:
+        return None
+    words = prepare(text, ways).split()
+    bare = ways.unframed(words)
+    start = next((i for i in range(len(words)) if words[i : i + len(bare)] == bare), 0)
+    for cut in range(1, min(VERB_WORDS, len(bare) - 2) + 1):
+        misheard = bare[:cut]
+        if any(resolver.knows(w) for w in misheard) or _refuses(misheard, ways):
+            return None
+        sentence = " ".join([*words[:start], "call", *bare[cut:]])
+        intent = parser.parse(sentence, allowed=COMMANDS)
+        if intent is None or intent.name != "CallContact" or intent.slot("relation"):
+            continue
+        name = fold(intent.slot("contact") or "").split()
+        if len(name) > 1 and whole_name(resolver, name) is not None:
+            return sentence
+    return None
+
+
+def _refuses(words: list[str], ways: Speechways) -> bool:
+    """Whether words said before a request say not to, or take something back ("not", "sorry")."""
+    said = [w.lower() for w in words]
+    repairs = any(tuple(said[i : i + len(r)]) == r for r in ways.repairs for i in range(len(said)))
+    return repairs or not ways.negations.isdisjoint(said)
+
+
+def company_unsaid(text: str, heard: str, parser: Parser, small: Iterable[str], resolver: Resolver) -> str:
+    """The grammar's reading without a company Whisper did not hear a word of, as written or by its sound
+    ("Ironwood Gyms" heard as "Iron with James" keeps it; a word of someone's name does not: "Martin" is no
+    "Meridian"): the grammar's "at {company}" path turns "to talk about" or "regarding" into "at Seoul
+    Foods", and a company that is not the person's makes the resolver ask ("call aoife brennan at seoul foods
+    about ..."). `small`: words that are no part of a company said ("the", "and")."""
+    parsed = parser.parse(text, allowed=COMMANDS)
+    company = parsed.slot("company") if parsed is not None else None
+    if not company or not heard.strip():
+        return text
+    said = set(fold(company).split()) - set(small)
+    words = fold(heard).split()
+    unnamed = [w for w in words if not resolver.knows(w)]
+    if not said.isdisjoint(words) or not _sounds(said).isdisjoint(_sounds(unnamed)):
+        return text
+    return re.sub(rf" (?:at|from|with|of) {re.escape(company)}\b", "", text, count=1, flags=re.I)
+
+
+def _sounds(words: Iterable[str]) -> set[str]:
+    """How words sound (their Metaphone keys), those long enough to tell apart."""
+    return {key for w in words if len(key := (phonetic_keys(w) or ("",))[0]) > 2}
