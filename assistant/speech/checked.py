@@ -162,6 +162,7 @@ class CheckedCommands:
         return self.decide(first, second, audio, cleaned)
 
     def _means(self, text: str, expect: Expect) -> str | None:
+        """The answer a sentence gives in this listening state ("Yes", "No", ...), if any."""
         intent = self.parser.parse(text, allowed=ANSWERS[expect.mode]) if text else None
         return intent.name if intent is not None else None
 
