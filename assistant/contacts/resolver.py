@@ -238,7 +238,7 @@ class Resolver:
         return [Candidate(self._entries[i].contact, round(s, 1), how) for i, (s, how) in ranked]
 
     def at_company(self, company: str) -> list[Candidate]:
-        """The contacts whose company is near the one said alone, nearest first ("the one at Hall Catering")."""
+        """The contacts at a company said alone, nearest first ("the one at Hall Catering")."""
         near = sorted(self._companies.near(company).items(), key=lambda item: -item[1])
         return [Candidate(self._entries[i].contact, round(score, 1), "company") for i, score in near]
 
