@@ -122,6 +122,10 @@ class Speechways:
             end -= len(frame)
         return words[start:end]
 
+    def repair_at(self, words: list[str], at: int) -> bool:
+        """Whether words that take back what was said ("no", "I mean") start at `at` (words lower-case)."""
+        return any(tuple(words[at : at + len(r)]) == r for r in self.repairs)
+
     def questions(self, words: list[str]) -> bool:
         """Whether these words (said before a request) make it a question or a refusal."""
         folded = [w.lower() for w in words]

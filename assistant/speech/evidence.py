@@ -83,7 +83,6 @@ class Witness:
         ways = self.ways = Speechways.of(language_dir())
         self.carriers = ways.carriers  # words around a name, not part of it
         self.small = ways.carriers | {w for w in ways.not_names if " " not in w}  # "this", "him": no name
-        self.repairs = ways.repairs  # "no", "I mean": the words that take back what was said before them
         # ... and how the one-word ones sound ("Sari", "Sarah": sorry), those with a sound long enough to tell
         self.repair_sounds = {
             key
@@ -206,7 +205,7 @@ class Witness:
     def repaired(self, text: str) -> bool:
         """Whether the speaker took something back mid-sentence ("call Hannah Schmidt, no, David Kim")."""
         words = fold(text).split()
-        return any(self._repair_at(words, i) for i in range(1, len(words)))
+        return any(self.ways.repair_at(words, i) for i in range(1, len(words)))
 
     def corrected(self, text: str) -> bool:
         """Whether a phrase of the sentence starts by taking back what came before it ("..., no, David
@@ -215,15 +214,11 @@ class Witness:
         Hassan")."""
         for phrase in PHRASE_END.split(text)[1:]:
             words = fold(phrase).split()
-            if self._repair_at(words, 0) or (
+            if self.ways.repair_at(words, 0) or (
                 words and (phonetic_keys(words[0]) or ("",))[0] in self.repair_sounds
             ):
                 return True
         return False
-
-    def _repair_at(self, words: list[str], at: int) -> bool:
-        """Whether a word that takes back what was said ("no", "I mean") starts at `at`."""
-        return any(tuple(words[at : at + len(m)]) == m for m in self.repairs)
 
     def relations_in(self, text: str) -> set[str]:
         """The relations a sentence names after "my", however misheard the rest ("Sown my wife.")."""

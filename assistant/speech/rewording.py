@@ -45,8 +45,7 @@ def verb_misheard(text: str, parser: Parser, ways: Speechways, resolver: Resolve
 def _refuses(words: list[str], ways: Speechways) -> bool:
     """Whether words said before a request say not to, or take something back ("not", "sorry")."""
     said = [w.lower() for w in words]
-    repairs = any(tuple(said[i : i + len(r)]) == r for r in ways.repairs for i in range(len(said)))
-    return repairs or not ways.negations.isdisjoint(said)
+    return any(ways.repair_at(said, i) for i in range(len(said))) or not ways.negations.isdisjoint(said)
 
 
 def company_unsaid(text: str, heard: str, parser: Parser, small: Iterable[str], resolver: Resolver) -> str:
