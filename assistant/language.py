@@ -67,6 +67,8 @@ class Speechways:
     articles: frozenset[str] = frozenset()  # "the" before a name is no part of it (Whisper's "uh")
     after_name: frozenset[str] = frozenset()  # may start misheard words after a name ("... in his hem")
     negations: frozenset[str] = frozenset()  # words that say not to ("not", "don't"): never a misheard verb
+    compounds: tuple[tuple[str, ...], ...] = ()  # end in a frame word, yet one noun: "the follow up"
+    topic_lead: frozenset[str] = frozenset()  # words a topic starts with that tell nothing of it ("the")
 
     @staticmethod
     @functools.cache
@@ -104,6 +106,8 @@ class Speechways:
             frozenset(merged.get("articles", [])),
             frozenset(merged.get("after_name", [])),
             frozenset(merged.get("negations", [])),
+            tuple(tuple(c.split()) for c in frames.get("compounds", [])),
+            frozenset(merged.get("topic_lead", [])),
         )
 
     def unframed(self, words: list[str]) -> list[str]:
@@ -117,10 +121,14 @@ class Speechways:
             start += len(frame)
         while True:
             frame = next((f for f in self.after if tuple(folded[end - len(f) : end]) == f), None)
-            if frame is None or end - len(frame) <= start:
+            if frame is None or end - len(frame) <= start or self._compound_ends(folded, end):
                 break
             end -= len(frame)
         return words[start:end]
+
+    def _compound_ends(self, folded: list[str], end: int) -> bool:
+        """Whether words ending at `end` make one noun whose last word is also a frame ("follow up")."""
+        return any(end >= len(c) and tuple(folded[end - len(c) : end]) == c for c in self.compounds)
 
     def repair_at(self, words: list[str], at: int) -> bool:
         """Whether words that take back what was said ("no", "I mean") start at `at` (words lower-case)."""

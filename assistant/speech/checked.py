@@ -295,8 +295,13 @@ class CheckedCommands:
             and grammar.meaning[2] != best.meaning[2]
         )
         label_sure = self.witness.labels_in(second.text) == label and not other_label
+        text = best.text
+        if best.source == "grammar" and not self.witness.has_topic(text):  # Whisper's topic, same call
+            said = self.witness.verb_misheard(second.text) or second.text if second.text else ""
+            if said and self.witness.meaning(said) == best.meaning:
+                text = self.grammar.free.carry(text, said)
         return Transcript(
-            best.text,
+            text,
             # acted on, the reading stands alone: runners-up naming others are not weighed again downstream
             () if sure else others,
             max(p, self.sure_at) if sure else max(p, self.min_confidence),

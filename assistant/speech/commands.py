@@ -134,7 +134,7 @@ class GrammarCommands:
         self.builder = GrammarBuilder(intents)
         self.book = book
         self.topics = [t for t in topics if t.strip()]  # a hint: other topics come from the free-form engine
-        self.free = Topics(intents, _WholeParser(intents))
+        self.free = Topics(intents, _WholeParser(intents), self.topics)
         self.wake_phrase = wake_phrase
         self._version: Any = object()
         self._phrases: dict[str, Sequence[str]] = {}

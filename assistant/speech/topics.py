@@ -2,24 +2,31 @@
 other ("about the kickoff agenda" decoded as "about the contract at their home"); the words of a topic come
 from a free-form recogniser's reading of the same audio instead, and what the grammar put after "about"
 (its nearest topic, a number label nobody said) is dropped. Configured topics stay a hint: they are in the
-free-form recogniser's prompt and the grammar.
+free-form recogniser's prompt and the grammar, and a free-form reading that says one in other words ("about
+order", "about to the order") is read as it.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 from hassil import Intents
 from hassil.intents import SlotList, TextSlotList
 from hassil.sample import sample_expression
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from ..contacts.names import fold
+from ..language import Speechways, language_dir
 
 # How alike (rapidfuzz ratio) the grammar's topic and the free-form reading's must be for the grammar's to
 # stand: "the contract" / "the contracts" yes, "the contract" / "the kickoff agenda" no.
 SAME_TOPIC = 75
+# How alike (rapidfuzz ratio, leading "the"/"to" left out) a free-form reading's topic and a configured one
+# must be to be read as it: "order" / "the order" yes, "the payload change" / "the payment" no. Chosen on the
+# clean topic commands of a development and two held-out draws (150 of them): 3 more topics right, none lost.
+KNOWN_TOPIC = 85
 
 
 class Parser(Protocol):
@@ -29,8 +36,11 @@ class Parser(Protocol):
 class Topics:
     """Where a topic starts in a command, and its words from another reading."""
 
-    def __init__(self, intents: Intents, parser: Parser):
+    def __init__(self, intents: Intents, parser: Parser, known: Sequence[str] = ()):
+        """`known`: the configured topics (and those of past calls)."""
         self.parser = parser
+        self.lead = Speechways.of(language_dir()).topic_lead
+        self.known = {self._gist(t): t for t in known if self._gist(t)}
         said: set[str] = set()
         marker: dict[str, SlotList] = {"topic": TextSlotList.from_strings(["topicwords"])}
         for rule in ("topic_part", "any_topic_part"):
@@ -54,7 +64,7 @@ class Topics:
         reading says much the same (a configured topic, which the grammar hears better); a label the grammar
         put after it stays only if the other reading has it too. Without a topic in `heard`, the grammar's
         reading as it is. `fits`: the grammar's topic fitted the audio well (one of the configured topics,
-        said), and stands whatever the other reading made of it."""
+        said), and stands unless the other reading says another configured topic."""
         words = text.split()
         if free_from is None or not 0 < free_from <= len(words):
             return text, ""
@@ -63,13 +73,42 @@ class Topics:
             return text, ""
         own = self.parser.parse(text)
         own_topic = own.slot("topic") if own is not None and hasattr(own, "slot") else ""
-        if own_topic and (fits or fuzz.ratio(fold(own_topic), fold(topic)) >= SAME_TOPIC):
+        known = self.known_as(topic)
+        if own_topic and (
+            known == self.known.get(self._gist(own_topic))
+            if known
+            else fits or fuzz.ratio(fold(own_topic), fold(topic)) >= SAME_TOPIC
+        ):
             topic = " ".join(words[free_from : free_from + len(own_topic.split())])
+        elif known:
+            topic = known
         rest = words[free_from + len(own_topic.split()) :] if own_topic else []
         other = self.parser.parse(heard)
         label = own.slot("label") if own is not None and hasattr(own, "slot") else ""
         keep = bool(rest) and bool(label) and other is not None and other.slot("label") == label
         return " ".join([*words[:free_from], topic, *(rest if keep else [])]), topic
+
+    def carry(self, text: str, heard: str) -> str:
+        """`text`, a reading without a topic, with the topic `heard` names (another engine's reading of the
+        same audio, meaning the same call): "please call lena fischer" + "I need to call Lena Fischer to
+        discuss the server migration." The grammar, hearing no topic, had made a company of it."""
+        topic = self.topic_of(heard)
+        return f"{text} about {self.known_as(topic) or topic}" if topic else text
+
+    def known_as(self, topic: str) -> str | None:
+        """The configured topic these words say ("order", "to the order": "the order"), if one."""
+        gist = self._gist(topic)
+        if not gist or not self.known:
+            return None
+        found = process.extractOne(gist, self.known.keys(), scorer=fuzz.ratio, score_cutoff=KNOWN_TOPIC)
+        return self.known[found[0]] if found else None
+
+    def _gist(self, topic: str) -> str:
+        """A topic's words without those it starts with that tell nothing ("the", "this", "to")."""
+        words = fold(topic).split()
+        while words and words[0] in self.lead:
+            words = words[1:]
+        return " ".join(words)
 
     def topic_of(self, heard: str) -> str:
         """The topic of a free-form reading: its parse's, or what follows the last "about"/"regarding"."""

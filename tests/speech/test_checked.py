@@ -670,6 +670,18 @@ def test_a_company_only_the_grammar_heard_is_left_out(grammar, heard: str, compa
     assert ("globex" in result.text.lower()) is company
 
 
+def test_whispers_topic_joins_the_grammars_reading_of_the_same_call(grammar):
+    """The grammar heard "please call lena fischer at aziz pharma" for "I need to call Lena Fischer to
+    discuss the server migration" (held-out draw 97), and its reading, the company left out, was dialled
+    without the topic Whisper had heard."""
+    commands, _ = scoring(grammar, "I need to call Jane Doe to discuss the server migration.", Jane_Doe=-1.0)
+    result = commands.check(first("please call jane doe", 0.6), AUDIO, COMMAND)
+    assert next(r for r, _ in commands.last).source == "grammar"
+    intent = IntentParser().parse(result.text)
+    assert intent is not None and intent.slot("contact") == "jane doe"
+    assert intent.slot("topic") == "the server migration"
+
+
 def test_a_company_heard_by_its_sound_through_a_word_of_nobodys_name():
     """ "call Shawn at Ironwood Gyms", Whisper: "Call Sean that I am with James.": the company stays. "call
     Isabelle Martin", the grammar: "call issy at meridian freight", Whisper: "Call usy Bill Martin, Nippa.":
