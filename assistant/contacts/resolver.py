@@ -13,9 +13,11 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from ..models import Action, Candidate, Contact, PhoneNumber, Resolution
+from ..models import Action, Candidate, Contact, Resolution
 from .companies import Companies
+from .labels import canonical_label, pick_number
 from .names import Nicknames, fold, phonetic_keys, tokens
+from .relations import Relations
 
 # Token scores (0-100) for the ways a heard word can meet a name word.
 EXACT = 100.0
@@ -38,21 +40,6 @@ MAX_CHOICES = 5
 CERTAIN = frozenset({"name", "alias", "learned alias", "picked", "relation"})
 EXACT_KINDS = frozenset({"name", "alias"})
 MISHEARD_KINDS = frozenset({"sound-alike", "spelling", "partial"})
-# A relation said for one the book writes another way ("my spouse" for a wife, "my parents").
-KIN = {
-    "partner": ("wife", "husband"),
-    "wife": ("partner",),
-    "husband": ("partner",),
-    "parent": ("mother", "father"),
-    "child": ("son", "daughter"),
-}
-
-
-def canonical_label(label: str) -> str:
-    """A label as files and people write it ("Cell", "office") in the words the templates use."""
-    from ..language import label_words
-
-    return label_words().get(fold(label), fold(label))
 
 
 def phonetic_score(a: str, b: str) -> float:
@@ -79,7 +66,7 @@ class Resolver:
         self._by_sound: dict[str, set[str]] = defaultdict(set)
         self._companies = Companies()
         self._learned: dict[str, set[int]] = defaultdict(set)
-        self._by_relation: dict[str, list[int]] = defaultdict(list)
+        self._relations = Relations()
         for contact in contacts:
             self._add(contact)
         self._vocab = list(self._by_token)
@@ -107,8 +94,7 @@ class Resolver:
         for alias in learned:
             self._learned[alias].add(index)
         self._companies.add(index, contact.company)
-        for relation in contact.relations:
-            self._by_relation[relation].append(index)
+        self._relations.add(index, contact)
 
     # -- matching -----------------------------------------------------------------------------------------
 
@@ -268,10 +254,10 @@ class Resolver:
     @property
     def relations(self) -> list[str]:
         """The relations the book knows ("mother", "manager")."""
-        return sorted(self._by_relation)
+        return self._relations.names
 
     def related(self, relation: str) -> list[Contact]:
-        return [self._entries[i].contact for i in self._by_relation.get(relation, [])]
+        return [self._entries[i].contact for i in self._relations.exactly(relation)]
 
     def resolve(
         self, queries: Sequence[str] | str, *, label: str = "", company: str = "", relation: str = ""
@@ -280,7 +266,7 @@ class Resolver:
         names whoever the book says it is; the words said are tried as a name only if nobody is."""
         if isinstance(queries, str):
             queries = [queries]
-        if relation and self._kin(relation):
+        if relation and self._relations.of(relation):
             return self._by_relation_word(relation, queries, label=label, company=company)
         if relation and not any(q.strip() for q in queries):
             return Resolution(Action.REFUSE, relation, reason="no_relation", label_requested=label)
@@ -301,16 +287,10 @@ class Resolver:
         reason = "ambiguous" if len(close) > 1 else "unsure"
         return Resolution(Action.ASK, query, tuple(close[:MAX_CHOICES]), reason=reason, label_requested=label)
 
-    def _kin(self, relation: str) -> list[int]:
-        """The book's people with this relation, or with the one it stands for ("spouse": the wife)."""
-        if relation in self._by_relation:
-            return self._by_relation[relation]
-        return [i for kin in KIN.get(relation, ()) for i in self._by_relation.get(kin, [])]
-
     def _by_relation_word(
         self, relation: str, queries: Sequence[str], *, label: str, company: str
     ) -> Resolution:
-        indexes = self._kin(relation)
+        indexes = self._relations.of(relation)
         if company and len(indexes) > 1:  # "my sister at Acme"
             scores = self._companies.near(company)
             indexes = [i for i in indexes if scores.get(i, 0.0) >= 90] or indexes
@@ -361,16 +341,6 @@ class Resolver:
 def name_forms(contact: Contact) -> tuple[tuple[str, ...], ...]:
     """The contact's name and each alias as folded words: the ways the book writes them."""
     return tuple(f for f in (tokens(contact.name), *(tokens(a) for a in contact.aliases)) if f)
-
-
-def pick_number(contact: Contact, label: str) -> tuple[PhoneNumber | None, bool, bool]:
-    """(number, label guessed, label missing): a missing label is reported, never silently swapped."""
-    if label:
-        wanted = contact.number(canonical_label(label))
-        if wanted:
-            return wanted, False, False
-        return contact.default_number, True, True
-    return contact.default_number, len(contact.numbers) > 1, False
 
 
 def _similarity(heard: str, name: str) -> float:

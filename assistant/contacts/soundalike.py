@@ -15,8 +15,8 @@ from dataclasses import replace
 from rapidfuzz import fuzz
 
 from ..models import Action, Candidate, Contact, Resolution
+from .labels import canonical_label, pick_number
 from .names import fold, phonetic_keys
-from .resolver import canonical_label, pick_number
 
 # Sounds a speaker drops or a listener does not hear inside a name: a pronunciation without one of them is
 # the same name ("Thom(p)son", "Cathe(r)ine"). Not the first sound: "Hannah" is not "Ana", and Whisper

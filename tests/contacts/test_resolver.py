@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.contacts.resolver import Resolver, canonical_label, pick_number
+from assistant.contacts.labels import canonical_label, pick_number
+from assistant.contacts.resolver import Resolver
 from assistant.models import Action, Contact, PhoneNumber
 
 
