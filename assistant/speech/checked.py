@@ -297,7 +297,7 @@ class CheckedCommands:
         label_sure = self.witness.labels_in(second.text) == label and not other_label
         text = best.text
         if best.source == "grammar" and not self.witness.has_topic(text):  # Whisper's topic, same call
-            said = self.witness.verb_misheard(second.text) or second.text if second.text else ""
+            said = (self.witness.verb_misheard(second.text) or second.text) if second.text else ""
             if said and self.witness.meaning(said) == best.meaning:
                 text = self.grammar.free.carry(text, said)
         return Transcript(

@@ -24,8 +24,8 @@ from ..language import Speechways, language_dir
 # stand: "the contract" / "the contracts" yes, "the contract" / "the kickoff agenda" no.
 SAME_TOPIC = 75
 # How alike (rapidfuzz ratio, leading "the"/"to" left out) a free-form reading's topic and a configured one
-# must be to be read as it: "order" / "the order" yes, "the payload change" / "the payment" no. Chosen on the
-# clean topic commands of a development and two held-out draws (150 of them): 3 more topics right, none lost.
+# must be to be read as it: "order" / "the order" yes, "the payload change" / "the payment" no. Chosen by
+# replaying the clean topic commands of dev seed 7 and held-out seeds 89, 97: 3 more topics right, none lost.
 KNOWN_TOPIC = 85
 
 
