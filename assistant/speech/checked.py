@@ -296,10 +296,9 @@ class CheckedCommands:
         )
         label_sure = self.witness.labels_in(second.text) == label and not other_label
         text = best.text
-        if best.source == "grammar" and not self.witness.has_topic(text):  # Whisper's topic, same call
-            said = (self.witness.verb_misheard(second.text) or second.text) if second.text else ""
-            if said and self.witness.meaning(said) == best.meaning:
-                text = self.grammar.free.carry(text, said)
+        whisper_agrees = best.evidence.value("whisper_means")  # Whisper's own reading means this call
+        if best.source == "grammar" and whisper_agrees and not self.witness.has_topic(text):
+            text = self.grammar.free.carry(text, second.text)  # with the topic Whisper heard, if any
         return Transcript(
             text,
             # acted on, the reading stands alone: runners-up naming others are not weighed again downstream

@@ -40,7 +40,7 @@ class Topics:
         """`known`: the configured topics (and those of past calls)."""
         self.parser = parser
         self.lead = Speechways.of(language_dir()).topic_lead
-        self.known = {self._gist(t): t for t in known if self._gist(t)}
+        self.known = {gist: t for t in known if (gist := self._gist(t))}
         said: set[str] = set()
         marker: dict[str, SlotList] = {"topic": TextSlotList.from_strings(["topicwords"])}
         for rule in ("topic_part", "any_topic_part"):
