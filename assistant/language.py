@@ -173,6 +173,16 @@ def topic_words(directory: Path | None = None) -> frozenset[str]:
     return frozenset(words[0] for words in before if len(words) == 1)
 
 
+def sounds(directory: Path | None = None) -> Mapping[str, tuple[str, ...]]:
+    """Pronunciations of command words the recogniser's dictionary lacks, as ARPAbet phones ("mobile" said
+    the British way, M OW B AY L): added beside the dictionary's own."""
+    said = _merged(directory or language_dir()).get("sounds") or {}
+    return {
+        str(word).lower(): (phones,) if isinstance(phones, str) else tuple(str(p) for p in phones)
+        for word, phones in said.items()
+    }
+
+
 def label_words(directory: Path | None = None) -> Mapping[str, str]:
     """Every word for a number label ("cell phone", "office") -> the label ("mobile", "work")."""
     return slot_words("label", directory)

@@ -14,9 +14,10 @@ import math
 import subprocess
 import sys
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
+from .. import language
 from ..errors import MissingExtra, SpeechError
 from ..models import AudioClip, Transcript
 from . import pronounce
@@ -44,9 +45,11 @@ class SphinxEngine:
         reject_ratio: float = REJECT_RATIO,
         nbest: int = 0,
         adaptation: str | Path | None = None,
+        sounds: Mapping[str, Sequence[str]] | None = None,
         **decoder_options: object,
     ):
-        """`adaptation`: the model adapted to one voice (`callbot enroll`), as adaptation_options reads it."""
+        """`adaptation`: the model adapted to one voice (`callbot enroll`), as adaptation_options reads it;
+        `sounds`: pronunciations to add beside the dictionary's (the language's `sounds` by default)."""
         try:
             from pocketsphinx import Decoder, get_model_path
         except ImportError:  # pragma: no cover - pocketsphinx is a core dependency
@@ -82,6 +85,9 @@ class SphinxEngine:
         self.reject_ratio = reject_ratio
         self.nbest = nbest
         self._added: set[str] = set()
+        for word, variants in (language.sounds() if sounds is None else sounds).items():
+            for phones in variants:
+                self._add_variant(word, phones)
         self._searches: dict[str, str] = {}  # grammar name -> current search name
         self._generation = 0
         self._lock = threading.Lock()  # one decoder: one utterance at a time
@@ -156,15 +162,22 @@ class SphinxEngine:
             self.decoder.add_word(word, guessed[word], i == len(missing) - 1)
             self._added.add(word)
 
-    def add_pronunciation(self, word: str, phones: str) -> None:
-        """A user's own pronunciation ("sounds like") for a word, as ARPAbet phones."""
-        with self._lock:
-            variant = word
-            n = 2
-            while self.decoder.lookup_word(variant) is not None:
-                variant = f"{word}({n})"
-                n += 1
+    def _add_variant(self, word: str, phones: str) -> None:
+        """Another way to say a word the dictionary has, beside its own (`word(2)`, `word(3)` ...)."""
+        variant = word
+        n = 2
+        while (known := self.decoder.lookup_word(variant)) is not None:
+            if known == phones:
+                return
+            variant = f"{word}({n})"
+            n += 1
+        try:
             self.decoder.add_word(variant, phones, True)
+        except RuntimeError:
+            raise SpeechError(
+                f"cannot add the pronunciation {phones!r} of {word!r} (intents' `sounds`): "
+                "write it in the recogniser's ARPAbet phones, as in M OW B AY L"
+            ) from None
 
     def start(self, grammar_name: str) -> SphinxStream:
         """Begin an utterance: feed it audio while it is being spoken, then finish it."""

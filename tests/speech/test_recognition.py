@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.contacts.book import ContactBook
+from assistant.errors import SpeechError
 from assistant.intents import IntentParser
 from assistant.models import AudioClip, CallStatus
 from assistant.ports import COMMANDS, Expect, Listening
@@ -97,6 +98,37 @@ def test_names_outside_the_dictionary_as_people_say_them(recognizer, say, comman
     }
     right = [v for v, t in heard.items() if t.text == command and (t.confidence or 0) >= 0.5]
     assert len(right) >= 3, {v: (t.text, t.confidence) for v, t in heard.items()}  # one voice may stumble
+
+
+BRITISH = ("en-gb", "en-gb-x-rp", "en-gb-scotland")  # espeak-ng says "mobile" M OW B AY L in each
+
+
+def test_the_british_mobile_is_heard_as_surely_as_the_american(recognizer, tmp_path_factory, speak):
+    """CMUdict has only the American "mobile" (M OW B AH L); the language's `sounds` add the British one."""
+    from assistant.calllog.store import Store
+    from assistant.contacts.importers import read_contacts
+
+    from ..conftest import EXAMPLE_CONTACTS
+
+    store = Store(f"sqlite:///{tmp_path_factory.mktemp('us') / 'r.db'}")
+    store.import_contacts(read_contacts(EXAMPLE_CONTACTS).contacts, "example")
+    american = GrammarCommands(
+        SphinxEngine(sounds={}), IntentParser().intents, ContactBook(store), recognizer.topics
+    )
+    american.refresh()
+    assert recognizer.engine.decoder.lookup_word("mobile(2)") == "M OW B AY L"
+    for said in ("dial robert martinez on his mobile", "ring kelly chen on the mobile"):
+        for voice in BRITISH:
+            clip = read_audio(speak(said, voice=voice))
+            with_it = recognizer.recognize(clip, Expect(Listening.COMMAND))
+            without = american.recognize(clip, Expect(Listening.COMMAND))
+            assert with_it.text.endswith("mobile"), (voice, with_it.text)
+            assert (with_it.confidence or 0) > (without.confidence or 0), (voice, said)
+
+
+def test_a_pronunciation_not_in_the_recognisers_phones_is_a_clear_error():
+    with pytest.raises(SpeechError, match="ARPAbet phones"):
+        SphinxEngine(sounds={"mobile": ["M OW B XX L"]})
 
 
 def test_which_one_grammar_is_made_of_the_candidates(recognizer, book_store, speak):
@@ -235,8 +267,6 @@ def test_listen_loop_driven_by_files(book_store, speak, tmp_path: Path):
 
 
 def test_a_recording_that_is_not_audio_is_a_clear_error(tmp_path: Path):
-    from assistant.errors import SpeechError
-
     bogus = tmp_path / "not.wav"
     bogus.write_text("hello")
     with pytest.raises(SpeechError, match="cannot read audio"):
