@@ -23,19 +23,23 @@ MIN_CONFIDENCE = 0.3  # [speech] min_confidence: below it callbot asks to hear t
 VOICES = ("flite:slt", "flite:rms", "en-us+klatt2", "en-us+m1")  # two synthesisers, two voices each
 
 
-@pytest.fixture(scope="module")
-def recognizer(tmp_path_factory) -> GrammarCommands:
+def _example_book(folder: Path) -> ContactBook:
     from assistant.calllog.store import Store
     from assistant.contacts.importers import read_contacts
 
     from ..conftest import EXAMPLE_CONTACTS
 
-    store = Store(f"sqlite:///{tmp_path_factory.mktemp('rec') / 'r.db'}")
+    store = Store(f"sqlite:///{folder / 'r.db'}")
     store.import_contacts(read_contacts(EXAMPLE_CONTACTS).contacts, "example")
+    return ContactBook(store)
+
+
+@pytest.fixture(scope="module")
+def recognizer(tmp_path_factory) -> GrammarCommands:
     commands = GrammarCommands(
         SphinxEngine(),
         IntentParser().intents,
-        ContactBook(store),
+        _example_book(tmp_path_factory.mktemp("rec")),
         ["the renewal", "the contract", "the shipment"],
     )
     commands.refresh()
@@ -103,17 +107,15 @@ def test_names_outside_the_dictionary_as_people_say_them(recognizer, say, comman
 BRITISH = ("en-gb", "en-gb-x-rp", "en-gb-scotland")  # espeak-ng says "mobile" M OW B AY L in each
 
 
-def test_the_british_mobile_is_heard_as_surely_as_the_american(recognizer, tmp_path_factory, speak):
+def test_the_british_mobile_is_heard_more_surely_with_its_own_pronunciation(
+    recognizer, tmp_path_factory, speak
+):
     """CMUdict has only the American "mobile" (M OW B AH L); the language's `sounds` add the British one."""
-    from assistant.calllog.store import Store
-    from assistant.contacts.importers import read_contacts
-
-    from ..conftest import EXAMPLE_CONTACTS
-
-    store = Store(f"sqlite:///{tmp_path_factory.mktemp('us') / 'r.db'}")
-    store.import_contacts(read_contacts(EXAMPLE_CONTACTS).contacts, "example")
     american = GrammarCommands(
-        SphinxEngine(sounds={}), IntentParser().intents, ContactBook(store), recognizer.topics
+        SphinxEngine(sounds={}),
+        IntentParser().intents,
+        _example_book(tmp_path_factory.mktemp("us")),
+        recognizer.topics,
     )
     american.refresh()
     assert recognizer.engine.decoder.lookup_word("mobile(2)") == "M OW B AY L"
