@@ -125,6 +125,7 @@ def evaluate(
         getattr(transcriber, "name", "-"),
         build,
         getattr(recognizer, "checks", None),
+        getattr(recognizer, "book_checks", None),
     )
 
 

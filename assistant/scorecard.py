@@ -52,6 +52,7 @@ class Report:
     notes_engine: str
     build_seconds: float = 0.0
     checks: int | None = None  # commands the second engine was asked about, if there is one
+    book_checks: int | None = None  # readings it was made to say naming everyone in the book
 
     def group(self, tag: str | None = None) -> dict[str, Any]:
         items = [o for o in self.outcomes if tag is None or tag in o.tags]
@@ -92,6 +93,7 @@ class Report:
             "notes_engine": self.notes_engine,
             "grammar_build_s": round(self.build_seconds, 3),
             "second_engine_checks": self.checks,
+            "book_checks": self.book_checks,
             "overall": self.group(),
             "by_tag": {t: self.group(t) for t in self.tags()},
             "items": [asdict(o) for o in self.outcomes],
@@ -168,7 +170,8 @@ def format_table(report: Report) -> str:
     """The report as a markdown table, overall and per tag."""
     lines = [
         f"engine: {report.engine}; notes: {report.notes_engine}; grammar build {report.build_seconds:.2f} s"
-        + (f"; second engine asked about {report.checks} commands" if report.checks is not None else ""),
+        + (f"; second engine asked about {report.checks} commands" if report.checks is not None else "")
+        + (f", {report.book_checks} readings said through the book" if report.book_checks else ""),
         "",
         "| group | commands | right | wrong dials | wrong numbers | topic WER | notes | note WER "
         "| p50 ms | p95 ms | RTF |",

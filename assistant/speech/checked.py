@@ -20,6 +20,10 @@ from .commands import CHECK_BELOW, Book, GrammarCommands, Parser, _GrammarStream
 from .decision import Model
 from .evidence import Reading, Witness, one_person
 
+# A reading Whisper did not hear named is said through the whole book from this probability on: below it
+# the check could only lift a reading that would be asked about anyway ("did you mean ...?").
+BOOK_CHECK_FROM = 0.5
+
 
 class Transcribing(Protocol):
     name: str
@@ -106,6 +110,7 @@ class CheckedCommands:
         self.min_confidence = min_confidence
         self.name = f"{grammar.name}+{second.name}"
         self.checks = 0  # how often the second engine was asked (reported by `callbot eval`)
+        self.book_checks = 0  # ... and made to say a reading naming everyone in the book
         self.witness = Witness(
             grammar.book,
             parser,
@@ -248,12 +253,25 @@ class CheckedCommands:
         relation = intent.slot("relation") if intent is not None else None
         return bool(relation) and relation not in self.witness.relations_in(whisper_text)
 
+    def _against_book(self, reading: Reading, second: Transcript, audio: AudioClip) -> float:
+        """The reading's probability; for one that would dial a person Whisper did not hear named and is
+        likely enough to matter, after Whisper has said it naming everyone else in the book instead."""
+        e, who = reading.evidence, one_person(reading.meaning)
+        p = self.model.probability(e)
+        backed = any(e.value(f) for f in ("whisper_means", "whisper_beam", "whisper_names"))
+        if backed or who is None or p < BOOK_CHECK_FROM:
+            return p
+        if not self.witness.forced.against_book(e, reading.text, who, second, audio):
+            return p
+        self.book_checks += 1
+        return self.model.probability(e)
+
     def decide(
         self, first: Transcript, second: Transcript, audio: AudioClip, cleaned: AudioClip | None = None
     ) -> Transcript:
         """The likeliest reading, and whether to act on it, ask about it, or hear it again."""
         readings = self.witness.readings(first, second, audio, cleaned)
-        weighed = [(r, self.model.probability(r.evidence)) for r in readings]
+        weighed = [(r, self._against_book(r, second, audio)) for r in readings]
         self.last = weighed
         heard = tuple(dict.fromkeys(t for t in (second.text, *first.alternatives) if t))
         if not weighed:  # neither engine made sense of it

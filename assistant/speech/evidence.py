@@ -4,7 +4,7 @@ A reading is a sentence one engine heard (the grammar's, or Whisper's own when i
 what it means: (intent, who, number label). Its evidence: how sure the grammar was, whether Whisper's best
 reading or one of its runners-up means the same, whether Whisper wrote the person's name, and how Whisper,
 made to say the reading, scores it against the same sentence naming each contact who sounds like the
-heard name (forced decoding).
+heard name (forced decoding, speech/forced.py).
 """
 
 from __future__ import annotations
@@ -18,20 +18,19 @@ from hassil import Intents
 from ..contacts.names import fold, phonetic_keys
 from ..contacts.resolver import MISHEARD_KINDS
 from ..contacts.soundalike import sentences_alike, settled
-from ..errors import TranscriptionFailed
 from ..language import Speechways, language_dir
 from ..models import Action, AudioClip, Contact, Transcript
 from ..ports import COMMANDS
 from ..understanding import PHRASE_END, name_said_first
 from .commands import Book, Parser
 from .decision import Evidence, snr_db
+from .forced import Forced
 from .rewording import company_unsaid, verb_misheard
 from .topics import voice_introducers
 
 Meaning = tuple[str, str, str]  # (intent, who: a contact, "A|B" for several, "nobody"; number label)
 
 _WHOSE = ("", "his ", "her ", "their ", "the ")  # "on her cell", "at the office"
-RIVALS = 5  # sound-alikes per query: the heard name, each of its words, Whisper's readings
 NAME_SPAN = 4  # the most words a name is said in
 
 
@@ -90,7 +89,7 @@ class Witness:
             if len(key := phonetic_keys(word)[0]) > 1
         }
         self.introducers = voice_introducers(intents)  # the words a topic follows ("about")
-        self.score = score  # Whisper made to say sentences: mean log-probability per token of each
+        self.forced = Forced(book, parser, self.carriers, score)  # Whisper made to say given sentences
 
     def readings(
         self, first: Transcript, second: Transcript, audio: AudioClip, cleaned: AudioClip | None = None
@@ -146,7 +145,7 @@ class Witness:
                 e.set("whisper_writes", not self.written(who).isdisjoint(fold(second.text).split()))
                 e.set("name_words", len(who.split()))
                 e.set("name_fit", read[text][1])
-                self._forced(e, said[text], who, second, audio)
+                self.forced.against_alikes(e, said[text], who, second, audio)
             # a name the resolver could not place is asked about ("did you mean ...?"), however likely
             out.append(Reading(said[text], meaning, e, source, held=not read[text][2]))
         return out
@@ -156,43 +155,6 @@ class Witness:
         if self.align is None or len(texts) < 2:
             return {}
         return dict(zip(texts, self.align(audio, texts), strict=True))
-
-    def _forced(self, e: Evidence, text: str, who: str, second: Transcript, audio: AudioClip) -> None:
-        """Whisper made to say this reading, and the same sentence naming each sound-alike instead."""
-        parsed = self.parser.parse(text, allowed=COMMANDS)
-        said = fold(parsed.slot("contact") or "").split() if parsed is not None else []
-        words = fold(text).split()
-        at = next((i for i in range(len(words)) if said and words[i : i + len(said)] == said), None)
-        names = self.sound_alikes(said, second)
-        e.set("rivals", max(0, len(names) - 1))
-        if self.score is None or at is None or who not in names or not second.text:
-            return
-
-        def naming(name: str) -> str:  # the name as the user said it: whole, or the first name
-            form = name if len(said) > 1 else name.split()[0]
-            sentence = " ".join([*words[:at], form, *words[at + len(said) :]])
-            return sentence[:1].upper() + sentence[1:]
-
-        try:
-            *scores, own = self.score(audio, [*(naming(n) for n in names), second.text])
-        except TranscriptionFailed:
-            return
-        mine = scores[names.index(who)]
-        rivals = [s for n, s in zip(names, scores, strict=True) if n != who]
-        e.set("forced_done", True)
-        e.set("forced_margin", mine - max(rivals) if rivals else 5.0)
-        e.set("forced_below_own", own - mine)
-
-    def sound_alikes(self, said: list[str], second: Transcript) -> list[str]:
-        """The contacts the heard name, each of its words and Whisper's readings sound like."""
-        resolver = self.book.resolver()
-        heard = [" ".join(said), *said]  # the name, and each of its words (Jane Doe: Jane Smith, John Doe)
-        for text in second.hypotheses[:3]:
-            heard.append(" ".join(w for w in fold(text).split() if w not in self.carriers))
-        names: dict[str, None] = {}
-        for query in filter(None, heard):
-            names.update(dict.fromkeys(c.contact.name for c in resolver.rank([query], limit=RIVALS)))
-        return list(names)
 
     def verb_misheard(self, text: str) -> str | None:
         """`rewording.verb_misheard` against this book ("I want to fan Tariq Aziz.")."""

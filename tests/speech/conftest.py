@@ -17,6 +17,8 @@ import numpy as np
 import pytest
 import speech_recognition as sr
 
+from assistant.contacts.book import ContactBook
+
 FLITE_VOICES = ("slt", "rms", "awb", "kal16")  # built into Debian's flite: US female, US male, Scottish, US
 
 
@@ -31,6 +33,18 @@ def flite(text: str, voice: str, folder: Path) -> np.ndarray:
         pcm = audio.get_raw_data(convert_rate=corpus.RATE, convert_width=2)
     pad = np.zeros(int(0.3 * corpus.RATE), dtype=np.int16)
     return np.concatenate([pad, np.frombuffer(pcm, dtype=np.int16), pad])
+
+
+def example_book(folder: Path) -> ContactBook:
+    """The example contacts (config/contacts.example.csv) in a fresh SQLite store in `folder`."""
+    from assistant.calllog.store import Store
+    from assistant.contacts.importers import read_contacts
+
+    from ..conftest import EXAMPLE_CONTACTS
+
+    store = Store(f"sqlite:///{folder / 'contacts.db'}")
+    store.import_contacts(read_contacts(EXAMPLE_CONTACTS).contacts, "example")
+    return ContactBook(store)
 
 
 @pytest.fixture(scope="session")

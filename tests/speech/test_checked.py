@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from assistant.contacts.book import ContactBook
 from assistant.errors import TranscriptionFailed
 from assistant.intents import IntentParser
 from assistant.models import AudioClip, Contact, Transcript
@@ -15,6 +14,8 @@ from assistant.speech.checked import CheckedCommands
 from assistant.speech.commands import CHECK_BELOW, GrammarCommands
 from assistant.speech.evidence import label_phrases
 from assistant.speech.sphinx import SphinxEngine
+
+from .conftest import example_book
 
 COMMAND = Expect(Listening.COMMAND)
 AUDIO = AudioClip(b"\x00\x01" * 1600)
@@ -41,14 +42,8 @@ class Heard:
 
 @pytest.fixture(scope="module")
 def grammar(tmp_path_factory) -> GrammarCommands:
-    from assistant.calllog.store import Store
-    from assistant.contacts.importers import read_contacts
-
-    from ..conftest import EXAMPLE_CONTACTS
-
-    store = Store(f"sqlite:///{tmp_path_factory.mktemp('checked') / 'c.db'}")
-    store.import_contacts(read_contacts(EXAMPLE_CONTACTS).contacts, "example")
-    commands = GrammarCommands(SphinxEngine(), IntentParser().intents, ContactBook(store))
+    book = example_book(tmp_path_factory.mktemp("checked"))
+    commands = GrammarCommands(SphinxEngine(), IntentParser().intents, book)
     commands.refresh()
     return commands
 
@@ -71,6 +66,8 @@ class Scoring(Heard):
     others: float = -4.0  # any other name's sentence
 
     def score(self, audio: AudioClip, sentences: list[str]) -> list[float]:
+        if audio != AUDIO:  # a quiet room (the book check's prior): every sentence alike
+            return [-6.0] * len(sentences)
         self.scored.append(sentences)
         return [
             self.heard_score
@@ -230,7 +227,7 @@ def test_forced_decoding_scores_the_reading_against_its_sound_alikes(grammar):
     assert e["forced_done"] == 1 and e["rivals"] >= 1
     assert e["forced_margin"] == pytest.approx(-1.2 - -2.6)  # hers over the best rival's
     assert e["forced_below_own"] == pytest.approx(-1.5 - -1.2)  # Whisper's own reading over hers
-    [sentences] = engine.scored
+    sentences = engine.scored[0]  # (the book check, if the reading is likely enough, comes after)
     assert "Call Jane Doe on the mobile" in sentences and "Call Jane Smith on the mobile" in sentences
     assert all(s.endswith(" on the mobile") for s in sentences[:-1])  # only the name differs
 
@@ -254,6 +251,83 @@ def test_an_engine_that_cannot_score_leaves_forced_decoding_out(grammar):
     said = first("call jane doe on the mobile", 0.6)
     commands.check(said, AUDIO, COMMAND)
     assert evidence(commands, said).get("forced_done", 0) == 0
+
+
+# -- the book check: a reading nobody backed, said naming everyone else ----------------------------------
+
+
+def test_a_reading_whisper_did_not_back_is_said_naming_everyone_else(grammar, monkeypatch):
+    """The grammar alone heard "call grace"; Whisper heard nothing of it. Whisper is made to say "Call
+    Grace" and the same sentence naming each other contact, by first name as the name was said; the margin
+    is hers over the best other."""
+    monkeypatch.setattr("assistant.speech.checked.BOOK_CHECK_FROM", 0.0)
+    commands, engine = scoring(grammar, "Coalition.", Grace=-1.0, Jane=-1.4)
+    said = first("call grace", 0.6)
+    commands.check(said, AUDIO, COMMAND)
+    e = evidence(commands, said)
+    assert e["book_done"] == 1 and e["book_margin"] == pytest.approx(-1.0 - -1.4)
+    book = engine.scored[-1]
+    assert book[0] == "Call Grace" and "Call Grace Okafor" not in book
+    assert {"Call Jane", "Call Marcus", "Call Ana", "Call Kelly"} <= set(book)
+    assert len(book) == len(set(book))  # Jane Doe and Jane Smith: one "Call Jane"
+    assert commands.book_checks == 1
+
+
+def test_a_first_name_the_person_shares_is_no_rival(grammar, monkeypatch):
+    """ "Call Jen" said for Jen Park: Jennifer Lopez is a rival, but no other "Call Jen" is scored against
+    her own sentence, and a whole name said is set against whole names."""
+    monkeypatch.setattr("assistant.speech.checked.BOOK_CHECK_FROM", 0.0)
+    commands, engine = scoring(grammar, "Coalition.", Jane_Smith=-3.0)
+    said = first("call jane doe on the mobile", 0.6)
+    commands.check(said, AUDIO, COMMAND)
+    book = engine.scored[-1]
+    assert book[0] == "Call Jane Doe on the mobile"
+    assert "Call Jane Smith on the mobile" in book and "Call Marcus Johnson on the mobile" in book
+    assert "Call Jane on the mobile" not in book
+    assert evidence(commands, said)["book_margin"] == pytest.approx(-4.0 - -3.0)
+
+
+@pytest.mark.parametrize("heard", ["Call Grace.", "Cold race."])
+def test_what_whisper_backed_or_found_unlikely_is_not_said_through_the_book(grammar, heard, monkeypatch):
+    """Whisper named her: nothing to check. A reading below BOOK_CHECK_FROM is asked about anyway."""
+    if heard == "Cold race.":
+        monkeypatch.setattr("assistant.speech.checked.BOOK_CHECK_FROM", 1.01)
+    commands, engine = scoring(grammar, heard, Grace=-1.0)
+    said = first("call grace", 0.6)
+    commands.check(said, AUDIO, COMMAND)
+    assert evidence(commands, said).get("book_done", 0) == 0
+    assert commands.book_checks == 0 and all(len(s) < 10 for s in engine.scored)
+
+
+def test_a_big_book_is_cut_to_the_names_nearest_what_was_heard(grammar, monkeypatch):
+    monkeypatch.setattr("assistant.speech.checked.BOOK_CHECK_FROM", 0.0)
+    monkeypatch.setattr("assistant.speech.forced.BOOK_CAP", 8)
+    commands, engine = scoring(grammar, "Call Jen Parker.", Jon_Park=-0.5)
+    said = first("call jen park", 0.6)
+    commands.check(said, AUDIO, COMMAND)
+    book = engine.scored[-1]
+    assert book[0] == "Call Jen Park" and 1 < len(book) <= 8 + 1
+    assert "Call Jon Park" in book  # what sounds like it is kept
+    assert evidence(commands, said)["book_margin"] < 0
+
+
+@pytest.mark.parametrize("voice", ["flite:slt", "en-us+klatt2"])
+def test_whisper_says_the_name_heard_over_everyone_else_in_the_book(grammar, say, voice):
+    """Real audio of "call grace" through the bundled Whisper: the right reading beats the whole book, a
+    wrong one ("call marcus", as a grammar mishears) does not."""
+    from assistant.speech.audio import read_audio
+    from assistant.speech.decision import Evidence
+    from assistant.speech.whisper import WhisperTranscriber
+
+    commands = CheckedCommands(grammar, WhisperTranscriber(), IntentParser())
+    clip = read_audio(say("call grace", voice))
+    heard = Transcript("Coalition.", (), confidence=0.3)
+    margins = {}
+    for text, who in (("call grace", "Grace Okafor"), ("call marcus", "Marcus Johnson")):
+        e = Evidence()
+        assert commands.witness.forced.against_book(e, text, who, heard, clip)
+        margins[who] = e.value("book_margin")
+    assert margins["Grace Okafor"] > 0 > margins["Marcus Johnson"]
 
 
 def test_a_noisy_recording_has_a_lower_signal_to_noise_ratio():

@@ -17,21 +17,11 @@ from assistant.speech.commands import CHECK_BELOW, GrammarCommands
 from assistant.speech.sphinx import SphinxEngine
 
 from ..conftest import WORKDAY
+from .conftest import example_book
 
 VOICE = "en-us+klatt2"
 MIN_CONFIDENCE = 0.3  # [speech] min_confidence: below it callbot asks to hear the command again
 VOICES = ("flite:slt", "flite:rms", "en-us+klatt2", "en-us+m1")  # two synthesisers, two voices each
-
-
-def _example_book(folder: Path) -> ContactBook:
-    from assistant.calllog.store import Store
-    from assistant.contacts.importers import read_contacts
-
-    from ..conftest import EXAMPLE_CONTACTS
-
-    store = Store(f"sqlite:///{folder / 'r.db'}")
-    store.import_contacts(read_contacts(EXAMPLE_CONTACTS).contacts, "example")
-    return ContactBook(store)
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +29,7 @@ def recognizer(tmp_path_factory) -> GrammarCommands:
     commands = GrammarCommands(
         SphinxEngine(),
         IntentParser().intents,
-        _example_book(tmp_path_factory.mktemp("rec")),
+        example_book(tmp_path_factory.mktemp("rec")),
         ["the renewal", "the contract", "the shipment"],
     )
     commands.refresh()
@@ -114,7 +104,7 @@ def test_the_british_mobile_is_heard_more_surely_with_its_own_pronunciation(
     american = GrammarCommands(
         SphinxEngine(sounds={}),
         IntentParser().intents,
-        _example_book(tmp_path_factory.mktemp("us")),
+        example_book(tmp_path_factory.mktemp("us")),
         recognizer.topics,
     )
     american.refresh()
