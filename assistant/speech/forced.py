@@ -95,7 +95,8 @@ class Forced:
         names = [c.name for c in self.book.contacts()]
         if len(names) > BOOK_CAP:
             names = self.sound_alikes(said, second, limit=BOOK_CAP // 4)[:BOOK_CAP]
-        rivals = list(dict.fromkeys(s for n in names if n != who and (s := naming(n)) != mine))
+        twins = self._twins(who, said)
+        rivals = list(dict.fromkeys(s for n in names if n not in twins and (s := naming(n)) != mine))
         if not rivals:
             return False
         sentences = [mine, *rivals]
@@ -108,6 +109,19 @@ class Forced:
         e.set("book_done", True)
         e.set("book_margin", own - max(others))
         return True
+
+    def _twins(self, who: str, said: list[str]) -> set[str]:
+        """The person and the contacts whose names sound like theirs as said (Shawn Taylor, Sean Taylor;
+        "call John": Jon Park): no sound tells them apart, so a reading naming one of them was settled by
+        the command's other words (a company, a label), and they are no rivals of it."""
+        alikes = self.book.sound_alikes()
+        person = next((c for c in self.book.contacts() if c.name == who), None)
+        if alikes is None or person is None:
+            return {who}
+        twins = {who, *(c.name for c in alikes.of(person))}
+        if len(said) == 1:
+            twins.update(c.name for c in alikes.saying(said[0]))
+        return twins
 
     def _prior(self, sentences: list[str]) -> list[float]:
         """How readily Whisper says each sentence over a quiet room: what it says of a name without hearing

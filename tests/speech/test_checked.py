@@ -311,6 +311,34 @@ def test_a_big_book_is_cut_to_the_names_nearest_what_was_heard(grammar, monkeypa
     assert evidence(commands, said)["book_margin"] < 0
 
 
+def test_a_name_that_sounds_the_same_is_no_rival_of_the_one_the_company_settled(tmp_path):
+    """ "Call John Reed at Acme": Jon Reid sounds the same, so the company settled it, not the sound;
+    scoring "call jon reid at acme" against it would only sink a reading that is right."""
+    from assistant.calllog.store import Store
+    from assistant.contacts.book import ContactBook
+    from assistant.models import PhoneNumber
+    from assistant.speech.decision import Evidence
+    from assistant.speech.forced import Forced
+    from assistant.speech.pronounce import Pronouncer
+
+    store = Store(f"sqlite:///{tmp_path / 'alike.db'}")
+    store.import_contacts(
+        [
+            Contact("Jon Reid", (PhoneNumber("+14155550201", "mobile"),), company="Stark"),
+            Contact("John Reed", (PhoneNumber("+14155550202", "mobile"),), company="Acme"),
+            Contact("Jane Smith", (PhoneNumber("+14155550134", "mobile"),), company="Globex"),
+        ],
+        "test",
+    )
+    engine = Scoring("Coalition.")
+    book = ContactBook(store, pronounce=Pronouncer().names)
+    forced = Forced(book, IntentParser(), frozenset(), engine.score)
+    e = Evidence()
+    assert forced.against_book(e, "call john reed at acme", "John Reed", Transcript(""), AUDIO)
+    assert engine.scored == [["Call John Reed at acme", "Call Jane Smith at acme"]]
+    assert e.value("book_done") == 1
+
+
 @pytest.mark.parametrize("voice", ["flite:slt", "en-us+klatt2"])
 def test_whisper_says_the_name_heard_over_everyone_else_in_the_book(grammar, say, voice):
     """Real audio of "call grace" through the bundled Whisper: the right reading beats the whole book, a
