@@ -44,7 +44,7 @@ FEATURES = (
     "snr_db",  # the utterance's signal-to-noise ratio, estimated
     "sphinx_done",  # pocketsphinx fitted this reading's sentence and another's to the audio (speech/align.py)
     "sphinx_margin",  # ... this one's fit over the best other's, per frame
-    "book_done",  # Whisper was made to say this reading naming each other contact instead (speech/checked.py)
+    "book_done",  # Whisper was made to say this reading naming each other contact instead (speech/forced.py)
     "book_margin",  # ... this reading's sentence over the best of those, mean log-probability per token
 )
 # Worked out from the evidence above, for what a weighted sum cannot see on its own: both engines behind a

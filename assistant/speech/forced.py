@@ -82,11 +82,12 @@ class Forced:
 
     def against_book(self, e: Evidence, text: str, who: str, second: Transcript, audio: AudioClip) -> bool:
         """Whisper made to say the reading naming its person, and naming each other person in the book
-        instead (in the form the name was said; a first name the person shares is no rival), each set
-        against what Whisper says of it over a quiet room (`_prior`): the margin of the reading over the
-        best of them. The sound-alikes of `against_alikes` are spelled alike; a grammar that hears "call
-        Ana" as "call ahmed" confuses names that are not. A book too big to say through is cut to the names
-        nearest to what was heard. Whether the check was made."""
+        instead (in the form the name was said; a first name the person shares is no rival, nor is anyone
+        whose name sounds like theirs, `_twins`), each set against what Whisper says of it over a quiet room
+        (`_prior`): the margin of the reading over the best of them. The sound-alikes of `against_alikes`
+        are spelled alike; a grammar that hears "call Ana" as "call ahmed" confuses names that are not. A
+        book too big to say through is cut to the names nearest to what was heard. Whether the check was
+        made."""
         said = self._said(text)
         naming = self._naming(text, said)
         if self.score is None or naming is None:
