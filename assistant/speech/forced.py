@@ -23,7 +23,7 @@ PRIORS_KEPT = 20_000  # sentences whose quiet-room score is remembered
 
 
 @cache
-def _quiet_room() -> AudioClip:
+def quiet_room() -> AudioClip:
     """A second of a quiet room: faint steady noise, the same every time."""
     import numpy as np
 
@@ -134,7 +134,7 @@ class Forced:
         if new:
             if len(self.priors) > PRIORS_KEPT:
                 self.priors.clear()
-            self.priors.update(zip(new, self.score(_quiet_room(), new), strict=True))
+            self.priors.update(zip(new, self.score(quiet_room(), new), strict=True))
         return [self.priors[s] for s in sentences]
 
     def sound_alikes(self, said: list[str], second: Transcript, limit: int = RIVALS) -> list[str]:

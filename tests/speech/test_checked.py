@@ -13,6 +13,7 @@ from assistant.ports import Expect, Listening
 from assistant.speech.checked import CheckedCommands
 from assistant.speech.commands import CHECK_BELOW, GrammarCommands
 from assistant.speech.evidence import label_phrases
+from assistant.speech.forced import quiet_room
 from assistant.speech.sphinx import SphinxEngine
 
 from .conftest import example_book
@@ -66,7 +67,7 @@ class Scoring(Heard):
     others: float = -4.0  # any other name's sentence
 
     def score(self, audio: AudioClip, sentences: list[str]) -> list[float]:
-        if audio != AUDIO:  # a quiet room (the book check's prior): every sentence alike
+        if audio == quiet_room():  # the book check's prior: every sentence alike
             return [-6.0] * len(sentences)
         self.scored.append(sentences)
         return [
@@ -384,20 +385,37 @@ def test_two_engines_naming_the_same_person_make_the_command_sure(grammar):
 
 
 def test_engines_naming_two_people_leave_the_dialog_to_ask(grammar, say):
-    """Whisper names Jane Smith (and scores her sentence higher), the grammar, fairly sure, Jane Doe, and
-    pocketsphinx fits "jane doe" to the audio better: asked about, however likely the model finds it."""
+    """Whisper names Jane Smith, but made to say both sentences prefers "Call Jane Doe ..."; the grammar,
+    fairly sure, heard Jane Doe, and pocketsphinx fits "jane doe" to the audio better: asked about, however
+    likely the model finds Whisper's reading."""
     from assistant.speech.audio import read_audio
 
     clip = read_audio(say("call jane doe on the mobile", "flite:slt"))
-    commands, _ = scoring(grammar, "Call Jane Smith on the mobile.", Jane_Doe=-2.0, Jane_Smith=-1.0)
+    commands, _ = scoring(grammar, "Call Jane Smith on the mobile.", Jane_Doe=-1.0, Jane_Smith=-2.0)
     result = commands.check(first("call jane doe on the mobile", 0.6), clip, COMMAND)
     whisper = next(r for r, _ in commands.last if r.source == "whisper")
-    assert whisper.evidence.values["sphinx_margin"] < 0
+    assert whisper.evidence.values["sphinx_margin"] < 0 and whisper.held
     assert not result.sure
     assert {result.text, *result.alternatives} >= {
         "call jane doe on the mobile",
         "Call Jane Smith on the mobile.",
     }
+
+
+def test_a_dispute_is_settled_for_whisper_when_it_prefers_its_reading_over_the_whole_book(grammar, say):
+    """The same dispute, but Whisper, made to say its reading naming everyone else in the book instead,
+    still prefers Jane Smith: her reading is no longer held back (the model's probability decides), and
+    its evidence is left as the model weighed it."""
+    from assistant.speech.audio import read_audio
+
+    clip = read_audio(say("call jane doe on the mobile", "flite:slt"))
+    commands, engine = scoring(grammar, "Call Jane Smith on the mobile.", Jane_Doe=-2.0, Jane_Smith=-1.0)
+    commands.check(first("call jane doe on the mobile", 0.6), clip, COMMAND)
+    whisper = next(r for r, _ in commands.last if r.source == "whisper")
+    assert whisper.evidence.values["sphinx_margin"] < 0 and not whisper.held
+    assert "book_done" not in whisper.evidence.values
+    said_through = [s for s in engine.scored if len(s) > 10]  # the book, not the two sound-alikes
+    assert said_through and said_through[-1][0] == "Call Jane Smith on the mobile"
 
 
 @pytest.mark.parametrize(
