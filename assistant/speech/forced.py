@@ -42,7 +42,7 @@ class Forced:
         self.score = score  # mean log-probability per token of each sentence, given the audio
         self.priors: dict[str, float] = {}  # ... of a sentence over a quiet room (`_prior`)
 
-    def _said(self, text: str) -> list[str]:
+    def said(self, text: str) -> list[str]:
         """The words a reading says the person's name in."""
         parsed = self.parser.parse(text, allowed=COMMANDS)
         return fold(parsed.slot("contact") or "").split() if parsed is not None else []
@@ -64,7 +64,7 @@ class Forced:
 
     def against_alikes(self, e: Evidence, text: str, who: str, second: Transcript, audio: AudioClip) -> None:
         """Whisper made to say this reading, and the same sentence naming each sound-alike instead."""
-        said = self._said(text)
+        said = self.said(text)
         naming = self._naming(text, said)
         names = self.sound_alikes(said, second)
         e.set("rivals", max(0, len(names) - 1))
@@ -88,7 +88,7 @@ class Forced:
         are spelled alike; a grammar that hears "call Ana" as "call ahmed" confuses names that are not. A
         book too big to say through is cut to the names nearest to what was heard. Whether the check was
         made."""
-        said = self._said(text)
+        said = self.said(text)
         naming = self._naming(text, said)
         if self.score is None or naming is None:
             return False

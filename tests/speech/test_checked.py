@@ -274,6 +274,20 @@ def test_a_reading_whisper_did_not_back_is_said_naming_everyone_else(grammar, mo
     assert commands.book_checks == 1
 
 
+@pytest.mark.parametrize(("others", "held"), [(-1.4, False), (-0.5, True)])
+def test_a_one_word_name_another_name_fits_better_is_asked_about(grammar, monkeypatch, others, held):
+    """ "call grace" only the grammar heard: when Whisper, made to say it naming everyone else, finds
+    another first name fits better ("Call Jane"), it is asked about however likely; otherwise the model
+    decides."""
+    monkeypatch.setattr("assistant.speech.checked.BOOK_CHECK_FROM", 0.0)
+    commands, _ = scoring(grammar, "Coalition.", Grace=-1.0, Jane=others)
+    result = commands.check(first("call grace", 0.6), AUDIO, COMMAND)
+    reading = next(r for r, _ in commands.last if r.source == "grammar")
+    assert reading.held == held
+    if held:
+        assert not result.sure
+
+
 def test_a_whole_name_said_is_set_against_whole_names(grammar, monkeypatch):
     """ "call jane doe on the mobile": Jane Smith, who shares her first name, is a rival by her whole name,
     as is everyone else, the rest of the sentence kept; nobody is scored by a first name alone."""
