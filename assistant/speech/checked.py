@@ -269,9 +269,9 @@ class CheckedCommands:
     def _outsaid(self, reading: Reading) -> bool:
         """A name said in one word that Whisper did not hear, where another name in the book fits the audio
         better (`_against_book`): asked about, however likely. The grammar alone hears short first names
-        wrong ("call Aisha" as "call chidi" on fresh held-out draws 101 and 109, p 0.96, a wrong dial each;
-        "call Leila" as "call mei lin"), and nothing else checks them. On the eight dev draws this asks
-        about 17 right readings the model would have acted on, and no wrong one was among them."""
+        wrong ("call Aisha" as "call chidi" on fresh held-out draws 101 and 109, p 0.96, a wrong dial each),
+        and nothing else checks them. On the eight dev draws this asks about 17 right readings the model
+        would have acted on, and no wrong one was among them."""
         e = reading.evidence
         return (
             bool(e.value("book_done"))
