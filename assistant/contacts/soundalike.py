@@ -71,6 +71,14 @@ class SoundAlikes:
         """The other contacts whose names sound like this one's (none for most)."""
         return tuple(c for c in self._alike.get(contact.name, ()) if c != contact)
 
+    def heard_as(self, contact: Contact, said: list[str]) -> tuple[Contact, ...]:
+        """The other contacts the words said for this one could name by their sound: those whose names
+        sound like theirs, and for a name heard in part ("call John") those with a word like it."""
+        twins = self.of(contact)
+        if len(said) == 1 and len(fold(contact.name).split()) > 1:
+            twins = (*twins, *(c for c in self.saying(said[0]) if c != contact and c not in twins))
+        return twins
+
     def saying(self, word: str) -> tuple[Contact, ...]:
         """The contacts with a word in their name that sounds like this one ("john": Jon Park, John Reed)."""
         heard = fold(word)
@@ -104,10 +112,7 @@ def settled(resolution: Resolution, alikes: SoundAlikes, *, company: str = "", l
     contact = resolution.contact
     if resolution.action != Action.DIAL or contact is None:
         return resolution
-    twins = alikes.of(contact)
-    said = fold(resolution.query).split()
-    if len(said) == 1 and len(fold(contact.name).split()) > 1:  # a name heard in part ("call John")
-        twins = (*twins, *(c for c in alikes.saying(said[0]) if c != contact and c not in twins))
+    twins = alikes.heard_as(contact, fold(resolution.query).split())
     top = resolution.candidates[0] if resolution.candidates else None
     if not twins or (top is not None and top.matched in ("alias", "learned alias", "relation", "picked")):
         return resolution

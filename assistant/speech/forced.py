@@ -119,10 +119,7 @@ class Forced:
         person = next((c for c in self.book.contacts() if c.name == who), None)
         if alikes is None or person is None:
             return {who}
-        twins = {who, *(c.name for c in alikes.of(person))}
-        if len(said) == 1:
-            twins.update(c.name for c in alikes.saying(said[0]))
-        return twins
+        return {who, *(c.name for c in alikes.heard_as(person, said))}
 
     def _prior(self, sentences: list[str]) -> list[float]:
         """How readily Whisper says each sentence over a quiet room: what it says of a name without hearing
