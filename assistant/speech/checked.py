@@ -13,12 +13,13 @@ from typing import Protocol
 from ..contacts.names import fold
 from ..errors import TranscriptionFailed
 from ..models import AudioClip, Transcript
-from ..ports import ANSWERS, COMMANDS, Expect, Listening
+from ..ports import ANSWERS, Expect, Listening
 from ..understanding import PHRASE_END
 from .align import fits
 from .commands import CHECK_BELOW, Book, GrammarCommands, Parser, _GrammarStream
-from .decision import Evidence, Model
+from .decision import Model
 from .evidence import Reading, Witness, one_person
+from .holds import Holds, restarted_away
 
 # A reading Whisper did not hear named is said through the whole book from this probability on: below it
 # the check could only lift a reading that would be asked about anyway ("did you mean ...?").
@@ -118,6 +119,7 @@ class CheckedCommands:
             getattr(second, "score", None),
             lambda audio, texts: fits(grammar.engine, audio, texts),
         )
+        self.holds = Holds(self.witness, parser)  # the rules beside the model
         self.last: list[tuple[Reading, float]] = []  # the readings of the last command checked, weighed
 
     @property
@@ -199,7 +201,7 @@ class CheckedCommands:
         sorry, Diego Ramirez", which the grammar can only hear as a name and a topic): the other person,
         asked about unless Whisper heard the turn plainly after the person the grammar heard. Never a dial
         for the first."""
-        if restart is None or not _restarted_away(restart, meaning):
+        if restart is None or not restarted_away(restart, meaning):
             return None
         turned_to = self._turned_plainly(restart, grammar_heard, second)
         if turned_to is None:
@@ -239,20 +241,6 @@ class CheckedCommands:
         agree = sum(1 for text in runners_up if (self.witness.restart(text) or ("",))[0] == restart[0])
         return meaning if 2 * agree > len(runners_up) else None
 
-    def _relation_unheard(self, reading: Reading, whisper_text: str) -> bool:
-        """The grammar's reading of a relation ("phone my mum") that Whisper did not hear: neither its
-        reading nor a runner-up means the same, and it wrote no "my ..." saying that relation. A name that
-        starts like "my" is taken for one ("phone Mei Lin", Whisper: "Shown my Lin ..."), and nothing else
-        checks a relation. Of such readings the model would have acted on, the development draws had 3,
-        all right ("phone my wife", Whisper hearing it otherwise: two of them "Sown my wife."), and three
-        held-out draws 4: 3 wrong dials and 1 right."""
-        evidence = reading.evidence
-        if reading.source != "grammar" or evidence.value("whisper_means") or evidence.value("whisper_beam"):
-            return False
-        intent = self.parser.parse(reading.text, allowed=COMMANDS)
-        relation = intent.slot("relation") if intent is not None else None
-        return bool(relation) and relation not in self.witness.relations_in(whisper_text)
-
     def _against_book(self, reading: Reading, second: Transcript, audio: AudioClip) -> float:
         """The reading's probability; for one that would dial a person Whisper did not hear named and is
         likely enough to matter, after Whisper has said it naming everyone else in the book instead."""
@@ -266,32 +254,6 @@ class CheckedCommands:
         self.book_checks += 1
         return self.model.probability(e)
 
-    def _outsaid(self, reading: Reading) -> bool:
-        """A name said in one word that Whisper did not hear, where another name in the book fits the audio
-        better (`_against_book`): asked about, however likely. The grammar alone hears short first names
-        wrong ("call Aisha" as "call chidi" on fresh held-out draws 101 and 109, p 0.96, a wrong dial each),
-        and nothing else checks them. On the eight dev draws this asks about 17 right readings the model
-        would have acted on, and no wrong one was among them."""
-        e = reading.evidence
-        return (
-            bool(e.value("book_done"))
-            and e.value("book_margin") < 0
-            and len(self.witness.forced.said(reading.text)) == 1
-        )
-
-    def _book_settles(self, reading: Reading, second: Transcript, audio: AudioClip) -> bool:
-        """Whether Whisper, made to say its own reading naming everyone else in the book instead, still
-        prefers it: a dispute with the grammar (`_disputed`) is then settled for Whisper's reading. Its
-        evidence is left as the model weighed it."""
-        who = one_person(reading.meaning)
-        margin = Evidence()
-        return (
-            reading.source == "whisper"
-            and who is not None
-            and self.witness.forced.against_book(margin, reading.text, who, second, audio)
-            and margin.value("book_margin") >= SETTLED_AT
-        )
-
     def decide(
         self, first: Transcript, second: Transcript, audio: AudioClip, cleaned: AudioClip | None = None
     ) -> Transcript:
@@ -302,35 +264,16 @@ class CheckedCommands:
         heard = tuple(dict.fromkeys(t for t in (second.text, *first.alternatives) if t))
         if not weighed:  # neither engine made sense of it
             return Transcript(first.text, heard, 0.0, engine=self.name, sure=False)
-        grammar = next((r for r, _ in weighed if r.source == "grammar"), None)
-        whisper = next((r for r, _ in weighed if r.source == "whisper"), None)
-        heard_words = bool(second.text.strip())
         restart = self.witness.restart(second.text)
-        turned_to = restart[0] if restart is not None else None
-        corrected = self.witness.corrected(second.text)
-        for reading, _ in weighed:  # what the rules beside the model hold back (`callbot eval` keeps it)
-            reading.held = (
-                reading.held  # a name the resolver cannot place
-                or (
-                    _disputed(reading, grammar, whisper, heard_words)
-                    and not self._book_settles(reading, second, audio)
-                )
-                or _restarted_away(restart, reading.meaning)
-                or (  # Whisper heard a person taken back, and not who came after: never the first
-                    corrected
-                    and one_person(reading.meaning) not in (None, turned_to)
-                    and not reading.evidence.value("whisper_means")
-                )
-                or self._relation_unheard(reading, second.text)
-                or self._outsaid(reading)
-            )
+        self.holds.mark(weighed, second, audio, restart, dial_at=self.dial_at)
+        grammar = next((r for r, _ in weighed if r.source == "grammar"), None)
         best, p = max(weighed, key=lambda rp: rp[1])
         grammar_heard = one_person(grammar.meaning) if grammar is not None else None
         taken_back = self._taken_back(restart, best.meaning, second, grammar_heard)
         if taken_back is not None:
             return taken_back
         # what the dialog may still ask about: never a person the speaker took back
-        kept = (r.text for r, _ in weighed if r is not best and not _restarted_away(restart, r.meaning))
+        kept = (r.text for r, _ in weighed if r is not best and not restarted_away(restart, r.meaning))
         others = tuple(t for t in (*kept, *heard) if t != best.text)
         if p < self.model.ask_from and not _asks_anyway(best.meaning):  # too unlikely: "say it again"
             return Transcript(best.text, others, 0.0, engine=self.name, sure=False)
@@ -374,45 +317,6 @@ QUESTIONS = frozenset({"CallNumber", "MakeCall", "CallANumber"})
 def _asks_anyway(meaning: tuple[str, str, str]) -> bool:
     intent, who, _ = meaning
     return intent in QUESTIONS or (intent == "CallContact" and "|" in who)
-
-
-# Two engines naming two people are asked about, however likely the model finds one of them:
-# - a reading only Whisper made, when the grammar was at least DISPUTE_AT sure of another person and
-#   pocketsphinx fits the grammar's sentence to the audio better (a held-out espeak-ng "call Zainab": Whisper
-#   "Call Niamh.", the grammar "call fiona" at 0.8; on the development corpus this held back 3 of about 490
-#   commands acted on, all right);
-# - the grammar's reading, when Whisper's own names someone else (on the development corpus, 10 of 546
-#   commands acted on, all right: a "did you mean ...?" each).
-# And the grammar's reading is not acted on when Whisper heard no words at all: nothing checked it, and the
-# grammar alone is trusted only above CHECK_BELOW.
-DISPUTE_AT = 0.5
-# A dispute over Whisper's reading is settled for it when Whisper, made to say it naming everyone else in the
-# book, still prefers it by this margin (`CheckedCommands._book_settles`). On the eight dev draws, 32 of
-# Whisper's readings the model found likely (0.5 or more) were disputed by a grammar at least DISPUTE_AT sure
-# of another person: 30 were right (margins from -2.4 up, 23 at 0 or more), 2 wrong (-4.5, -4.9).
-SETTLED_AT = 0.0
-
-
-def _restarted_away(restart: tuple[str, str] | None, meaning: tuple[str, str, str]) -> bool:
-    """Whether the speaker turned from this reading's person to another (`Witness.restart`)."""
-    return restart is not None and restart[0] != one_person(meaning)
-
-
-def _disputed(
-    best: Reading, grammar: Reading | None, whisper: Reading | None, whisper_heard_words: bool
-) -> bool:
-    if best.source == "grammar":
-        other = one_person(whisper.meaning) if whisper is not None else None
-        return not whisper_heard_words or (other is not None and other != one_person(best.meaning))
-    if grammar is None:
-        return False
-    other = one_person(grammar.meaning)
-    return (
-        other is not None
-        and other != one_person(best.meaning)
-        and best.evidence.value("grammar_confidence") >= DISPUTE_AT
-        and best.evidence.value("sphinx_margin") < 0
-    )
 
 
 class _CheckedStream:

@@ -89,7 +89,8 @@ class Witness:
             if len(key := phonetic_keys(word)[0]) > 1
         }
         self.introducers = voice_introducers(intents)  # the words a topic follows ("about")
-        self.forced = Forced(book, parser, self.carriers, score)  # Whisper made to say given sentences
+        # Whisper made to say given sentences
+        self.forced = Forced(book, parser, ways, score, labels=self.labels.values())
 
     def readings(
         self, first: Transcript, second: Transcript, audio: AudioClip, cleaned: AudioClip | None = None

@@ -6,20 +6,27 @@ those is evidence for it (speech/evidence.py); the rivals are the contacts spell
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any
 
 from ..contacts.names import fold
+from ..contacts.resolver import name_forms
+from ..contacts.soundalike import label_sounding_like
 from ..errors import TranscriptionFailed
+from ..language import Speechways
 from ..models import AudioClip, Transcript
 from ..ports import COMMANDS
+from ..understanding import PHRASE_END
 from .commands import Book, Parser
 from .decision import Evidence
 
 RIVALS = 5  # sound-alikes per query: the heard name, each of its words, Whisper's readings
 BOOK_CAP = 64  # the most people `against_book` names in one go (about 4 ms each on two cores)
 PRIORS_KEPT = 20_000  # sentences whose quiet-room score is remembered
+# How a speaker takes a name back for another, as `against_correction` says it ("..., I mean Mei Lin")
+TAKING_BACK = ("I mean",)  # "sorry" is heard, or its sound is ("Sarah"): `Witness.corrected`
+LABEL_ENDINGS = ("on", "on his", "on her", "on their", "at")  # "... on her mobile", "... at work"
 
 
 @cache
@@ -34,12 +41,20 @@ class Forced:
     """Forced decoding of one contact book's names, through an engine's `score` (None: the engine cannot)."""
 
     def __init__(
-        self, book: Book, parser: Parser, carriers: frozenset[str], score: Callable[..., Any] | None
+        self,
+        book: Book,
+        parser: Parser,
+        ways: Speechways,
+        score: Callable[..., Any] | None,
+        labels: Iterable[str] = (),
     ):
         self.book = book
         self.parser = parser
-        self.carriers = carriers  # words around a name, not part of it
+        self.carriers = ways.carriers  # words around a name, not part of it
+        self.small = ways.carriers | ways.after_name  # ... and small words that may follow it ("and")
+        self.closings = tuple(" ".join(a) for a in ways.after if len(a) == 1)  # "please", "now"
         self.score = score  # mean log-probability per token of each sentence, given the audio
+        self.labels = tuple(dict.fromkeys(labels))  # the number labels ("mobile", "work", "home")
         self.priors: dict[str, float] = {}  # ... of a sentence over a quiet room (`_prior`)
 
     def said(self, text: str) -> list[str]:
@@ -110,6 +125,55 @@ class Forced:
         e.set("book_done", True)
         e.set("book_margin", own - max(others))
         return True
+
+    def against_correction(self, text: str, who: str, plain: list[str], audio: AudioClip) -> float | None:
+        """For a reading that says its person's whole name, ends the phrase there, and goes on in words it
+        does not read, none of them sounding like a number label ("Call Viktor Horvath, Aeneemelin,"; not
+        "... and Mebile.", nor "Call Emily Zhang on her."): how much better Whisper, made to say the sentence
+        up to the name and then a correction to someone else ("Call Viktor Horvath, I mean Mei Lin."), fits
+        the audio than as the name alone, with a number label or a closing word ("please") after it, or as
+        `plain` (the grammar's sentence). Scored to the sentence's end, so a sentence that stops at the name
+        pays for the speech it leaves out, and not set against a quiet room's prior: over a quiet room a
+        sentence that stops at the name is unlikely, and that alone lifted "Call Diego Ramirez." over "...,
+        I mean Ngozi Eze." said on a fresh held-out draw. None when there are no such words, or the engine
+        cannot score."""
+        person = next((c for c in self.book.contacts() if c.name == who), None)
+        said = self.said(text)
+        spans = [
+            (i, i + len(form))
+            for form in (name_forms(person) if person is not None else ())
+            if len(form) > 1
+            for i in range(len(said))
+            if tuple(said[i : i + len(form)]) == form
+        ]
+        words = fold(text).split()
+        at = next((i for i in range(len(words)) if said and words[i : i + len(said)] == said), None)
+        start, end = max(spans, key=lambda span: span[1], default=(0, 0))
+        unread = [w for w in said[end:] if w not in self.small and not label_sounding_like([w])]
+        # a correction starts a phrase: Whisper ends the name's ("Call Viktor Horvath, Aeneemelin,")
+        ends_phrase = any(
+            fold(phrase).split()[start - end :] == said[start:end] for phrase in PHRASE_END.split(text)[:-1]
+        )
+        if self.score is None or not spans or not unread or not ends_phrase or at is None:
+            return None
+        named = " ".join([*words[: at + start], who])
+        named = named[:1].upper() + named[1:]  # "Call Viktor Horvath"
+        names = [c.name for c in self.book.contacts()]
+        if len(names) > BOOK_CAP:  # the names nearest the words after it
+            names = self.sound_alikes(said[end:], Transcript(""), limit=BOOK_CAP // 4)[:BOOK_CAP]
+        twins = self._twins(who, said[start:end])
+        corrections = [f"{named}, {back} {n}." for back in TAKING_BACK for n in names if n not in twins]
+        heard = [t[:1].upper() + t[1:].rstrip(".,?!") + "." for t in plain if t]
+        labelled = [f"{named} {way} {label}." for way in LABEL_ENDINGS for label in self.labels]
+        closed = [f"{named} {word}." for word in self.closings]  # "... Liam Obrien please." ("Lee.")
+        others = list(dict.fromkeys([f"{named}.", *labelled, *closed, *heard]))
+        if not corrections:
+            return None
+        try:
+            fits = self.score(audio, [*corrections, *others], ended=True)
+        except TranscriptionFailed:
+            return None
+        return max(fits[: len(corrections)]) - max(fits[len(corrections) :])
 
     def _twins(self, who: str, said: list[str]) -> set[str]:
         """The person and the contacts whose names sound like theirs as said (Shawn Taylor, Sean Taylor;

@@ -175,15 +175,18 @@ class WhisperTranscriber:
         self._encoded = (audio.pcm, encoded, frames)
         return encoded, frames
 
-    def score(self, audio: AudioClip, sentences: list[str]) -> list[float]:
+    def score(self, audio: AudioClip, sentences: list[str], *, ended: bool = False) -> list[float]:
         """How well each sentence fits the clip: the mean log-probability of its tokens, with Whisper made
-        to say it (forced decoding). Sentences that differ in one name compare that name against the audio."""
+        to say it (forced decoding). Sentences that differ in one name compare that name against the audio.
+        `ended`: the end of the text counts as a token too, so a sentence that stops before the speech does
+        pays for what it leaves out."""
         import ctranslate2
         import numpy as np
 
         model = self._ready()
         tokenizer = _tokenizer(model)
-        texts = [tokenizer.encode(" " + sentence.strip()) for sentence in sentences]
+        end = [tokenizer.eot] if ended else []
+        texts = [tokenizer.encode(" " + sentence.strip()) + end for sentence in sentences]
         try:
             with self._busy:
                 encoded, frames = self._encode(model, audio)

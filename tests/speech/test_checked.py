@@ -66,7 +66,7 @@ class Scoring(Heard):
     heard_score: float = -1.5
     others: float = -4.0  # any other name's sentence
 
-    def score(self, audio: AudioClip, sentences: list[str]) -> list[float]:
+    def score(self, audio: AudioClip, sentences: list[str], *, ended: bool = False) -> list[float]:
         if audio == quiet_room():  # the book check's prior: every sentence alike
             return [-6.0] * len(sentences)
         self.scored.append(sentences)
@@ -326,11 +326,48 @@ def test_a_big_book_is_cut_to_the_names_nearest_what_was_heard(grammar, monkeypa
     assert evidence(commands, said)["book_margin"] < 0
 
 
+# -- the correction check: words after the name that were someone else, taken back ------------------------
+
+
+@pytest.mark.parametrize(
+    ("fits", "held"), [({"I mean Marcus Johnson": -0.5}, True), ({"on mobile": -0.5}, False)]
+)
+def test_words_after_the_name_that_fit_a_correction_are_asked_about(grammar, fits, held):
+    """Whisper wrote "call Jane Doe, I mean Marcus Johnson" with the correction as noise ("Aymarkus"): it
+    says Jane Doe's whole name and words it cannot read. Made to say those words as a correction to
+    everyone else, and as a label or nothing, Whisper finds the correction fits better: asked about, however
+    likely. When the label fits better, the model decides."""
+    engine = Scoring("Call Jane Doe, Aymarkus.", fits=fits)
+    commands = CheckedCommands(grammar, engine, IntentParser(), sure_at=0.85, min_confidence=0.3)
+    commands.dial_at = 0.0  # whatever the model makes of it
+    result = commands.check(first("call jane doe", 0.6), AUDIO, COMMAND)
+    # the grammar's "call jane doe": Whisper means the same person, its words after her name are checked
+    (reading,) = (r for r, _ in commands.last)
+    assert reading.meaning[1] == "Jane Doe" and reading.held == held
+    said = next(s for s in engine.scored if "Call Jane Doe, I mean Marcus Johnson." in s)
+    assert "Call Jane Doe, I mean Jane Smith." in said and "Call Jane Doe." in said
+    assert "Call Jane Doe please." in said  # a closing word
+    assert "Call Jane Doe on her mobile." in said and "Call Jane Doe at work." in said
+    assert not any(", I mean Jane Doe" in s for s in said)  # no correction to herself
+    if held:
+        assert not result.sure
+
+
+def test_a_reading_with_nothing_after_the_name_is_not_said_as_a_correction(grammar):
+    engine = Scoring("Call Jane Doe.")
+    commands = CheckedCommands(grammar, engine, IntentParser(), sure_at=0.85, min_confidence=0.3)
+    commands.dial_at = 0.0
+    commands.check(first("call jane doe", 0.6), AUDIO, COMMAND)
+    assert not any("I mean" in s for sentences in engine.scored for s in sentences)
+    assert commands.witness.forced.against_correction("call jane doe", "Jane Doe", [], AUDIO) is None
+
+
 def test_a_name_that_sounds_the_same_is_no_rival_of_the_one_the_company_settled(tmp_path):
     """ "Call John Reed at Acme": Jon Reid sounds the same, so the company settled it, not the sound;
     scoring "call jon reid at acme" against it would only sink a reading that is right."""
     from assistant.calllog.store import Store
     from assistant.contacts.book import ContactBook
+    from assistant.language import Speechways, language_dir
     from assistant.models import PhoneNumber
     from assistant.speech.decision import Evidence
     from assistant.speech.forced import Forced
@@ -347,7 +384,7 @@ def test_a_name_that_sounds_the_same_is_no_rival_of_the_one_the_company_settled(
     )
     engine = Scoring("Coalition.")
     book = ContactBook(store, pronounce=Pronouncer().names)
-    forced = Forced(book, IntentParser(), frozenset(), engine.score)
+    forced = Forced(book, IntentParser(), Speechways.of(language_dir()), engine.score)
     e = Evidence()
     assert forced.against_book(e, "call john reed at acme", "John Reed", Transcript(""), AUDIO)
     assert engine.scored == [["Call John Reed at acme", "Call Jane Smith at acme"]]
@@ -372,6 +409,26 @@ def test_whisper_says_the_name_heard_over_everyone_else_in_the_book(grammar, say
         assert commands.witness.forced.against_book(e, text, who, heard, clip)
         margins[who] = e.value("book_margin")
     assert margins["Grace Okafor"] > 0 > margins["Marcus Johnson"]
+
+
+@pytest.mark.parametrize("voice", ["flite:slt", "en-us+klatt2"])
+def test_whisper_hears_a_correction_after_the_name_and_a_label_as_a_label(grammar, say, voice):
+    """Real audio through the bundled Whisper, read as Whisper wrote a lost correction on a fresh held-out
+    draw (the name, then noise): "call Jane Doe, I mean Marcus Johnson" fits a correction better than a
+    label or nothing; "call Jane Doe on her mobile" does not."""
+    from assistant.speech.audio import read_audio
+    from assistant.speech.whisper import WhisperTranscriber
+
+    commands = CheckedCommands(grammar, WhisperTranscriber(), IntentParser())
+    forced = commands.witness.forced
+    taken_back = read_audio(say("call Jane Doe, I mean Marcus Johnson", voice))
+    labelled = read_audio(say("call Jane Doe on her mobile", voice))
+    margin = forced.against_correction("Call Jane Doe, Aymarkus Johnsen.", "Jane Doe", [], taken_back)
+    assert margin is not None and margin > 0
+    margin = forced.against_correction("Call Jane Doe, Andrew Novo.", "Jane Doe", [], labelled)
+    assert margin is not None and margin < 0
+    # words that sound like a label are one: nothing to check
+    assert forced.against_correction("Call Jane Doe and her mebal.", "Jane Doe", [], labelled) is None
 
 
 def test_a_noisy_recording_has_a_lower_signal_to_noise_ratio():
