@@ -1,7 +1,9 @@
 """Whisper made to say sentences it may not have heard (forced decoding): a reading of a command, and the
 same sentence naming someone else instead. How much better the reading fits the audio than the best of
 those is evidence for it (speech/evidence.py); the rivals are the contacts spelled like the heard name
-(`against_alikes`) or, for a reading nobody backed, everyone in the book (`against_book`).
+(`against_alikes`) or, for a reading nobody backed, everyone in the book (`against_book`). And words
+after a name nobody could read, said as a correction to someone else (`against_correction`, for the rule in
+speech/holds.py).
 """
 
 from __future__ import annotations
