@@ -17,7 +17,7 @@ from ..contacts.resolver import name_forms
 from ..contacts.soundalike import label_sounding_like
 from ..errors import TranscriptionFailed
 from ..language import Speechways
-from ..models import AudioClip, Transcript
+from ..models import AudioClip, Contact, Transcript
 from ..ports import COMMANDS
 from ..understanding import PHRASE_END
 from .commands import Book, Parser
@@ -68,7 +68,7 @@ class Forced:
         """The reading's sentence naming someone else instead, in the form the name was said (whole, or
         the first name); None when the name said is not in the sentence as such."""
         words = fold(text).split()
-        at = next((i for i in range(len(words)) if said and words[i : i + len(said)] == said), None)
+        at = _where(words, said)
         if at is None:
             return None
 
@@ -139,7 +139,7 @@ class Forced:
         sentence that stops at the name is unlikely, and that alone lifted "Call Diego Ramirez." over "...,
         I mean Ngozi Eze." said on a fresh held-out draw. None when there are no such words, or the engine
         cannot score."""
-        person = next((c for c in self.book.contacts() if c.name == who), None)
+        person = self._person(who)
         said = self.said(text)
         spans = [
             (i, i + len(form))
@@ -149,7 +149,7 @@ class Forced:
             if tuple(said[i : i + len(form)]) == form
         ]
         words = fold(text).split()
-        at = next((i for i in range(len(words)) if said and words[i : i + len(said)] == said), None)
+        at = _where(words, said)
         start, end = max(spans, key=lambda span: span[1], default=(0, 0))
         unread = [w for w in said[end:] if w not in self.small and not label_sounding_like([w])]
         # a correction starts a phrase: Whisper ends the name's ("Call Viktor Horvath, Aeneemelin,")
@@ -165,12 +165,12 @@ class Forced:
             names = self.sound_alikes(said[end:], Transcript(""), limit=BOOK_CAP // 4)[:BOOK_CAP]
         twins = self._twins(who, said[start:end])
         corrections = [f"{named}, {back} {n}." for back in TAKING_BACK for n in names if n not in twins]
+        if not corrections:
+            return None
         heard = [t[:1].upper() + t[1:].rstrip(".,?!") + "." for t in plain if t]
         labelled = [f"{named} {way} {label}." for way in LABEL_ENDINGS for label in self.labels]
         closed = [f"{named} {word}." for word in self.closings]  # "... Liam Obrien please." ("Lee.")
         others = list(dict.fromkeys([f"{named}.", *labelled, *closed, *heard]))
-        if not corrections:
-            return None
         try:
             fits = self.score(audio, [*corrections, *others], ended=True)
         except TranscriptionFailed:
@@ -182,10 +182,14 @@ class Forced:
         "call John": Jon Park): no sound tells them apart, so a reading naming one of them was settled by
         the command's other words (a company, a label), and they are no rivals of it."""
         alikes = self.book.sound_alikes()
-        person = next((c for c in self.book.contacts() if c.name == who), None)
+        person = self._person(who)
         if alikes is None or person is None:
             return {who}
         return {who, *(c.name for c in alikes.heard_as(person, said))}
+
+    def _person(self, who: str) -> Contact | None:
+        """The contact a reading names, by name."""
+        return next((c for c in self.book.contacts() if c.name == who), None)
 
     def _prior(self, sentences: list[str]) -> list[float]:
         """How readily Whisper says each sentence over a quiet room: what it says of a name without hearing
@@ -210,3 +214,8 @@ class Forced:
         for query in filter(None, heard):
             names.update(dict.fromkeys(c.contact.name for c in resolver.rank([query], limit=limit)))
         return list(names)
+
+
+def _where(words: list[str], said: list[str]) -> int | None:
+    """Where the words a name was said in start among a sentence's words, if they are there as such."""
+    return next((i for i in range(len(words)) if said and words[i : i + len(said)] == said), None)
