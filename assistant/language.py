@@ -18,6 +18,12 @@ from hassil.util import merge_dict
 from .config import data_path
 
 RESPONSES_FILE = "_responses.yaml"
+# Lists of words callbot reads beside hassil's templates (`Speechways`): each entry must be text. YAML reads
+# an unquoted on/off/yes/no as true/false, which would quietly drop the word from its list.
+WORD_LISTS = (
+    "fillers", "repairs", "not_requests", "not_names", "negations", "articles", "topic_lead",
+    "carrier_words", "after_name", "frames.before", "frames.after", "frames.compounds",
+)  # fmt: skip
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when present: 10x faster
 
 
@@ -36,9 +42,34 @@ def intent_files(directory: Path) -> list[Path]:
 def _merged(directory: Path) -> dict[str, Any]:
     merged: dict[str, Any] = {}
     for path in intent_files(directory):
-        with open(path, encoding="utf-8") as fh:
-            merge_dict(merged, yaml.load(fh, Loader=_Loader))
+        text = path.read_text(encoding="utf-8")
+        data = yaml.load(text, Loader=_Loader) or {}
+        _words_only(path, text, data)
+        merge_dict(merged, data)
     return merged
+
+
+def _words_only(path: Path, text: str, data: dict[str, Any]) -> None:
+    """Refuse a word list (WORD_LISTS) with an entry that is not text, naming the file, line and key."""
+    for key in WORD_LISTS:
+        entries: Any = data
+        for part in key.split("."):
+            entries = entries.get(part) if isinstance(entries, dict) else None
+        for at, entry in enumerate(entries if isinstance(entries, list) else []):
+            if not isinstance(entry, str):
+                line = _line_of(text, key, at)
+                raise ValueError(
+                    f"{path}, line {line}: entry {at + 1} of {key} is {entry!r}, not a word: "
+                    f"put it in quotes (YAML reads an unquoted on, off, yes or no as true or false)"
+                )
+
+
+def _line_of(text: str, key: str, at: int) -> int:
+    """The line (from 1) of entry `at` of the list `key` ("frames.before") in a YAML document."""
+    node: Any = yaml.compose(text, Loader=_Loader)
+    for part in key.split("."):
+        node = next(v for k, v in node.value if k.value == part)
+    return int(node.value[at].start_mark.line) + 1
 
 
 @functools.cache
@@ -69,6 +100,7 @@ class Speechways:
     negations: frozenset[str] = frozenset()  # words that say not to ("not", "don't"): never a misheard verb
     compounds: tuple[tuple[str, ...], ...] = ()  # end in a frame word, yet one noun: "the follow up"
     topic_lead: frozenset[str] = frozenset()  # words a topic starts with that tell nothing of it ("the")
+    verb_words: frozenset[str] = frozenset()  # the words of the templates' call verbs ("get", "hold", "of")
 
     @staticmethod
     @functools.cache
@@ -108,6 +140,15 @@ class Speechways:
             frozenset(merged.get("negations", [])),
             tuple(tuple(c.split()) for c in frames.get("compounds", [])),
             frozenset(merged.get("topic_lead", [])),
+            frozenset(
+                w
+                for rule in ("any_call_verb", "call_verb")
+                if rule in intents.expansion_rules
+                for phrase in sample_expression(
+                    intents.expansion_rules[rule].expression, intents.slot_lists, intents.expansion_rules
+                )
+                for w in phrase.split()
+            ),
         )
 
     def unframed(self, words: list[str]) -> list[str]:

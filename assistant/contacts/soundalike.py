@@ -8,11 +8,13 @@ recogniser's own dictionary and its generated pronunciations decide, not the spe
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from ..models import Action, Candidate, Contact, Resolution
 from .labels import canonical_label, pick_number
@@ -165,6 +167,21 @@ def label_sounding_like(words: Iterable[str]) -> str:
             if score >= best:
                 best, label = score, value
     return label
+
+
+def sounds_like_one_of(word: str, words: frozenset[str]) -> bool:
+    """Whether a word is one of `words` or sounds like one: the same Metaphone key, or one letter off a key
+    of three letters or more ("gold" for "hold")."""
+    said = word.lower()
+    key = (phonetic_keys(said) or ("",))[0]
+    return said in words or any(
+        k == key or (len(key) > 2 and Levenshtein.distance(k, key) <= 1) for k in _first_keys(words)
+    )
+
+
+@functools.cache
+def _first_keys(words: frozenset[str]) -> frozenset[str]:
+    return frozenset((phonetic_keys(w) or ("",))[0] for w in words)
 
 
 def sentences_alike(one: str, other: str) -> float:

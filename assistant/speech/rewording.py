@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from ..contacts.names import fold, phonetic_keys
 from ..contacts.resolver import Resolver
+from ..contacts.soundalike import sounds_like_one_of
 from ..intents import prepare
 from ..language import Speechways
 from ..ports import COMMANDS
@@ -22,7 +23,11 @@ def verb_misheard(text: str, parser: Parser, ways: Speechways, resolver: Resolve
     """A request heard with its verb misheard ("I want to fan Tariq Aziz.", "That hold of Ahmed Khan," for
     "get hold of"), none of it read: the same words with "call" where the verb should be, when what follows
     is a contact's whole name (two words or more, said as written). The misheard words, at most VERB_WORDS,
-    must be no word of anyone's name, and neither say not to nor take back ("not", "don't", "sorry")."""
+    must be no word of anyone's name, and neither say not to nor take back ("not", "don't", "sorry"); after
+    the first, none may be a name as Whisper writes one (capitalised) unless it sounds like a word of a call
+    verb ("That Hold of"): "Paul Valentino, Ravi Shankar," is a name nobody can place, not "call Ravi Shankar"
+    (a fresh held-out draw's wrong dial, Whisper's runner-up for "call Valentina Rossi"), while "And then
+    Lars Eriksson," ("um, ring") and "But we'll bring to Ingrid Sorensen." are calls."""
     if parser.parse(text, allowed=COMMANDS) is not None:
         return None
     words = prepare(text, ways).split()
@@ -32,6 +37,8 @@ def verb_misheard(text: str, parser: Parser, ways: Speechways, resolver: Resolve
         misheard = bare[:cut]
         if any(resolver.knows(w) for w in misheard) or _refuses(misheard, ways):
             return None
+        if any(_named(w) and not sounds_like_one_of(w, ways.verb_words) for w in misheard[1:]):
+            return None
         sentence = " ".join([*words[:start], "call", *bare[cut:]])
         intent = parser.parse(sentence, allowed=COMMANDS)
         if intent is None or intent.name != "CallContact" or intent.slot("relation"):
@@ -40,6 +47,11 @@ def verb_misheard(text: str, parser: Parser, ways: Speechways, resolver: Resolve
         if len(name) > 1 and whole_name(resolver, name) is not None:
             return sentence
     return None
+
+
+def _named(word: str) -> bool:
+    """Whether Whisper wrote a word as a name: capitalised, and not "I" ("I'm", "I'd")."""
+    return word[:1].isupper() and word.split("'")[0] != "I"
 
 
 def _refuses(words: list[str], ways: Speechways) -> bool:

@@ -93,3 +93,29 @@ def test_words_the_dialog_listens_for_exist_and_every_word_list_is_used():
     used = set(re.findall(r'\["words"\]\["([a-z_]+)"\]', source))
     assert used and used - words == set(), "word lists missing from _responses.yaml"
     assert words - used == set(), "word lists nobody uses"
+
+
+def test_a_word_list_entry_yaml_reads_as_true_is_refused_naming_the_file_and_line(tmp_path: Path):
+    import shutil
+
+    from assistant.language import Speechways
+
+    shutil.copytree(language_dir(), tmp_path / "en")
+    common = tmp_path / "en" / "_common.yaml"
+    lines = common.read_text().splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("after_name:"))
+    lines[at] = "after_name:\n  - in\n  - on\n  - at"
+    common.write_text("\n".join(lines) + "\n")
+    with pytest.raises(ValueError) as refused:
+        Speechways.of(tmp_path / "en")
+    message = str(refused.value)
+    assert f"_common.yaml, line {at + 3}" in message
+    assert "after_name" in message and "quotes" in message
+
+
+def test_every_small_word_is_read_as_a_word():
+    from assistant.language import Speechways
+
+    ways = Speechways.of(language_dir())
+    assert "on" in ways.carriers and "on" in ways.after_name
+    assert all(isinstance(w, str) for w in ways.carriers | ways.after_name | ways.fillers | ways.topic_lead)

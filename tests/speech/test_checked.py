@@ -656,6 +656,9 @@ def test_a_misheard_verb_before_a_whole_name_is_read_as_a_call(grammar):
         ("Don't, Jane Smith.", None),
         ("Add Jane Smith again.", "call Jane Smith again"),  # "er, phone Jane Smith" misheard
         ("Hold of Kelly Jane Smith.", None),  # nor a word of anyone's name
+        ("That Gold of Jane Smith,", "call Jane Smith"),  # words after the first sound like a verb's ...
+        ("And then Jane Smith,", "call Jane Smith"),  # ... or are written as no name ("um, ring") ...
+        ("Paul Valentino, Jane Smith,", None),  # ... not a name nobody can place ("call Valentina Rossi")
     ],
 )
 def test_a_misheard_verb_is_at_most_three_words_and_never_refuses(grammar, second: str, read: str | None):
