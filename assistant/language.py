@@ -43,10 +43,18 @@ def _merged(directory: Path) -> dict[str, Any]:
     merged: dict[str, Any] = {}
     for path in intent_files(directory):
         text = path.read_text(encoding="utf-8")
-        data = yaml.load(text, Loader=_Loader) or {}
+        data = _read_yaml(path, text) or {}
         _words_only(path, text, data)
         merge_dict(merged, data)
     return merged
+
+
+def _read_yaml(path: Path, text: str) -> Any:
+    """A language file's YAML; one that does not parse is refused naming its file, line and column."""
+    try:
+        return yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as exc:  # its message names the line and column
+        raise ValueError(f"{path}: not valid YAML, mend it: {exc}") from None
 
 
 def _words_only(path: Path, text: str, data: dict[str, Any]) -> None:
@@ -240,8 +248,7 @@ class Replies:
 
     def __init__(self, directory: Path | None = None):
         path = (directory or language_dir()) / RESPONSES_FILE
-        with open(path, encoding="utf-8") as fh:
-            self.templates: dict[str, str] = yaml.load(fh, Loader=_Loader)["responses"]
+        self.templates: dict[str, str] = _read_yaml(path, path.read_text(encoding="utf-8"))["responses"]
 
     def __call__(self, key: str, **values: object) -> str:
         return self.templates[key].format(**values)

@@ -119,3 +119,17 @@ def test_every_small_word_is_read_as_a_word():
     ways = Speechways.of(language_dir())
     assert "on" in ways.carriers and "on" in ways.after_name
     assert all(isinstance(w, str) for w in ways.carriers | ways.after_name | ways.fillers | ways.topic_lead)
+
+
+def test_a_language_file_that_is_not_yaml_is_refused_naming_the_file_and_line(tmp_path: Path):
+    import shutil
+
+    from assistant.language import Speechways
+
+    shutil.copytree(language_dir(), tmp_path / "en")
+    common = tmp_path / "en" / "_common.yaml"
+    common.write_text(common.read_text() + 'fillers: ["uh", "um"\n')
+    with pytest.raises(ValueError) as refused:
+        Speechways.of(tmp_path / "en")
+    message = str(refused.value)
+    assert "_common.yaml" in message and "line" in message and "mend it" in message
