@@ -196,7 +196,7 @@ class Witness:
 
     def person(self, who: str) -> Contact | None:
         """The contact a meaning names, by name."""
-        return next((c for c in self.book.contacts() if c.name == who), None)
+        return self.forced.person(who)
 
     def written(self, who: str) -> frozenset[str]:
         """The words of the person's name and aliases: a reading that writes one backs them, not only one

@@ -139,7 +139,7 @@ class Forced:
         sentence that stops at the name is unlikely, and that alone lifted "Call Diego Ramirez." over "...,
         I mean Ngozi Eze." said on a fresh held-out draw. None when there are no such words, or the engine
         cannot score."""
-        person = self._person(who)
+        person = self.person(who)
         said = self.said(text)
         spans = [
             (i, i + len(form))
@@ -182,12 +182,12 @@ class Forced:
         "call John": Jon Park): no sound tells them apart, so a reading naming one of them was settled by
         the command's other words (a company, a label), and they are no rivals of it."""
         alikes = self.book.sound_alikes()
-        person = self._person(who)
+        person = self.person(who)
         if alikes is None or person is None:
             return {who}
         return {who, *(c.name for c in alikes.heard_as(person, said))}
 
-    def _person(self, who: str) -> Contact | None:
+    def person(self, who: str) -> Contact | None:
         """The contact a reading names, by name."""
         return next((c for c in self.book.contacts() if c.name == who), None)
 
