@@ -1,7 +1,7 @@
 """Run the benchmarks; print one markdown report and write it, with the figures as JSON, to bench/results/.
 
-python -m bench                    # speech (dev corpus), latency, resolver, grammar, startup, leads, page
-python -m bench heldout            # the held-out corpus too (or only some: python -m bench resolver)
+python -m bench                    # speech (dev corpus, its strangers), latency, resolver, grammar, ..., page
+python -m bench heldout            # the held-out corpus and stranger bench too (or only some: ... resolver)
 python -m bench enroll             # each voice's own adaptation (callbot enroll): bench/enroll.py
 """
 
@@ -18,8 +18,23 @@ from typing import Any
 from . import enroll, frontend, grammar, human, latency, leads, page, resolver, speech, startup
 
 RESULTS = Path(__file__).resolve().parent / "results"
-DEFAULT = ("speech", "human", "frontend", "latency", "resolver", "grammar", "startup", "leads", "page")
+DEFAULT = (
+    "speech",
+    "strangers",
+    "human",
+    "frontend",
+    "latency",
+    "resolver",
+    "grammar",
+    "startup",
+    "leads",
+    "page",
+)
 PARTS = (*DEFAULT, "heldout", "enroll")
+STRANGERS = (
+    "## Strangers: 40 people not in the book asked for, each by every voice family clean and noisy "
+    "(right: refused; any dial is a wrong dial)\n\n"
+)
 
 
 def machine() -> str:
@@ -71,9 +86,14 @@ def main(argv: list[str]) -> int:
         if part == "speech":
             figures[part] = speech.run("dev", RESULTS)
             sections.append("## Speech, development corpus\n\n" + speech_table(figures[part], "dev"))
+        elif part == "strangers":
+            figures[part] = speech.run("dev", RESULTS, strangers=True)
+            sections.append(STRANGERS + speech_table(figures[part], "dev book"))
         elif part == "heldout":
             figures[part] = speech.run("heldout", RESULTS)
             sections.append("## Speech, held-out corpus\n\n" + speech_table(figures[part], "held-out"))
+            figures["strangers-heldout"] = speech.run("heldout", RESULTS, strangers=True)
+            sections.append(STRANGERS + speech_table(figures["strangers-heldout"], "held-out book"))
         elif part == "human":
             figures[part] = [human.measure(), human.measure("base")]
             sections.append(

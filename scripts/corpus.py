@@ -2,7 +2,7 @@
 
     python scripts/corpus.py OUT_DIR [--set dev|heldout] [--families espeak,flite,festival,hibari]
                              [--limit N] [--seed N] [--voices V,...] [--no-noise] [--noise KINDS] [--snr DB]
-                             [--enroll]
+                             [--enroll] [--strangers]
 
 writes OUT_DIR/contacts.csv, OUT_DIR/manifest.jsonl, OUT_DIR/audio/*.wav (16 kHz mono int16) and
 OUT_DIR/corpus.json (what was made, and how long each family took to synthesise); with --enroll also
@@ -16,6 +16,9 @@ reverberant room (RT60 0.6 s): tagged "noisy" with "noise-KIND", or "noisy" with
 family ("family-flite"), the voice ("voice-flite-slt"), the speaking rate and the kind of command ("phrasing",
 "same-sounding", ...: spoken_corpus/items.py). `--seed` and `--voices` (espeak-ng voices) draw a fresh corpus
 of the same people: a check that a rule chosen on the two sets holds on recordings nobody has seen.
+`--strangers` makes the stranger bench instead: the set's contact book, and 40 people not in it asked for
+(some share a first or last name with a contact, some are a first name alone), each to be refused, never
+dialled.
 """
 
 from __future__ import annotations
@@ -69,6 +72,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also OUT/enroll/VOICE/: each voice reads callbot enroll's sentences (prompts.txt + NN.wav)",
     )
+    parser.add_argument(
+        "--strangers",
+        action="store_true",
+        help="the stranger bench: only commands for people not in the book (spoken_corpus/people.py)",
+    )
     args = parser.parse_args(argv)
     voices = [(v, 50) for v in args.voices.split(",")] if args.voices else None
     try:
@@ -83,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
             conditions=args.noise,
             snr=args.snr,
             enroll=args.enroll,
+            stranger_bench=args.strangers,
         )
     except MissingVoices as exc:
         print(f"corpus: {exc}", file=sys.stderr)

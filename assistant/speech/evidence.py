@@ -29,6 +29,7 @@ from .rewording import company_unsaid, verb_misheard
 from .topics import voice_introducers
 
 Meaning = tuple[str, str, str]  # (intent, who: a contact, "A|B" for several, "nobody"; number label)
+NOBODY = "nobody"  # who a call means when the resolver would refuse its name: nobody in the book
 
 _WHOSE = ("", "his ", "her ", "their ", "the ")  # "on her cell", "at the office"
 NAME_SPAN = 4  # the most words a name is said in
@@ -49,7 +50,7 @@ def label_phrases(intents: Intents) -> dict[str, str]:
 def one_person(meaning: Meaning) -> str | None:
     """The one contact a CallContact meaning names, if it names exactly one."""
     intent, who, _ = meaning
-    return who if intent == "CallContact" and who and "|" not in who and who != "nobody" else None
+    return who if intent == "CallContact" and who and "|" not in who and who != NOBODY else None
 
 
 @dataclass
@@ -248,7 +249,7 @@ class Witness:
         elif resolution.action == Action.ASK:
             who, fit = "|".join(sorted(c.contact.name for c in resolution.candidates)), 0.0
         else:  # a name it would refuse names nobody, however near its nearest contact
-            who, fit = "nobody", 0.0
+            who, fit = NOBODY, 0.0
         placed = resolution.action != Action.ASK or resolution.reason != "unsure"
         if not placed and len(resolution.candidates) == 1:
             # the resolver is unsure of a contact's whole name among misheard words: the model's to weigh

@@ -9,7 +9,7 @@ from ..models import AudioClip, Transcript
 from ..ports import COMMANDS
 from .commands import Parser
 from .decision import Evidence
-from .evidence import Reading, Witness, one_person
+from .evidence import NOBODY, Reading, Witness, one_person
 
 # Two engines naming two people are asked about, however likely the model finds one of them:
 # - a reading only Whisper made, when the grammar was at least DISPUTE_AT sure of another person and
@@ -33,6 +33,14 @@ SETTLED_AT = 0.0
 # sentence or Whisper's: all right, margins up to -0.06. The three lost corrections that were wrong dials on
 # fresh held-out draws 111 and 113: +2.05, +0.14, +1.47.
 CORRECTED_AT = 0.0
+# A reading of a contact is asked about when Whisper's own reading calls someone the book does not hold and
+# pocketsphinx fits that sentence to the audio at least this much better (per frame: the reading's
+# `sphinx_margin` at or below minus this). The grammar can only hear the book's names, so a stranger who
+# shares a name with a contact comes out as the contact ("ring Grace Whitfield": "ring grace", Grace Okafor).
+# Chosen on the eight dev draws and the dev stranger bench (`scripts/corpus.py --strangers`): of the readings
+# the model would have acted on with such a rival, 5 of 7 wrong dials and 1 of 211 right ones lie at or
+# below -4 (the next right one at -3.7).
+STRANGER_FITS_BETTER = 4.0
 
 Restart = tuple[str, str] | None  # the person turned to and the command for them (`Witness.restart`)
 
@@ -77,6 +85,7 @@ class Holds:
                 )
                 or self._relation_unheard(reading, second.text)
                 or self._outsaid(reading)
+                or stranger_fits_better(reading, whisper)
                 or (p >= dial_at and self._correction_unheard(reading, grammar, second, audio))
             )
 
@@ -143,6 +152,21 @@ class Holds:
 def restarted_away(restart: Restart, meaning: tuple[str, str, str]) -> bool:
     """Whether the speaker turned from this reading's person to another (`Witness.restart`)."""
     return restart is not None and restart[0] != one_person(meaning)
+
+
+def stranger_fits_better(reading: Reading, whisper: Reading | None) -> bool:
+    """Whether Whisper's own reading calls someone not in the book, and pocketsphinx fits it to the audio
+    better than this reading of a contact by STRANGER_FITS_BETTER (the two are the command's only
+    readings, so the margin is between them)."""
+    e = reading.evidence
+    return (
+        whisper is not None
+        and whisper is not reading
+        and whisper.meaning[:2] == ("CallContact", NOBODY)
+        and one_person(reading.meaning) is not None
+        and bool(e.value("sphinx_done"))
+        and e.value("sphinx_margin") <= -STRANGER_FITS_BETTER
+    )
 
 
 def disputed(

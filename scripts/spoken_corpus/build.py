@@ -15,7 +15,7 @@ import numpy as np
 
 from .audio import RATE, write_wav
 from .enroll import write_enrollment
-from .items import SETS, Item, commands, notes
+from .items import SETS, Item, commands, notes, strangers
 from .noise import DEFAULT_CONDITIONS, babble_talkers, mix, reverberate
 from .voices import FAMILIES, VOICES, MissingVoices, Voice, espeak_voices, missing
 
@@ -34,12 +34,14 @@ def build(
     conditions: tuple[str, ...] = DEFAULT_CONDITIONS,
     snr: float = 10.0,
     enroll: bool = False,
+    stranger_bench: bool = False,
 ) -> int:
     """Write a corpus; returns the number of recordings.
 
     `families` defaults to espeak alone here (the tests' quick slices need nothing else installed); the
     command line's default is every family. `voices` replaces the set's espeak-ng voices. `enroll` also has
-    every voice read the enrollment sentences (spoken_corpus/enroll.py).
+    every voice read the enrollment sentences (spoken_corpus/enroll.py). `stranger_bench`: the set's book, and
+    only its stranger bench for commands (items.strangers), no notes.
     """
     rng = random.Random(seed)
     chosen = family_voices(which, families, voices)
@@ -50,7 +52,7 @@ def build(
         seed += 1000
     out.mkdir(parents=True, exist_ok=True)
     write_contacts(out / "contacts.csv", SETS[which][0])
-    items = commands(which, rng) + notes(which)
+    items = strangers(which) if stranger_bench else commands(which, rng) + notes(which)
     if limit:
         items = rng.sample(items, min(limit, len(items)))
     conditions = conditions if noise else ()
@@ -61,6 +63,7 @@ def build(
     enrolled = write_enrollment(out, [v for vs in chosen.values() for v in vs], seed) if enroll else {}
     stamp = {
         "set": which,
+        "strangers": stranger_bench,
         "seed": seed,
         "families": {f: [v.name for v in vs] for f, vs in chosen.items()},
         "conditions": list(conditions),

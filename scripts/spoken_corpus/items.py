@@ -11,7 +11,16 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from .people import DEV_PEOPLE, DEV_STRANGERS, HELDOUT_PEOPLE, HELDOUT_STRANGERS, SAME_SOUNDING, Person, sound
+from .people import (
+    DEV_PEOPLE,
+    DEV_STRANGERS,
+    HELDOUT_PEOPLE,
+    HELDOUT_STRANGERS,
+    SAME_SOUNDING,
+    STRANGER_BENCH,
+    Person,
+    sound,
+)
 
 # The topics callbot is configured with (config/default.toml), which its command grammar knows.
 TOPICS = [
@@ -237,6 +246,28 @@ def commands(which: str, rng: random.Random) -> list[Item]:
             for name in strangers
         ],
         *others(),
+    ]
+
+
+# How the stranger bench asks for each stranger, in turn
+STRANGER_FORMS = [
+    "call {name}",
+    "ring {name}",
+    "I need to reach {name}",
+    "get me {name} on the mobile",
+    "phone {name} about the invoice",
+]
+
+
+def strangers(which: str) -> list[Item]:
+    """The stranger bench: each of the set's STRANGER_BENCH people asked for once, the forms in turn."""
+    return [
+        Item(
+            STRANGER_FORMS[i % len(STRANGER_FORMS)].format(name=name),
+            {"intent": "CallContact", "action": "refuse"},
+            tags=["stranger", "first-name-only" if " " not in name else "full-name"],
+        )
+        for i, name in enumerate(STRANGER_BENCH[which])
     ]
 
 

@@ -995,3 +995,40 @@ def test_a_yes_stands_when_whisper_fails(grammar):
     commands = CheckedCommands(grammar, Failing(""), IntentParser(), sure_at=0.85, min_confidence=0.3)
     said = first("yes", 0.95)
     assert commands.check(said, AUDIO, Expect(Listening.CONFIRM)) is said
+
+
+@pytest.mark.parametrize("voice", ["flite:slt", "en-us+klatt2"])
+def test_a_stranger_who_shares_a_contacts_name_is_asked_about(grammar, say, voice):
+    """ "ring Grace Whitfield", nobody in the book: the grammar, which knows only the book's names, hears
+    "ring grace" (Grace Okafor) and Whisper "Ring Grace Whitfield.", a name the resolver refuses. pocketsphinx
+    fits Whisper's sentence to the audio far better, so Grace Okafor is asked about, never dialled; said
+    with her own surname, Whisper's stranger fits worse and the model decides."""
+    from assistant.speech.audio import read_audio
+    from assistant.speech.holds import STRANGER_FITS_BETTER
+
+    stranger = read_audio(say("ring Grace Whitfield", voice))
+    commands, _ = checked(grammar, "Ring Grace Whitfield.")
+    result = commands.check(first("ring grace", 0.6), stranger, COMMAND)
+    whisper = next(r for r, _ in commands.last if r.source == "whisper")
+    assert whisper.meaning[:2] == ("CallContact", "nobody")
+    reading = next(r for r, _ in commands.last if r.source == "grammar")
+    assert reading.meaning[1] == "Grace Okafor"
+    assert reading.evidence.values["sphinx_margin"] <= -STRANGER_FITS_BETTER
+    assert reading.held and not result.sure
+    contact = read_audio(say("ring Grace Okafor", voice))
+    commands.check(first("ring grace okafor", 0.6), contact, COMMAND)
+    reading = next(r for r, _ in commands.last if r.source == "grammar")
+    assert reading.evidence.values["sphinx_margin"] > 0 and not reading.held
+
+
+@pytest.mark.parametrize(("margin", "held"), [(-4.5, True), (-3.5, False)])
+def test_a_stranger_is_weighed_by_how_much_better_it_fits(grammar, monkeypatch, margin: float, held: bool):
+    """The rule's threshold, on pocketsphinx margins given: -4 per frame or lower holds the reading."""
+    commands, _ = checked(grammar, "Get me Grace Whitfield on the mobile.")
+    said = "get me grace on the mobile"
+    fits = lambda audio, texts: [margin if t == said else 0.0 for t in texts]  # noqa: E731
+    monkeypatch.setattr(commands.witness, "align", fits)
+    commands.check(first(said, 0.6), AUDIO, COMMAND)
+    reading = next(r for r, _ in commands.last if r.source == "grammar")
+    assert reading.evidence.values["sphinx_margin"] == margin
+    assert reading.held is held
