@@ -161,7 +161,6 @@ def stranger_fits_better(reading: Reading, whisper: Reading | None) -> bool:
     e = reading.evidence
     return (
         whisper is not None
-        and whisper is not reading
         and whisper.meaning[:2] == ("CallContact", NOBODY)
         and one_person(reading.meaning) is not None
         and bool(e.value("sphinx_done"))

@@ -1026,7 +1026,10 @@ def test_a_stranger_is_weighed_by_how_much_better_it_fits(grammar, monkeypatch, 
     """The rule's threshold, on pocketsphinx margins given: -4 per frame or lower holds the reading."""
     commands, _ = checked(grammar, "Get me Grace Whitfield on the mobile.")
     said = "get me grace on the mobile"
-    fits = lambda audio, texts: [margin if t == said else 0.0 for t in texts]  # noqa: E731
+
+    def fits(audio: AudioClip, texts: list[str]) -> list[float]:
+        return [margin if text == said else 0.0 for text in texts]
+
     monkeypatch.setattr(commands.witness, "align", fits)
     commands.check(first(said, 0.6), AUDIO, COMMAND)
     reading = next(r for r, _ in commands.last if r.source == "grammar")
