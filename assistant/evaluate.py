@@ -32,14 +32,14 @@ class SimpleBook:
 
     def __init__(self, contacts: list[Contact]):
         from .contacts.names import Nicknames
-        from .speech.pronounce import Pronouncer
+        from .speech.pronounce import shared
 
         self._contacts = contacts
         self.nicknames = Nicknames()
         self.version = len(contacts)
         self._resolver = Resolver(contacts, self.nicknames)
         self._alikes: SoundAlikes | None = None
-        self._pronounce = Pronouncer().names
+        self._pronounce = shared().names
 
     def sound_alikes(self) -> SoundAlikes:
         if self._alikes is None:

@@ -149,6 +149,7 @@ VENDORS: dict[str, tuple[str, ...]] = {
     ),
     "jellyfish": ("assistant.contacts.names",),
     "nicknames": ("assistant.contacts.names",),
+    "names": ("assistant.contacts.common",),
     "anyascii": ("assistant.contacts.names",),
     "vobject": ("assistant.contacts.vcard",),
     "pycountry": ("assistant.contacts",),

@@ -68,10 +68,10 @@ class Runtime(Hearing):
     @cached_property
     def book(self) -> ContactBook:
         from ..contacts.book import ContactBook
-        from ..speech.pronounce import Pronouncer
+        from ..speech.pronounce import shared
 
         # how names sound (read on first need: a heard name that sounds like another contact's is asked about)
-        return ContactBook(self.store, pronounce=Pronouncer().names)
+        return ContactBook(self.store, pronounce=shared().names)
 
     def telephony(self) -> Carrier:
         """The carrier, made once: a list worked from within a session shares the session's."""

@@ -35,6 +35,15 @@ def phonetic_keys(token: str) -> tuple[str, ...]:
     return (jellyfish.metaphone(token), "n:" + jellyfish.nysiis(token))
 
 
+@functools.cache
+def nickname_dataset_names() -> frozenset[str]:
+    """Every name the `nicknames` dataset holds, canonical or nickname, lower case."""
+    from nicknames import NickNamer
+
+    lookup = NickNamer().nickname_lookup
+    return frozenset(lookup) | {name for nicks in lookup.values() for name in nicks}
+
+
 class Nicknames:
     """Nickname relations from the `nicknames` dataset (Bob <-> Robert), loaded once on first use."""
 

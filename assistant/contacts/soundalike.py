@@ -192,3 +192,17 @@ def sentences_alike(one: str, other: str) -> float:
         "".join(k[0] for k in (phonetic_keys(w) for w in fold(text).split()) if k) for text in (one, other)
     ]
     return fuzz.ratio(*keys) / 100 if all(keys) else 0.0
+
+
+def sound_similarity(one: str, other: str, pronounce: Pronounce) -> float:
+    """How alike two words sound, 0..1: the best edit similarity of their phone sequences over every
+    pronunciation of each ("tom", "jon": 0.33; "mario", "maria": 0.5); 0 when either has none."""
+    sounds = pronounce([one, other])
+    return max(
+        (
+            Levenshtein.normalized_similarity(a.split(), b.split())
+            for a in sounds.get(one, ())
+            for b in sounds.get(other, ())
+        ),
+        default=0.0,
+    )

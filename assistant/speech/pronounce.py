@@ -6,6 +6,7 @@ phones of pocketsphinx's en-us model. One espeak-ng process serves a whole batch
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import subprocess
@@ -140,3 +141,9 @@ class Pronouncer:
                 variants = [f"{v} {o}".strip() for v in variants for o in options[:3]][:16]
             out[name] = frozenset(variants)
         return out
+
+
+@functools.cache
+def shared() -> Pronouncer:
+    """One Pronouncer for the process: its dictionary is read once."""
+    return Pronouncer()

@@ -19,6 +19,7 @@ from typing import Any
 from ..errors import MissingExtra, SpeechError, TranscriptionFailed
 from ..models import AudioClip, Transcript
 
+ENCODINGS_KEPT = 2  # clips whose encoding is kept (`_encode`)
 QUICK_WINDOW_S = 10.0  # the shortest window a quick transcription pads to (a 4 s one looped in a probe)
 QUICK_MAX_S = 20.0  # longer clips take the usual 30 s path
 # Forced decoding (`score`) attends to the clip and this much after it, not to the whole padded window:
@@ -57,7 +58,8 @@ class WhisperTranscriber:
         self._error: Exception | None = None
         self._lock = threading.Lock()
         self._busy = threading.Lock()  # one transcription at a time: the model is not ours to share
-        self._encoded: tuple[bytes, Any, int] | None = None  # the last clip quickly transcribed, encoded
+        # The last clips encoded, newest last (`_encode`): a command's, and the quiet room it is set against
+        self._encoded: list[tuple[bytes, Any, int]] = []
 
     @property
     def model_path(self) -> str:
@@ -163,16 +165,20 @@ class WhisperTranscriber:
         return Transcript(texts[0], alternatives, confidence=confidence, engine="whisper")
 
     def _encode(self, model: Any, audio: AudioClip) -> tuple[Any, int]:
-        """The clip through the encoder on a short window; the last one is kept for `score`."""
+        """The clip through the encoder on a short window. The last ENCODINGS_KEPT are kept: `score` asks
+        again for the command's clip, and for the quiet room it sets the command against in between
+        (speech/forced.py), which would otherwise cost an encoding each time (about 65 ms on two cores)."""
         from faster_whisper.audio import pad_or_trim
 
-        if self._encoded is not None and self._encoded[0] == audio.pcm:
-            return self._encoded[1], self._encoded[2]
+        for at, (pcm, kept, kept_frames) in enumerate(self._encoded):
+            if pcm == audio.pcm:
+                self._encoded.append(self._encoded.pop(at))
+                return kept, kept_frames
         features = model.feature_extractor(_samples(audio))
         window = min(max(int(QUICK_WINDOW_S * 100), features.shape[-1]), 3000)  # 100 frames a second, <= 30 s
         frames = min(features.shape[-1], window)
         encoded = model.encode(pad_or_trim(features, window))
-        self._encoded = (audio.pcm, encoded, frames)
+        self._encoded = [*self._encoded, (audio.pcm, encoded, frames)][-ENCODINGS_KEPT:]
         return encoded, frames
 
     def score(self, audio: AudioClip, sentences: list[str], *, ended: bool = False) -> list[float]:

@@ -529,6 +529,24 @@ def test_whisper_scores_the_name_that_was_said_above_another(speak):
     assert all(s < 0 for s in (said, other, free))
 
 
+def test_whisper_encodes_a_clip_once_while_setting_it_against_a_quiet_room(speak, monkeypatch):
+    """The book check scores the command's clip, then the quiet room it is set against, then the clip
+    again (speech/forced.py): each is encoded once, and scores the same the second time."""
+    from assistant.speech.audio import read_audio
+    from assistant.speech.whisper import WhisperTranscriber
+
+    whisper = WhisperTranscriber()
+    clip = read_audio(speak("call grace"))
+    model = whisper._ready()
+    encoded: list[object] = []
+    encode = model.encode
+    monkeypatch.setattr(model, "encode", lambda features: encoded.append(features) or encode(features))
+    first = whisper.score(clip, ["Call Grace", "Call Jane"])
+    whisper.score(quiet_room(), ["Call Grace", "Call Jane"])
+    assert whisper.score(clip, ["Call Grace", "Call Jane"]) == first
+    assert len(encoded) == 2
+
+
 def test_a_name_shared_by_two_contacts_is_still_asked_about(grammar):
     """Both engines hearing "Jane" agree on nobody in particular: the dialog still asks which Jane."""
     from assistant.models import Action
@@ -1002,9 +1020,10 @@ def test_a_stranger_who_shares_a_contacts_name_is_asked_about(grammar, say, voic
     """ "ring Grace Whitfield", nobody in the book: the grammar, which knows only the book's names, hears
     "ring grace" (Grace Okafor) and Whisper "Ring Grace Whitfield.", a name the resolver refuses. pocketsphinx
     fits Whisper's sentence to the audio far better, so Grace Okafor is asked about, never dialled; said
-    with her own surname, Whisper's stranger fits worse and the model decides."""
+    with her own surname, Whisper's stranger fits worse and this rule leaves her to the others (the next
+    test's, for a name Whisper wrote beside hers, still asks)."""
     from assistant.speech.audio import read_audio
-    from assistant.speech.holds import STRANGER_FITS_BETTER
+    from assistant.speech.holds import STRANGER_FITS_BETTER, stranger_fits_better
 
     stranger = read_audio(say("ring Grace Whitfield", voice))
     commands, _ = checked(grammar, "Ring Grace Whitfield.")
@@ -1018,12 +1037,33 @@ def test_a_stranger_who_shares_a_contacts_name_is_asked_about(grammar, say, voic
     contact = read_audio(say("ring Grace Okafor", voice))
     commands.check(first("ring grace okafor", 0.6), contact, COMMAND)
     reading = next(r for r, _ in commands.last if r.source == "grammar")
-    assert reading.evidence.values["sphinx_margin"] > 0 and not reading.held
+    whisper = next(r for r, _ in commands.last if r.source == "whisper")
+    assert reading.evidence.values["sphinx_margin"] > 0 and not stranger_fits_better(reading, whisper)
+
+
+@pytest.mark.parametrize(
+    ("whisper", "held"), [("Get me Tom Park on the mobile.", True), ("Get me Jon Park.", False)]
+)
+def test_a_stranger_whisper_wrote_beside_a_contacts_name_is_asked_about(grammar, whisper: str, held: bool):
+    """ "get me Tom Park on the mobile", a stranger beside Jon Park: the grammar hears "jon park", and
+    Whisper writes "Tom Park", which the resolver, matching on "Park", would place on Jon Park too. A common
+    given name unlike "Jon" in its place: Jon Park is asked about, never dialled. Whisper writing him is
+    no such case."""
+    commands, _ = checked(grammar, whisper)
+    result = commands.check(first("get me jon park on the mobile", 0.6), AUDIO, COMMAND)
+    reading = next(r for r, _ in commands.last if r.source == "grammar")
+    assert reading.meaning[1] == "Jon Park"
+    assert reading.held is held
+    if held:
+        assert not result.sure
 
 
 @pytest.mark.parametrize(("margin", "held"), [(-4.5, True), (-3.5, False)])
 def test_a_stranger_is_weighed_by_how_much_better_it_fits(grammar, monkeypatch, margin: float, held: bool):
-    """The rule's threshold, on pocketsphinx margins given: -4 per frame or lower holds the reading."""
+    """The rule's threshold, on pocketsphinx margins given: -4 per frame or lower holds the reading (which
+    the rule for a name Whisper wrote beside Grace's holds anyway)."""
+    from assistant.speech.holds import stranger_fits_better
+
     commands, _ = checked(grammar, "Get me Grace Whitfield on the mobile.")
     said = "get me grace on the mobile"
 
@@ -1033,5 +1073,6 @@ def test_a_stranger_is_weighed_by_how_much_better_it_fits(grammar, monkeypatch, 
     monkeypatch.setattr(commands.witness, "align", fits)
     commands.check(first(said, 0.6), AUDIO, COMMAND)
     reading = next(r for r, _ in commands.last if r.source == "grammar")
+    whisper = next(r for r, _ in commands.last if r.source == "whisper")
     assert reading.evidence.values["sphinx_margin"] == margin
-    assert reading.held is held
+    assert stranger_fits_better(reading, whisper) is held and reading.held

@@ -1,0 +1,40 @@
+"""Whether a word is a common given name or surname at all: a name a recogniser wrote that is in nobody's
+book may still be somebody's ("Tom" in "get me Tom Park", said for a stranger beside the contact Jon Park).
+
+The lists: the 1990 US Census's given names and surnames by frequency (public domain; shipped by the `names`
+package, MIT), and every name in the `nicknames` dataset (given names the census ranks low, such as Gareth).
+Only the commonest are taken, so that a misheard ordinary word ("see", "ai", both rare census names) is not
+taken for a name.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from .names import nickname_dataset_names
+
+GIVEN_RANK = 1000  # a given name among the commonest this many of either sex
+SURNAME_RANK = 10_000  # a surname among the commonest this many
+
+
+@functools.cache
+def given_names() -> frozenset[str]:
+    """Common given names, lower case."""
+    import names
+
+    census = _ranked(names.FILES["first:male"], GIVEN_RANK) | _ranked(names.FILES["first:female"], GIVEN_RANK)
+    return frozenset(census) | nickname_dataset_names()
+
+
+@functools.cache
+def surnames() -> frozenset[str]:
+    """Common surnames, lower case."""
+    import names
+
+    return frozenset(_ranked(names.FILES["last"], SURNAME_RANK))
+
+
+def _ranked(path: str, first: int) -> set[str]:
+    """The first names of a census list (one per line, commonest first: "SMITH  1.006  1.006  1")."""
+    with open(path, encoding="ascii") as lines:
+        return {line.split()[0].lower() for _, line in zip(range(first), lines, strict=False) if line.strip()}
