@@ -3,8 +3,8 @@ book may still be somebody's ("Tom" in "get me Tom Park", said for a stranger be
 
 The lists: the 1990 US Census's given names and surnames by frequency (public domain; shipped by the `names`
 package, MIT), and every name in the `nicknames` dataset (given names the census ranks low, such as Gareth).
-Only the commonest are taken, so that a misheard ordinary word ("see", "ai", both rare census names) is not
-taken for a name.
+Only the census's commonest are taken, so that a misheard ordinary word ("ai", a rare census name) is not
+taken for a name; the nicknames dataset's short forms still are ("see", for Seymour).
 """
 
 from __future__ import annotations
@@ -35,6 +35,6 @@ def surnames() -> frozenset[str]:
 
 
 def _ranked(path: str, first: int) -> set[str]:
-    """The first names of a census list (one per line, commonest first: "SMITH  1.006  1.006  1")."""
+    """The commonest `first` names of a census list (one per line, commonest first: "SMITH  1.006 ...")."""
     with open(path, encoding="ascii") as lines:
         return {line.split()[0].lower() for _, line in zip(range(first), lines, strict=False) if line.strip()}
