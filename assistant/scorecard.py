@@ -5,6 +5,8 @@ A command succeeds when its intent, action, contact and label (those the manifes
 A wrong dial is a "dial" for someone other than expected, or where callbot should have asked or refused;
 a wrong number, a "dial" for the right person on another number than the label expected.
 An utterance rejected as unsure is never a dial; it counts as right only where a refusal was expected.
+A command that should have dialled but asked instead ("Did you mean ...?", "Which one?") with the person
+among those offered is counted apart too: one answer from the call, where "say it again" is a whole command.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ class Outcome:
     wrong_dial: bool = False
     wrong_number: bool = False  # the right person, on a number the user did not ask for
     number_confirmed: bool = False  # the dialog would confirm the number before dialling (a guessed label)
+    asked_right: bool = False  # should have dialled, and asked about the person instead (among others)
     errors: list[str] = field(default_factory=list)
     latency_ms: float = 0.0  # end of audio -> resolution
     compute_s: float = 0.0  # all the computing for this utterance, during and after the audio
@@ -66,6 +69,7 @@ class Report:
             "commands": len(commands),
             "success": sum(o.success for o in commands),
             "success_rate": _rate(sum(o.success for o in commands), len(commands)),
+            "asked_right": sum(o.asked_right for o in commands),
             "wrong_dials": sum(o.wrong_dial for o in commands),
             "wrong_numbers": sum(o.wrong_number for o in commands),
             "topic_wer": _wer(topics),
@@ -83,7 +87,8 @@ class Report:
         g = self.group()
         return (
             f"eval: {g['success_rate']:.1f}% commands right ({g['success']}/{g['commands']}), "
-            f"{g['wrong_dials']} wrong dials, note WER {g['note_wer']:.1f}%, "
+            f"{g['asked_right']} more asked about the right person, {g['wrong_dials']} wrong dials, "
+            f"note WER {g['note_wer']:.1f}%, "
             f"p50 {g['p50_ms']:.0f} ms, p95 {g['p95_ms']:.0f} ms"
         )
 
@@ -161,6 +166,12 @@ def score(outcome: Outcome, expect: dict[str, Any], normalizer: Normalizer) -> N
         outcome.wrong_dial = True
     elif outcome.action == Action.DIAL and "label" in expect and outcome.label != expect["label"]:
         outcome.wrong_number = True
+    outcome.asked_right = (
+        bool(errors)
+        and expected_action == "dial"
+        and outcome.action == Action.ASK
+        and expect.get("contact") in outcome.candidates
+    )
     if "topic" in expect:
         outcome.wer_words = normalizer.errors(expect["topic"], outcome.topic or "")
     outcome.success = not errors
@@ -173,13 +184,14 @@ def format_table(report: Report) -> str:
         + (f"; second engine asked about {report.checks} commands" if report.checks is not None else "")
         + (f", {report.book_checks} readings said through the book" if report.book_checks else ""),
         "",
-        "| group | commands | right | wrong dials | wrong numbers | topic WER | notes | note WER "
-        "| p50 ms | p95 ms | RTF |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| group | commands | right | asked, the person offered | wrong dials | wrong numbers | topic WER "
+        "| notes | note WER | p50 ms | p95 ms | RTF |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, g in [("all", report.group())] + [(t, report.group(t)) for t in report.tags()]:
         lines.append(
-            f"| {name} | {g['commands']} | {g['success_rate']:.1f}% ({g['success']}) | {g['wrong_dials']} | "
+            f"| {name} | {g['commands']} | {g['success_rate']:.1f}% ({g['success']}) | {g['asked_right']} | "
+            f"{g['wrong_dials']} | "
             f"{g['wrong_numbers']} | "
             f"{g['topic_wer']:.1f}% | {g['notes']} | {g['note_wer']:.1f}% | {g['p50_ms']:.0f} | "
             f"{g['p95_ms']:.0f} | {g['rtf'] if g['rtf'] is not None else '-'} |"

@@ -205,9 +205,10 @@ def test_eval_figures_match_a_corpus_with_known_answers(known_corpus):
     assert by_id["u06"].would == {"intent": "CallContact", "action": "ask", "contact": None, "label": None}
     assert by_id["u08"].contact == "Jane Smith" and by_id["u08"].success
     assert report.summary_line().startswith(
-        "eval: 62.5% commands right (5/8), 1 wrong dials, note WER 7.7%, p50 "
+        "eval: 62.5% commands right (5/8), 0 more asked about the right person, 1 wrong dials, "
+        "note WER 7.7%, p50 "
     )
-    assert "| all | 8 | 62.5% (5) | 1 | 1 | 25.0% | 2 | 7.7% |" in format_table(report)
+    assert "| all | 8 | 62.5% (5) | 0 | 1 | 1 | 25.0% | 2 | 7.7% |" in format_table(report)
     assert [line.split(":")[0] for line in failures(report)] == ["u03", "u04", "u06"]
     assert "WRONG DIAL" in next(line for line in failures(report) if line.startswith("u04"))
     assert "WRONG NUMBER" in next(line for line in failures(report) if line.startswith("u03"))
@@ -236,7 +237,35 @@ def test_the_right_person_on_a_number_not_asked_for_is_a_wrong_number():
     report = Report(outcomes, "sphinx", "whisper")
     assert report.group()["wrong_numbers"] == 1 and report.group()["wrong_dials"] == 0
     assert "| wrong dials | wrong numbers |" in format_table(report)
-    assert "| all | 2 | 50.0% (1) | 0 | 1 |" in format_table(report)
+    assert "| all | 2 | 50.0% (1) | 0 | 0 | 1 |" in format_table(report)
+
+
+def test_asking_about_the_right_person_is_not_right_but_counted_apart():
+    """ "Did you mean Jane Doe?" for "call Jane Doe" is one answer from the call; asking about someone else,
+    or "say it again", is not; nor is asking where asking was expected (two Janes), which is right."""
+    from assistant.scorecard import Normalizer, Outcome, Report, format_table, score
+
+    dial = {"intent": "CallContact", "action": "dial", "contact": "Jane Doe"}
+    ask = {"intent": "CallContact", "action": "ask", "candidates": ["Jane Doe", "Jane Smith"]}
+    cases = [  # id, expected, action, offered
+        ("right one", dial, "ask", ["Jane Doe"]),
+        ("among two", dial, "ask", ["Jane Smith", "Jane Doe"]),
+        ("someone else", dial, "ask", ["Jane Smith"]),
+        ("say it again", dial, "reject", ["Jane Doe"]),
+        ("two janes", ask, "ask", ["Jane Doe", "Jane Smith"]),
+    ]
+    outcomes = []
+    for id_, expect, action, offered in cases:
+        outcome = Outcome(id_, "command", ["clean"], "call jane", intent="CallContact", action=action)
+        outcome.candidates = offered
+        score(outcome, expect, Normalizer())
+        outcomes.append(outcome)
+    assert [o.asked_right for o in outcomes] == [True, True, False, False, False]
+    assert [o.success for o in outcomes] == [False, False, False, False, True]
+    report = Report(outcomes, "sphinx", "whisper")
+    assert report.group()["asked_right"] == 2
+    assert "| all | 5 | 20.0% (1) | 2 | 0 | 0 |" in format_table(report)
+    assert "2 more asked about the right person" in report.summary_line()
 
 
 def test_eval_shows_its_progress_on_a_terminal_only(known_corpus, tmp_path: Path):
