@@ -36,24 +36,26 @@ def phonetic_keys(token: str) -> tuple[str, ...]:
 
 
 @functools.cache
-def nickname_dataset_names() -> frozenset[str]:
-    """Every name the `nicknames` dataset holds, canonical or nickname, lower case."""
+def _dataset() -> Any:
+    """The `nicknames` dataset, read once for the process."""
     from nicknames import NickNamer
 
-    lookup = NickNamer().nickname_lookup
+    return NickNamer()
+
+
+@functools.cache
+def nickname_dataset_names() -> frozenset[str]:
+    """Every name the `nicknames` dataset holds, canonical or nickname, lower case."""
+    lookup = _dataset().nickname_lookup
     return frozenset(lookup) | {name for nicks in lookup.values() for name in nicks}
 
 
 class Nicknames:
     """Nickname relations from the `nicknames` dataset (Bob <-> Robert), loaded once on first use."""
 
-    def __init__(self) -> None:
-        self._namer: Any = None
-
     def nicknames_of(self, name: str) -> frozenset[str]:
         """Only the name's own nicknames (Jennifer -> Jen, Jenny), not its relatives."""
-        self._related(name.lower())  # loads the dataset
-        return frozenset(self._namer.nicknames_of(name.lower()))
+        return frozenset(_dataset().nicknames_of(name.lower()))
 
     def related(self, name: str) -> frozenset[str]:
         """Names that may stand for `name`: its nicknames, its canonical forms, and their siblings."""
@@ -61,11 +63,7 @@ class Nicknames:
 
     @functools.lru_cache(maxsize=50_000)  # noqa: B019 - one instance per process
     def _related(self, name: str) -> frozenset[str]:
-        if self._namer is None:
-            from nicknames import NickNamer
-
-            self._namer = NickNamer()
-        namer = self._namer
+        namer = _dataset()
         direct = namer.nicknames_of(name) | namer.canonicals_of(name)
         siblings: set[str] = set()
         for canonical in namer.canonicals_of(name):

@@ -84,6 +84,7 @@ class Holds:
         turned_to = restart[0] if restart is not None else None
         corrected = self.witness.corrected(second.text)
         self.corrections = {}
+        written = self._written_name(second.text)  # the name in Whisper's best sentence, read once
         for reading, p in weighed:
             reading.held = (
                 reading.held  # a name the resolver cannot place
@@ -100,7 +101,7 @@ class Holds:
                 or self._relation_unheard(reading, second.text)
                 or self._outsaid(reading)
                 or stranger_fits_better(reading, whisper)
-                or self._stranger_written(reading, second.text)
+                or self._stranger_written(reading, written)
                 or (p >= dial_at and self._correction_unheard(reading, grammar, second, audio))
             )
 
@@ -118,14 +119,18 @@ class Holds:
         relation = intent.slot("relation") if intent is not None else None
         return bool(relation) and relation not in self.witness.relations_in(whisper_text)
 
-    def _stranger_written(self, reading: Reading, whispered: str) -> bool:
-        """Whether Whisper's best sentence names someone else beside this reading's person (UNLIKE_BELOW)."""
+    def _written_name(self, whispered: str) -> list[str]:
+        """The words of the name Whisper's best sentence asks for; none when it is no command."""
+        intent = self.parser.parse(whispered, allowed=COMMANDS)
+        return fold(intent.slot("contact") or "").split() if intent is not None else []
+
+    def _stranger_written(self, reading: Reading, written: list[str]) -> bool:
+        """Whether Whisper's best sentence names someone else beside this reading's person (UNLIKE_BELOW):
+        `written`, the name it asks for (`_written_name`)."""
         who = one_person(reading.meaning)
-        person = self.witness.person(who) if who is not None else None
-        intent = self.parser.parse(whispered, allowed=COMMANDS) if person is not None else None
-        if person is None or intent is None:
+        person = self.witness.person(who) if who is not None and written else None
+        if person is None:
             return False
-        written = fold(intent.slot("contact") or "").split()
         theirs = self.witness.written(person.name)  # their name's words and their aliases'
         related = self.witness.book.nicknames.related
         return names_someone_else(
