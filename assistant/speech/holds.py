@@ -5,6 +5,7 @@ measured on its own, and asks rather than dials: a rule here can cost a question
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 
 from ..contacts.common import given_names, surnames
@@ -102,6 +103,7 @@ class Holds:
                 or self._outsaid(reading)
                 or stranger_fits_better(reading, whisper)
                 or self._stranger_written(reading, written)
+                or name_repeated(reading)
                 or (p >= dial_at and self._correction_unheard(reading, grammar, second, audio))
             )
 
@@ -200,6 +202,19 @@ def stranger_fits_better(reading: Reading, whisper: Reading | None) -> bool:
         and bool(e.value("sphinx_done"))
         and e.value("sphinx_margin") <= -STRANGER_FITS_BETTER
     )
+
+
+def name_repeated(reading: Reading) -> bool:
+    """Whether Whisper wrote a word of this reading's person's name more often than their name says it:
+    over other voices, Whisper prompted with the book loops on a name ("Call, Kofi, Kofi, Kofi." for "call
+    Ngozi", "Call Katsu, Ravi Shankar, Ravi." for a stranger, both wrong dials on fresh held-out draws, 127
+    and 123, in babble). On the eight dev draws, one right dial reads so ("call Wojciech Kowalski to talk
+    about Wojciech and her family"); a question is its cost."""
+    who = one_person(reading.meaning)
+    if reading.source != "whisper" or who is None:
+        return False
+    written = fold(reading.text).split()
+    return any(written.count(word) > count for word, count in Counter(fold(who).split()).items())
 
 
 def names_someone_else(written: list[str], name: list[str], kept: Callable[[str, str], bool]) -> bool:

@@ -1058,6 +1058,16 @@ def test_a_stranger_whisper_wrote_beside_a_contacts_name_is_asked_about(grammar,
         assert not result.sure
 
 
+def test_a_name_whisper_wrote_over_and_over_is_asked_about_never_dialled(grammar):
+    """In babble, Whisper prompted with the book loops on a name ("Call, Kofi, Kofi, Kofi." for "call
+    Ngozi"): its reading of that person is asked about, however sure the model is of it."""
+    commands, _ = checked(grammar, "Call, Grace, Grace, Grace.")
+    result = commands.check(first("what can you do", 0.1), AUDIO, COMMAND)
+    reading = next(r for r, _ in commands.last if r.source == "whisper")
+    assert reading.meaning[1] == "Grace Okafor" and reading.held
+    assert not result.sure
+
+
 @pytest.mark.parametrize(("margin", "held"), [(-4.5, True), (-3.5, False)])
 def test_a_stranger_is_weighed_by_how_much_better_it_fits(grammar, monkeypatch, margin: float, held: bool):
     """The rule's threshold, on pocketsphinx margins given: -4 per frame or lower holds the reading (which

@@ -1,12 +1,14 @@
 """The rules beside the decision model that ask about a reading however likely (speech/holds.py), on
-their own: here, a stranger Whisper wrote beside a contact's name."""
+their own: here, a stranger Whisper wrote beside a contact's name, and a name Whisper wrote over and over."""
 
 from __future__ import annotations
 
 import pytest
 
 from assistant.contacts.common import given_names, surnames
-from assistant.speech.holds import names_someone_else
+from assistant.speech.decision import Evidence
+from assistant.speech.evidence import Reading
+from assistant.speech.holds import name_repeated, names_someone_else
 
 
 def spelled(word: str, theirs: str) -> bool:
@@ -36,3 +38,19 @@ def test_the_common_names_are_the_commonest_of_each_kind():
     assert {"tom", "lisa", "kate", "gareth"} <= given_names()
     assert {"baker", "novak", "marsh", "park"} <= surnames()
     assert "ai" not in given_names() and "obrion" not in surnames()
+
+
+@pytest.mark.parametrize(
+    ("text", "who", "source", "held"),
+    [
+        ("Call, Kofi, Kofi, Kofi.", "Kofi Boateng", "whisper", True),  # Whisper looping on a name
+        ("Call Katsu, Ravi Shankar, Ravi.", "Ravi Shankar", "whisper", True),
+        ("Call Ravi Shankar.", "Ravi Shankar", "whisper", False),
+        ("call call Felix Wagner", "Felix Wagner", "whisper", False),  # a verb twice is no name
+        ("call Jean Jean", "Jean Jean", "whisper", False),  # as often as their name says it
+        ("call kofi kofi", "Kofi Boateng", "grammar", False),  # only Whisper's own sentence
+    ],
+)
+def test_a_name_whisper_wrote_over_and_over_is_asked_about(text: str, who: str, source: str, held: bool):
+    reading = Reading(text, ("CallContact", who, ""), Evidence(), source)
+    assert name_repeated(reading) is held
