@@ -191,8 +191,7 @@ def format_table(report: Report) -> str:
     for name, g in [("all", report.group())] + [(t, report.group(t)) for t in report.tags()]:
         lines.append(
             f"| {name} | {g['commands']} | {g['success_rate']:.1f}% ({g['success']}) | {g['asked_right']} | "
-            f"{g['wrong_dials']} | "
-            f"{g['wrong_numbers']} | "
+            f"{g['wrong_dials']} | {g['wrong_numbers']} | "
             f"{g['topic_wer']:.1f}% | {g['notes']} | {g['note_wer']:.1f}% | {g['p50_ms']:.0f} | "
             f"{g['p95_ms']:.0f} | {g['rtf'] if g['rtf'] is not None else '-'} |"
         )
