@@ -1,10 +1,12 @@
 """How well pocketsphinx's acoustic model fits given sentences to a recording: a check of the free-form
 engine's reading by the other engine's ears.
 
-Each sentence is aligned to the audio (pocketsphinx's forced alignment) and scored per frame against the
-free phone loop over the same audio, on the same channel as the grammar heard it (the cepstral mean of the
-first second). A reading Whisper made up from a prompt's names, or from noise, fits the sound worse than
-what was said; the grammar's sentence, forced into its nearest words, fits worse than Whisper's right one.
+Each sentence is aligned to the audio (pocketsphinx's forced alignment) and scored per frame, on the same
+channel as the grammar heard it (the cepstral mean of the first second). The scores compare sentences over
+one recording: how much better one fits than another is the evidence, not their level (which would take
+the free phone loop's score over the same audio, a third decode that their difference cancels). A reading
+Whisper made up from a prompt's names, or from noise, fits the sound worse than what was said; the
+grammar's sentence, forced into its nearest words, fits worse than Whisper's right one.
 """
 
 from __future__ import annotations
@@ -28,8 +30,8 @@ def words(sentence: str) -> list[str]:
 
 
 def fits(engine: SphinxEngine, audio: AudioClip, sentences: Sequence[str]) -> list[float | None]:
-    """Each sentence's alignment score over the phone loop's, per frame (0: as well as any sounds could;
-    the grammar's rejection threshold is -30); None for a sentence it cannot align or say."""
+    """Each sentence's alignment score per frame, to set against the others' (their difference is the same
+    as of their scores over the free phone loop's); None for a sentence it cannot align or say."""
     if not audio.pcm or audio.sample_rate != 16000:
         return [None] * len(sentences)
     said = [words(s) for s in sentences]
@@ -45,10 +47,9 @@ def fits(engine: SphinxEngine, audio: AudioClip, sentences: Sequence[str]) -> li
         loop.process_raw(audio.pcm[:CHANNEL_BYTES], False, True)
         loop.end_utt()
         cmn = loop.get_cmn(False)
-        loop_score = _decode(loop, audio, cmn)
         try:
             for text in said:
-                if not text or loop_score is None:
+                if not text:
                     out.append(None)
                     continue
                 try:
@@ -58,7 +59,7 @@ def fits(engine: SphinxEngine, audio: AudioClip, sentences: Sequence[str]) -> li
                     continue
                 score = _decode(decoder, audio, cmn)
                 frames = max(decoder.n_frames(), 1)
-                out.append(None if score is None else (score - loop_score) / frames)
+                out.append(None if score is None else score / frames)
         finally:
             decoder.activate_search("phones")  # the grammars' searches are activated per utterance
     return out

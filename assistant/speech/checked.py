@@ -116,7 +116,7 @@ class CheckedCommands:
             grammar.book,
             parser,
             grammar.builder.intents,
-            getattr(second, "score", None),
+            getattr(second, "token_scores", None),
             lambda audio, texts: fits(grammar.engine, audio, texts),
         )
         self.holds = Holds(self.witness, parser)  # the rules beside the model

@@ -72,7 +72,7 @@ class Witness:
         book: Book,
         parser: Parser,
         intents: Intents,
-        score: Callable[..., Any] | None,
+        token_scores: Callable[..., Any] | None,
         align: Callable[[AudioClip, list[str]], list[float | None]] | None = None,
     ):
         self.book = book
@@ -91,7 +91,7 @@ class Witness:
         }
         self.introducers = voice_introducers(intents)  # the words a topic follows ("about")
         # Whisper made to say given sentences
-        self.forced = Forced(book, parser, ways, score, labels=self.labels.values())
+        self.forced = Forced(book, parser, ways, token_scores, labels=self.labels.values())
 
     def readings(
         self, first: Transcript, second: Transcript, audio: AudioClip, cleaned: AudioClip | None = None

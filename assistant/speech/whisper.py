@@ -186,6 +186,12 @@ class WhisperTranscriber:
         to say it (forced decoding). Sentences that differ in one name compare that name against the audio.
         `ended`: the end of the text counts as a token too, so a sentence that stops before the speech does
         pays for what it leaves out."""
+        return [mean_score(tokens) for tokens in self.token_scores(audio, sentences, ended=ended)]
+
+    def token_scores(
+        self, audio: AudioClip, sentences: list[str], *, ended: bool = False
+    ) -> list[list[float]]:
+        """`score` token by token: the log-probability of each of a sentence's tokens."""
         import ctranslate2
         import numpy as np
 
@@ -206,11 +212,14 @@ class WhisperTranscriber:
         except Exception as exc:  # ctranslate2 errors are plain RuntimeErrors with no stable type
             raise TranscriptionFailed(f"Whisper failed: {exc}") from None
         return [
-            float(np.mean(np.log(np.maximum(np.asarray(r.text_token_probs, dtype=np.float64), 1e-9))))
-            if len(r.text_token_probs)
-            else float("-inf")
+            np.log(np.maximum(np.asarray(r.text_token_probs, dtype=np.float64), 1e-9)).tolist()
             for r in results
         ]
+
+
+def mean_score(tokens: list[float]) -> float:
+    """A sentence's score from its tokens' (`token_scores`): their mean log-probability."""
+    return sum(tokens) / len(tokens) if tokens else float("-inf")
 
 
 def _token_budget(model: Any, audio: AudioClip) -> int:

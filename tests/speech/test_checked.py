@@ -66,14 +66,19 @@ class Scoring(Heard):
     heard_score: float = -1.5
     others: float = -4.0  # any other name's sentence
 
-    def score(self, audio: AudioClip, sentences: list[str], *, ended: bool = False) -> list[float]:
+    def token_scores(
+        self, audio: AudioClip, sentences: list[str], *, ended: bool = False
+    ) -> list[list[float]]:
+        """Each sentence as one token (its score)."""
         if audio == quiet_room():  # the book check's prior: every sentence alike
-            return [-6.0] * len(sentences)
+            return [[-6.0]] * len(sentences)
         self.scored.append(sentences)
         return [
-            self.heard_score
-            if s == self.text
-            else next((v for k, v in self.fits.items() if k in s), self.others)
+            [
+                self.heard_score
+                if s == self.text
+                else next((v for k, v in self.fits.items() if k in s), self.others)
+            ]
             for s in sentences
         ]
 
@@ -384,7 +389,7 @@ def test_a_name_that_sounds_the_same_is_no_rival_of_the_one_the_company_settled(
     )
     engine = Scoring("Coalition.")
     book = ContactBook(store, pronounce=Pronouncer().names)
-    forced = Forced(book, IntentParser(), Speechways.of(language_dir()), engine.score)
+    forced = Forced(book, IntentParser(), Speechways.of(language_dir()), engine.token_scores)
     e = Evidence()
     assert forced.against_book(e, "call john reed at acme", "John Reed", Transcript(""), AUDIO)
     assert engine.scored == [["Call John Reed at acme", "Call Jane Smith at acme"]]
@@ -409,6 +414,40 @@ def test_whisper_says_the_name_heard_over_everyone_else_in_the_book(grammar, say
         assert commands.witness.forced.against_book(e, text, who, heard, clip)
         margins[who] = e.value("book_margin")
     assert margins["Grace Okafor"] > 0 > margins["Marcus Johnson"]
+
+
+def test_the_quiet_rooms_score_of_each_name_is_kept_for_the_next_command(grammar, say):
+    """The book check says the reading's own sentence over the quiet room; each other name's score there is
+    worked out once, after "Call", and kept: the next command with another frame says one sentence there."""
+    from assistant.speech.audio import read_audio
+    from assistant.speech.decision import Evidence
+    from assistant.speech.whisper import WhisperTranscriber
+
+    whisper = WhisperTranscriber()
+    quiet: list[list[str]] = []
+
+    def token_scores(audio: AudioClip, sentences: list[str], **kw: bool) -> list[list[float]]:
+        if audio == quiet_room():
+            quiet.append(sentences)
+        return whisper.token_scores(audio, sentences, **kw)
+
+    whisper_scoring = Scoring("Coalition.")
+    whisper_scoring.token_scores = token_scores  # type: ignore[method-assign]
+    commands = CheckedCommands(grammar, whisper_scoring, IntentParser())
+    clip = read_audio(say("call grace", "flite:slt"))
+    heard = Transcript("Coalition.", (), confidence=0.3)
+    forced = commands.witness.forced
+    e = Evidence()
+    assert forced.against_book(e, "call grace", "Grace Okafor", heard, clip)
+    assert quiet[0] == ["Call Grace"] and len(quiet) == 2 and "Call Marcus." in quiet[1]
+    quiet.clear()
+    e = Evidence()
+    assert forced.against_book(e, "please ring grace now", "Grace Okafor", heard, clip)
+    assert quiet == [["Please ring Grace now"]]
+    # the reading's own sentence is set against its whole score over the quiet room
+    sentence = "Please ring Grace now"
+    prior = forced._prior(sentence, whisper.token_scores(clip, [sentence]), ["Grace"])
+    assert prior[0] == pytest.approx(whisper.score(quiet_room(), [sentence])[0])
 
 
 @pytest.mark.parametrize("voice", ["flite:slt", "en-us+klatt2"])
