@@ -13,6 +13,7 @@ from ..contacts.names import fold
 from ..contacts.soundalike import sound_similarity
 from ..models import AudioClip, Transcript
 from ..ports import COMMANDS
+from ..understanding import PHRASE_END
 from .commands import Parser
 from .decision import Evidence
 from .evidence import NOBODY, Reading, Witness, one_person
@@ -85,7 +86,7 @@ class Holds:
         turned_to = restart[0] if restart is not None else None
         corrected = self.witness.corrected(second.text)
         self.corrections = {}
-        written = self._written_name(second.text)  # the name in Whisper's best sentence, read once
+        written = self._written_name(second)  # the name Whisper wrote, read once
         for reading, p in weighed:
             reading.held = (
                 reading.held  # a name the resolver cannot place
@@ -121,9 +122,27 @@ class Holds:
         relation = intent.slot("relation") if intent is not None else None
         return bool(relation) and relation not in self.witness.relations_in(whisper_text)
 
-    def _written_name(self, whispered: str) -> list[str]:
-        """The words of the name Whisper's best sentence asks for; none when it is no command."""
-        intent = self.parser.parse(whispered, allowed=COMMANDS)
+    def _written_name(self, second: Transcript) -> list[str]:
+        """The words of the name Whisper's best sentence asks for; none when it is no command. When that
+        sentence names nobody in one or two words ("Get me Tom Park on the Noble.": "tom park on the
+        noble"; "Phone, Helen Kim, I'm out of the in voice."), the first that does of its opening phrases
+        ("Phone, Helen Kim"), then of its runners-up ("Get me Tom Park on the mobile."). On the eight dev
+        draws' and the dev stranger bench's dials (191c218's readings), the names read so are strangers'
+        for 3 of the bench's 10 wrong dials, now questions, and for 2 of 2,249 right dials ("Dialing, Reed
+        Sorensen, ..." for Ingrid Sorensen, "Give Jane Dollarang."), now questions about the right person."""
+        name = self._name_in(second.text)
+        if 0 < len(name) <= 2:
+            return name
+        phrases = PHRASE_END.split(second.text)
+        openings = (" ".join(phrases[:count]) for count in range(1, len(phrases)))
+        for text in (*openings, *second.alternatives[:4]):
+            if 0 < len(found := self._name_in(text)) <= 2:
+                return found
+        return name
+
+    def _name_in(self, text: str) -> list[str]:
+        """The words of the name a sentence asks to call; none when it is no command."""
+        intent = self.parser.parse(text, allowed=COMMANDS) if text else None
         return fold(intent.slot("contact") or "").split() if intent is not None else []
 
     def _stranger_written(self, reading: Reading, written: list[str]) -> bool:

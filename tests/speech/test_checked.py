@@ -1097,6 +1097,33 @@ def test_a_stranger_whisper_wrote_beside_a_contacts_name_is_asked_about(grammar,
         assert not result.sure
 
 
+@pytest.mark.parametrize(
+    ("whisper", "runners_up", "held"),
+    [
+        # the best sentence's name runs on into misheard words; its opening phrase names the stranger
+        ("Get me, Tom Park, on the Noble.", (), True),
+        # ... or its runner-up does
+        ("Get me Tom Park on the Noble.", ("Get me Tom Park on the mobile.",), True),
+        ("Get me Jon Park on the Noble.", ("Get me Jon Park on the mobile.",), False),
+        # a best sentence that names someone in two words is read as it is, whatever its runners-up say
+        ("Get me Jon Park.", ("Get me Tom Park.",), False),
+    ],
+)
+def test_a_stranger_whisper_wrote_in_a_sentence_that_runs_on_is_asked_about(
+    grammar, whisper: str, runners_up: tuple[str, ...], held: bool
+):
+    """Whisper's best sentence often runs the name on into misheard words ("Get me Tom Park on the Noble."
+    for a stranger beside Jon Park): the name is read from its opening phrases, then from its runners-up."""
+    engine = Heard(whisper, alternatives=runners_up)
+    commands = CheckedCommands(grammar, engine, IntentParser(), sure_at=0.85, min_confidence=0.3)
+    result = commands.check(first("get me jon park on the mobile", 0.6), AUDIO, COMMAND)
+    reading = next(r for r, _ in commands.last if r.source == "grammar")
+    assert reading.meaning[1] == "Jon Park"
+    assert reading.held is held
+    if held:
+        assert not result.sure
+
+
 def test_a_name_whisper_wrote_over_and_over_is_asked_about_never_dialled(grammar):
     """In babble, Whisper prompted with the book loops on a name ("Call, Kofi, Kofi, Kofi." for "call
     Ngozi"): its reading of that person is asked about, however sure the model is of it."""
