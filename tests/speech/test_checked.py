@@ -423,29 +423,27 @@ def test_the_quiet_rooms_score_of_each_name_is_kept_for_the_next_command(grammar
     from assistant.speech.decision import Evidence
     from assistant.speech.whisper import WhisperTranscriber
 
-    whisper = WhisperTranscriber()
     quiet: list[list[str]] = []
 
-    def token_scores(audio: AudioClip, sentences: list[str], **kw: bool) -> list[list[float]]:
-        if audio == quiet_room():
-            quiet.append(sentences)
-        return whisper.token_scores(audio, sentences, **kw)
+    class Counting(WhisperTranscriber):
+        """The bundled Whisper, keeping what it is made to say over the quiet room."""
 
-    whisper_scoring = Scoring("Coalition.")
-    whisper_scoring.token_scores = token_scores  # type: ignore[method-assign]
-    commands = CheckedCommands(grammar, whisper_scoring, IntentParser())
+        def token_scores(self, audio: AudioClip, sentences: list[str], **kw: bool) -> list[list[float]]:
+            if audio == quiet_room():
+                quiet.append(sentences)
+            return super().token_scores(audio, sentences, **kw)
+
+    whisper = Counting()
+    forced = CheckedCommands(grammar, whisper, IntentParser()).witness.forced
     clip = read_audio(say("call grace", "flite:slt"))
     heard = Transcript("Coalition.", (), confidence=0.3)
-    forced = commands.witness.forced
-    e = Evidence()
-    assert forced.against_book(e, "call grace", "Grace Okafor", heard, clip)
+    assert forced.against_book(Evidence(), "call grace", "Grace Okafor", heard, clip)
     assert quiet[0] == ["Call Grace"] and len(quiet) == 2 and "Call Marcus." in quiet[1]
     quiet.clear()
-    e = Evidence()
-    assert forced.against_book(e, "please ring grace now", "Grace Okafor", heard, clip)
-    assert quiet == [["Please ring Grace now"]]
-    # the reading's own sentence is set against its whole score over the quiet room
     sentence = "Please ring Grace now"
+    assert forced.against_book(Evidence(), sentence.lower(), "Grace Okafor", heard, clip)
+    assert quiet == [[sentence]]
+    # the reading's own sentence is set against its whole score over the quiet room
     prior = forced._prior(sentence, whisper.token_scores(clip, [sentence]), ["Grace"])
     assert prior[0] == pytest.approx(whisper.score(quiet_room(), [sentence])[0])
 
