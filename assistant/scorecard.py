@@ -85,6 +85,8 @@ class Report:
 
     def summary_line(self) -> str:
         g = self.group()
+        if not g["commands"]:  # a corpus of notes only (scripts/corpus.py --notes)
+            return f"eval: {g['notes']} notes, note WER {g['note_wer']:.1f}%; no commands"
         return (
             f"eval: {g['success_rate']:.1f}% commands right ({g['success']}/{g['commands']}), "
             f"{g['asked_right']} more asked about the right person, {g['wrong_dials']} wrong dials, "
@@ -189,11 +191,15 @@ def format_table(report: Report) -> str:
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, g in [("all", report.group())] + [(t, report.group(t)) for t in report.tags()]:
+        right, p50, p95 = (
+            (f"{g['success_rate']:.1f}% ({g['success']})", f"{g['p50_ms']:.0f}", f"{g['p95_ms']:.0f}")
+            if g["commands"]
+            else ("-", "-", "-")  # notes only: no command to be right, or to time
+        )
         lines.append(
-            f"| {name} | {g['commands']} | {g['success_rate']:.1f}% ({g['success']}) | {g['asked_right']} | "
-            f"{g['wrong_dials']} | {g['wrong_numbers']} | "
-            f"{g['topic_wer']:.1f}% | {g['notes']} | {g['note_wer']:.1f}% | {g['p50_ms']:.0f} | "
-            f"{g['p95_ms']:.0f} | {g['rtf'] if g['rtf'] is not None else '-'} |"
+            f"| {name} | {g['commands']} | {right} | {g['asked_right']} | {g['wrong_dials']} | "
+            f"{g['wrong_numbers']} | {g['topic_wer']:.1f}% | {g['notes']} | {g['note_wer']:.1f}% | {p50} | "
+            f"{p95} | {g['rtf'] if g['rtf'] is not None else '-'} |"
         )
     return "\n".join([*lines, *curve_table(report)])
 

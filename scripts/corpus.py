@@ -2,7 +2,7 @@
 
     python scripts/corpus.py OUT_DIR [--set dev|heldout] [--families espeak,flite,festival,hibari]
                              [--limit N] [--seed N] [--voices V,...] [--no-noise] [--noise KINDS] [--snr DB]
-                             [--enroll] [--strangers]
+                             [--enroll] [--strangers | --notes]
 
 writes OUT_DIR/contacts.csv, OUT_DIR/manifest.jsonl, OUT_DIR/audio/*.wav (16 kHz mono int16) and
 OUT_DIR/corpus.json (what was made, and how long each family took to synthesise); with --enroll also
@@ -18,7 +18,8 @@ family ("family-flite"), the voice ("voice-flite-slt"), the speaking rate and th
 of the same people: a check that a rule chosen on the two sets holds on recordings nobody has seen.
 `--strangers` makes the stranger bench instead: the set's contact book, and 40 people not in it asked for
 (some share a first or last name with a contact, some are a first name alone), each to be refused, never
-dialled.
+dialled. `--notes` makes every note of the set and no command (20 notes, each said by every family): a
+draw's share of notes is too few words to tell note transcription apart per family.
 """
 
 from __future__ import annotations
@@ -77,7 +78,14 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="the stranger bench: only commands for people not in the book (spoken_corpus/people.py)",
     )
+    parser.add_argument(
+        "--notes",
+        action="store_true",
+        help="only the set's notes, every one of them (note transcription per family, on more words)",
+    )
     args = parser.parse_args(argv)
+    if args.strangers and args.notes:
+        parser.error("--strangers and --notes make different corpora: choose one")
     voices = [(v, 50) for v in args.voices.split(",")] if args.voices else None
     try:
         n = build(
@@ -92,6 +100,7 @@ def main(argv: list[str] | None = None) -> int:
             snr=args.snr,
             enroll=args.enroll,
             stranger_bench=args.strangers,
+            notes_only=args.notes,
         )
     except MissingVoices as exc:
         print(f"corpus: {exc}", file=sys.stderr)

@@ -35,13 +35,15 @@ def build(
     snr: float = 10.0,
     enroll: bool = False,
     stranger_bench: bool = False,
+    notes_only: bool = False,
 ) -> int:
     """Write a corpus; returns the number of recordings.
 
     `families` defaults to espeak alone here (the tests' quick slices need nothing else installed); the
     command line's default is every family. `voices` replaces the set's espeak-ng voices. `enroll` also has
     every voice read the enrollment sentences (spoken_corpus/enroll.py). `stranger_bench`: the set's book, and
-    only its stranger bench for commands (items.strangers), no notes.
+    only its stranger bench for commands (items.strangers), no notes. `notes_only`: the set's every note and
+    no command, for measuring note transcription on more words than a draw's share.
     """
     rng = random.Random(seed)
     chosen = family_voices(which, families, voices)
@@ -52,7 +54,12 @@ def build(
         seed += 1000
     out.mkdir(parents=True, exist_ok=True)
     write_contacts(out / "contacts.csv", SETS[which][0])
-    items = strangers(which) if stranger_bench else commands(which, rng) + notes(which)
+    if stranger_bench and notes_only:
+        raise ValueError("the stranger bench holds no notes: make one or the other")
+    if notes_only:
+        items = notes(which)
+    else:
+        items = strangers(which) if stranger_bench else commands(which, rng) + notes(which)
     if limit:
         items = rng.sample(items, min(limit, len(items)))
     conditions = conditions if noise else ()
@@ -64,6 +71,7 @@ def build(
     stamp = {
         "set": which,
         "strangers": stranger_bench,
+        "notes_only": notes_only,
         "seed": seed,
         "families": {f: [v.name for v in vs] for f, vs in chosen.items()},
         "conditions": list(conditions),

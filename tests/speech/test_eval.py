@@ -305,3 +305,38 @@ def test_eval_shows_its_progress_on_a_terminal_only(known_corpus, tmp_path: Path
     piped = subprocess.run(command, env={**env, "CI": "true"}, capture_output=True, text=True, timeout=300)
     assert piped.returncode == 0 and "/10" not in piped.stderr and "━" not in piped.stderr
     assert piped.stdout.strip().splitlines()[-1].startswith("eval: ")
+
+
+@pytest.mark.parametrize("which", ["dev", "heldout"])
+def test_a_notes_corpus_holds_every_note_of_the_set_and_no_command(which: str, tmp_path: Path):
+    from spoken_corpus.items import SETS
+
+    assert corpus.main([str(tmp_path), "--set", which, "--notes", "--families", "espeak", "--no-noise"]) == 0
+    rows = [json.loads(line) for line in (tmp_path / "manifest.jsonl").read_text().splitlines()]
+    assert sorted(r["text"] for r in rows) == sorted(SETS[which][2].notes)
+    assert {r["kind"] for r in rows} == {"note"} and len(rows) == 20
+    assert json.loads((tmp_path / "corpus.json").read_text())["notes_only"] is True
+
+
+def test_a_notes_corpus_and_the_stranger_bench_are_one_or_the_other(tmp_path: Path, capsys):
+    with pytest.raises(SystemExit) as exited:
+        corpus.main([str(tmp_path), "--notes", "--strangers"])
+    assert exited.value.code == 2
+    assert "choose one" in capsys.readouterr().err
+    assert not (tmp_path / "manifest.jsonl").exists()
+
+
+def test_eval_of_notes_alone_reports_notes_not_empty_command_figures():
+    """A corpus of notes only (`--notes`): no "0.0% commands right (0/0)", no latency of no command."""
+    from assistant.scorecard import Normalizer, Outcome, Report, format_table
+
+    said = "call back next week about pricing"
+    outcomes = []
+    for id_, heard in [("a", said), ("b", said.replace("week", "weak"))]:
+        outcome = Outcome(id_, "note", ["clean", "family-espeak"], said)
+        outcome.heard = heard
+        outcome.wer_words = Normalizer().errors(outcome.text, heard)
+        outcomes.append(outcome)
+    report = Report(outcomes, "sphinx", "whisper")
+    assert report.summary_line() == "eval: 2 notes, note WER 8.3%; no commands"
+    assert "| family-espeak | 0 | - | 0 | 0 | 0 | 0.0% | 2 | 8.3% | - | - | - |" in format_table(report)
