@@ -45,6 +45,8 @@ def build(
     only its stranger bench for commands (items.strangers), no notes. `notes_only`: the set's every note and
     no command, for measuring note transcription on more words than a draw's share.
     """
+    if stranger_bench and notes_only:
+        raise ValueError("the stranger bench holds no notes: make one or the other")
     rng = random.Random(seed)
     chosen = family_voices(which, families, voices)
     problems = missing([v for vs in chosen.values() for v in vs])
@@ -54,8 +56,6 @@ def build(
         seed += 1000
     out.mkdir(parents=True, exist_ok=True)
     write_contacts(out / "contacts.csv", SETS[which][0])
-    if stranger_bench and notes_only:
-        raise ValueError("the stranger bench holds no notes: make one or the other")
     if notes_only:
         items = notes(which)
     else:

@@ -323,7 +323,9 @@ def test_a_notes_corpus_and_the_stranger_bench_are_one_or_the_other(tmp_path: Pa
         corpus.main([str(tmp_path), "--notes", "--strangers"])
     assert exited.value.code == 2
     assert "choose one" in capsys.readouterr().err
-    assert not (tmp_path / "manifest.jsonl").exists()
+    with pytest.raises(ValueError, match="holds no notes"):
+        corpus.build(tmp_path / "both", "dev", notes_only=True, stranger_bench=True)
+    assert not (tmp_path / "manifest.jsonl").exists() and not (tmp_path / "both").exists()
 
 
 def test_eval_of_notes_alone_reports_notes_not_empty_command_figures():
