@@ -74,7 +74,7 @@ class Speech:
     topics: tuple[str, ...] = ()
     adaptation: str = ""  # "" = the rep's own (callbot enroll) when there is one; "off"; or a path
     learn: bool = True  # keep confirmed commands as labelled speech for `callbot enroll --refresh`
-    denoise: bool = True  # clean a steadily noisy room's audio before the grammar hears it (RNNoise)
+    denoise: bool = True  # the grammar's front end: RNNoise in steady noise, Conv-TasNet over other voices
 
 
 @dataclass(frozen=True)

@@ -112,6 +112,7 @@ VENDORS: dict[str, tuple[str, ...]] = {
         "assistant.speech.forced",
     ),
     "soxr": ("assistant.speech.frontend",),
+    "onnxruntime": ("assistant.speech.frontend",),
     "sklearn": ("assistant.speech.decision",),
     "speech_recognition": ("assistant.speech.audio", "assistant.speech.cloud"),
     "sounddevice": ("assistant.speech.audio",),

@@ -60,7 +60,8 @@ def test_eval_reports_every_figure(slice_dir: Path, tmp_path: Path, monkeypatch)
     # Every command the second engine was asked about keeps the readings the decision model weighed, and
     # the report prints the model's curve over them
     weighed = [r for i in commands for r in i["readings"]]
-    assert len({i["id"] for i in commands if i["readings"]}) == report["second_engine_checks"]
+    # (a check where neither engine's words make any command weighs no reading: nothing to keep)
+    assert 0 < len({i["id"] for i in commands if i["readings"]}) <= report["second_engine_checks"]
     assert all(0 <= r["p"] <= 1 and r["evidence"] and r["source"] in ("grammar", "whisper") for r in weighed)
     # ... and counts the readings said through the whole book, each of which kept its margin
     said_through = [r for r in weighed if r["evidence"].get("book_done")]
