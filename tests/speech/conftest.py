@@ -18,6 +18,9 @@ import pytest
 import speech_recognition as sr
 
 from assistant.contacts.book import ContactBook
+from assistant.intents import IntentParser
+from assistant.speech.commands import GrammarCommands
+from assistant.speech.sphinx import SphinxEngine
 
 FLITE_VOICES = ("slt", "rms", "awb", "kal16")  # built into Debian's flite: US female, US male, Scottish, US
 
@@ -45,6 +48,16 @@ def example_book(folder: Path) -> ContactBook:
     store = Store(f"sqlite:///{folder / 'contacts.db'}")
     store.import_contacts(read_contacts(EXAMPLE_CONTACTS).contacts, "example")
     return ContactBook(store)
+
+
+@pytest.fixture(scope="module")
+def grammar(tmp_path_factory: pytest.TempPathFactory) -> GrammarCommands:
+    """The command grammars over the example book, with the real recogniser (the two-engine tests')."""
+    commands = GrammarCommands(
+        SphinxEngine(), IntentParser().intents, example_book(tmp_path_factory.mktemp("book"))
+    )
+    commands.refresh()
+    return commands
 
 
 @pytest.fixture(scope="session")
