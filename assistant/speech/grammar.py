@@ -173,7 +173,10 @@ def _share(sentences: list[str], reference: str) -> list[str]:
 
     pocketsphinx copies a list for every place a grammar refers to it, and a book's names are most of a
     grammar's size: "(don't call | put) {contact} (again | on the do not call list)" keeps one copy. The
-    merged sentence also admits mixtures ("put Jane Doe again"), which the intent parser then refuses.
+    merged sentence also admits mixtures ("put Jane Doe again"), which the intent parser then refuses. A copy
+    per sentence, without them, was measured and not kept (README, Performance): the decoder did take mixtures
+    for names said in phrasings the grammar lacks, but they were also where strangers' names went, and it
+    made the grammar slower to load.
     """
     parts = {}
     for sentence in sentences:

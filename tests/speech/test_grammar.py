@@ -159,3 +159,13 @@ def test_each_intent_refers_to_the_names_once():
     ):
         assert says(command, sentence), sentence
     assert says(confirm, "no i meant jane doe") and says(confirm, "no jane")
+    # The one copy also says mixtures of DoNotCall's sentences; the intent parser refuses them, so one heard
+    # is no command at all (never a call, nor anyone put on the do-not-call list)
+    parser = IntentParser()
+    for mixture in (
+        "jane doe again",
+        "jane doe at acme again",
+        "put jane doe again",
+        "jane on the do not call list",
+    ):
+        assert says(command, mixture) and parser.parse(mixture) is None, mixture
