@@ -1,7 +1,7 @@
 """Run the benchmarks; print one markdown report and write it, with the figures as JSON, to bench/results/.
 
-python -m bench                    # speech (dev corpus, its strangers), latency, resolver, grammar, ..., page
-python -m bench heldout            # the held-out corpus and stranger bench too (or only some: ... resolver)
+python -m bench                    # speech (dev corpus, its two benches), latency, resolver, grammar, page
+python -m bench heldout            # the held-out corpus and its benches too (or only some: ... resolver)
 python -m bench enroll             # each voice's own adaptation (callbot enroll): bench/enroll.py
 """
 
@@ -21,6 +21,7 @@ RESULTS = Path(__file__).resolve().parent / "results"
 DEFAULT = (
     "speech",
     "strangers",
+    "first-names",
     "human",
     "frontend",
     "latency",
@@ -34,6 +35,10 @@ PARTS = (*DEFAULT, "heldout", "enroll")
 STRANGERS = (
     "## Strangers: 40 people not in the book asked for, each by every voice family clean and noisy "
     "(right: refused; any dial is a wrong dial)\n\n"
+)
+FIRST_NAMES = (
+    "## First names: each contact no other's first name sounds like, asked for by it alone twice, by every "
+    "voice family clean and noisy (right: dialled)\n\n"
 )
 
 
@@ -87,13 +92,17 @@ def main(argv: list[str]) -> int:
             figures[part] = speech.run("dev", RESULTS)
             sections.append("## Speech, development corpus\n\n" + speech_table(figures[part], "dev"))
         elif part == "strangers":
-            figures[part] = speech.run("dev", RESULTS, strangers=True)
+            figures[part] = speech.run("dev", RESULTS, bench="strangers")
             sections.append(STRANGERS + speech_table(figures[part], "dev book"))
+        elif part == "first-names":
+            figures[part] = speech.run("dev", RESULTS, bench="first-names")
+            sections.append(FIRST_NAMES + speech_table(figures[part], "dev book"))
         elif part == "heldout":
             figures[part] = speech.run("heldout", RESULTS)
             sections.append("## Speech, held-out corpus\n\n" + speech_table(figures[part], "held-out"))
-            figures["strangers-heldout"] = speech.run("heldout", RESULTS, strangers=True)
-            sections.append(STRANGERS + speech_table(figures["strangers-heldout"], "held-out book"))
+            for bench, title in (("strangers", STRANGERS), ("first-names", FIRST_NAMES)):
+                figures[f"{bench}-heldout"] = speech.run("heldout", RESULTS, bench=bench)
+                sections.append(title + speech_table(figures[f"{bench}-heldout"], "held-out book"))
         elif part == "human":
             figures[part] = [human.measure(), human.measure("base")]
             sections.append(

@@ -17,10 +17,11 @@ CORPORA = ROOT / "bench" / "corpus"
 ITEMS = 80
 
 
-def ensure_corpus(which: str, *, strangers: bool = False) -> Path:
+def ensure_corpus(which: str, bench: str = "") -> Path:
     """The corpus in every voice family, made again when missing, unfinished or older than its generator.
-    `strangers`: the set's stranger bench instead (people not in the book: scripts/corpus.py --strangers)."""
-    out = CORPORA / (f"strangers-{which}" if strangers else which)
+    `bench`: one of the set's benches instead of a draw: "strangers" (people not in the book) or
+    "first-names" (contacts by their first name alone), as scripts/corpus.py makes them."""
+    out = CORPORA / (f"{bench}-{which}" if bench else which)
     made = out / "corpus.json"  # written last, so a corpus interrupted half-way is made again
     sources = [ROOT / "scripts" / "corpus.py", *(ROOT / "scripts" / "spoken_corpus").glob("*.py")]
     if not made.exists() or any(src.stat().st_mtime > made.stat().st_mtime for src in sources):
@@ -32,7 +33,7 @@ def ensure_corpus(which: str, *, strangers: bool = False) -> Path:
                 str(out),
                 "--set",
                 which,
-                *(["--strangers"] if strangers else ["--limit", str(ITEMS)]),
+                *([f"--{bench}"] if bench else ["--limit", str(ITEMS)]),
             ]
             + (["--seed", "7"] if which == "heldout" else []),
             check=True,
@@ -40,11 +41,9 @@ def ensure_corpus(which: str, *, strangers: bool = False) -> Path:
     return out
 
 
-def run(
-    which: str, results: Path, extra: list[str] | None = None, label: str = "", *, strangers: bool = False
-) -> dict:
-    corpus = ensure_corpus(which, strangers=strangers)
-    name = f"{'strangers' if strangers else 'speech'}-{which}{'-' + label if label else ''}"
+def run(which: str, results: Path, extra: list[str] | None = None, label: str = "", bench: str = "") -> dict:
+    corpus = ensure_corpus(which, bench)
+    name = f"{bench or 'speech'}-{which}{'-' + label if label else ''}"
     report = results / f"{name}.json"
     table = subprocess.run(
         [sys.executable, "-m", "assistant", *(extra or []), "eval", str(corpus), "--json", str(report)],

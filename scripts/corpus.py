@@ -2,7 +2,7 @@
 
     python scripts/corpus.py OUT_DIR [--set dev|heldout] [--families espeak,flite,festival,hibari]
                              [--limit N] [--seed N] [--voices V,...] [--no-noise] [--noise KINDS] [--snr DB]
-                             [--enroll] [--strangers | --notes]
+                             [--enroll] [--strangers | --first-names | --notes]
 
 writes OUT_DIR/contacts.csv, OUT_DIR/manifest.jsonl, OUT_DIR/audio/*.wav (16 kHz mono int16) and
 OUT_DIR/corpus.json (what was made, and how long each family took to synthesise); with --enroll also
@@ -18,7 +18,9 @@ family ("family-flite"), the voice ("voice-flite-slt"), the speaking rate and th
 of the same people: a check that a rule chosen on the two sets holds on recordings nobody has seen.
 `--strangers` makes the stranger bench instead: the set's contact book, and 40 people not in it asked for
 (some share a first or last name with a contact, some are a first name alone), each to be refused, never
-dialled. `--notes` makes every note of the set and no command (20 notes, each said by every family): a
+dialled. `--first-names` makes the first-name bench: every contact whose first name no other contact's
+sounds like, asked for by it alone in two of five forms (*ring Thabo*, *get me Thabo*), each to be dialled.
+`--notes` makes every note of the set and no command (20 notes, each said by every family): a
 draw's share of notes is too few words to tell note transcription apart per family.
 """
 
@@ -73,19 +75,29 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also OUT/enroll/VOICE/: each voice reads callbot enroll's sentences (prompts.txt + NN.wav)",
     )
-    parser.add_argument(
+    bench = parser.add_mutually_exclusive_group()
+    bench.add_argument(
         "--strangers",
-        action="store_true",
+        action="store_const",
+        const="strangers",
+        dest="only",
         help="the stranger bench: only commands for people not in the book (spoken_corpus/people.py)",
     )
-    parser.add_argument(
+    bench.add_argument(
+        "--first-names",
+        action="store_const",
+        const="first-names",
+        dest="only",
+        help="the first-name bench: only commands naming a contact by first name alone",
+    )
+    bench.add_argument(
         "--notes",
-        action="store_true",
+        action="store_const",
+        const="notes",
+        dest="only",
         help="only the set's notes, every one of them (note transcription per family, on more words)",
     )
     args = parser.parse_args(argv)
-    if args.strangers and args.notes:
-        parser.error("--strangers and --notes make different corpora: choose one")
     voices = [(v, 50) for v in args.voices.split(",")] if args.voices else None
     try:
         n = build(
@@ -99,8 +111,7 @@ def main(argv: list[str] | None = None) -> int:
             conditions=args.noise,
             snr=args.snr,
             enroll=args.enroll,
-            stranger_bench=args.strangers,
-            notes_only=args.notes,
+            only=args.only or "",
         )
     except MissingVoices as exc:
         print(f"corpus: {exc}", file=sys.stderr)

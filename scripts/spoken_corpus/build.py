@@ -15,12 +15,14 @@ import numpy as np
 
 from .audio import RATE, write_wav
 from .enroll import write_enrollment
-from .items import SETS, Item, commands, notes, strangers
+from .items import SETS, Item, commands, first_name_bench, notes, strangers
 from .noise import DEFAULT_CONDITIONS, babble_talkers, mix, reverberate
 from .voices import FAMILIES, VOICES, MissingVoices, Voice, espeak_voices, missing
 
 RATES = [0.85, 0.95, 1.05, 1.15]  # speaking-rate factors (espeak-ng: 140, 157, 173, 190 words a minute)
 ROOM_TONE_DB = 45  # every recording's faint noise floor: no microphone records digital silence
+# The benches a corpus can be made of instead of a draw (`build`'s `only`): their items for a set
+BENCHES = {"strangers": strangers, "first-names": first_name_bench, "notes": notes}
 
 
 def build(
@@ -34,19 +36,19 @@ def build(
     conditions: tuple[str, ...] = DEFAULT_CONDITIONS,
     snr: float = 10.0,
     enroll: bool = False,
-    stranger_bench: bool = False,
-    notes_only: bool = False,
+    only: str = "",
 ) -> int:
     """Write a corpus; returns the number of recordings.
 
     `families` defaults to espeak alone here (the tests' quick slices need nothing else installed); the
     command line's default is every family. `voices` replaces the set's espeak-ng voices. `enroll` also has
-    every voice read the enrollment sentences (spoken_corpus/enroll.py). `stranger_bench`: the set's book, and
-    only its stranger bench for commands (items.strangers), no notes. `notes_only`: the set's every note and
-    no command, for measuring note transcription on more words than a draw's share.
+    every voice read the enrollment sentences (spoken_corpus/enroll.py). `only` makes one bench instead of a
+    draw of commands and notes (BENCHES): "strangers", the set's book and only its stranger bench
+    (items.strangers); "first-names", only its first-name bench (items.first_name_bench); "notes", the set's
+    every note and no command, for measuring note transcription on more words than a draw's share.
     """
-    if stranger_bench and notes_only:
-        raise ValueError("the stranger bench holds no notes: make one or the other")
+    if only and only not in BENCHES:
+        raise ValueError(f"unknown bench {only!r} (known: {', '.join(BENCHES)})")
     rng = random.Random(seed)
     chosen = family_voices(which, families, voices)
     problems = missing([v for vs in chosen.values() for v in vs])
@@ -56,10 +58,7 @@ def build(
         seed += 1000
     out.mkdir(parents=True, exist_ok=True)
     write_contacts(out / "contacts.csv", SETS[which][0])
-    if notes_only:
-        items = notes(which)
-    else:
-        items = strangers(which) if stranger_bench else commands(which, rng) + notes(which)
+    items = BENCHES[only](which) if only else commands(which, rng) + notes(which)
     if limit:
         items = rng.sample(items, min(limit, len(items)))
     conditions = conditions if noise else ()
@@ -70,8 +69,9 @@ def build(
     enrolled = write_enrollment(out, [v for vs in chosen.values() for v in vs], seed) if enroll else {}
     stamp = {
         "set": which,
-        "strangers": stranger_bench,
-        "notes_only": notes_only,
+        "strangers": only == "strangers",
+        "first_names": only == "first-names",
+        "notes_only": only == "notes",
         "seed": seed,
         "families": {f: [v.name for v in vs] for f, vs in chosen.items()},
         "conditions": list(conditions),

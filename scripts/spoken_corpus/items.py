@@ -271,6 +271,33 @@ def strangers(which: str) -> list[Item]:
     ]
 
 
+# How the first-name bench asks for each person, in turn (two forms each)
+FIRST_NAME_FORMS = ["call {first}", "ring {first}", "phone {first}", "get me {first}", "dial {first}"]
+
+
+def first_name_bench(which: str) -> list[Item]:
+    """The first-name bench: each person whose first name no one else in the book's sounds like, asked for
+    by it alone, twice, the forms in turn; a first name that may stand for another's (Jen for Jennifer) is
+    left out too. A name said in one word is the shortest evidence a command has, and the one-word
+    confusions between two contacts (*call Thabo* heard as *Call, Niamh,*) are too rare in a draw to choose
+    a rule on."""
+    from assistant.contacts.names import Nicknames
+
+    people = SETS[which][0]
+    heard = [sound(p.first) for p in people]
+    related = Nicknames().related
+    alone = [
+        p
+        for p, key in zip(people, heard, strict=True)
+        if heard.count(key) == 1 and not any(p.first.lower() in related(q.first) for q in people if q != p)
+    ]
+    return [
+        dial(p, FIRST_NAME_FORMS[(2 * i + turn) % len(FIRST_NAME_FORMS)].format(first=p.first), "first-name")
+        for i, p in enumerate(alone)
+        for turn in range(2)
+    ]
+
+
 def per_person(people: list[Person], wording: Wording, rng: random.Random) -> list[Item]:
     """Each person by full name: plainly, on a number label, and about a configured topic."""
     items = []

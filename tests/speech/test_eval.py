@@ -319,14 +319,15 @@ def test_a_notes_corpus_holds_every_note_of_the_set_and_no_command(which: str, t
     assert json.loads((tmp_path / "corpus.json").read_text())["notes_only"] is True
 
 
-def test_a_notes_corpus_and_the_stranger_bench_are_one_or_the_other(tmp_path: Path, capsys):
-    with pytest.raises(SystemExit) as exited:
-        corpus.main([str(tmp_path), "--notes", "--strangers"])
-    assert exited.value.code == 2
-    assert "choose one" in capsys.readouterr().err
-    with pytest.raises(ValueError, match="holds no notes"):
-        corpus.build(tmp_path / "both", "dev", notes_only=True, stranger_bench=True)
-    assert not (tmp_path / "manifest.jsonl").exists() and not (tmp_path / "both").exists()
+def test_the_benches_are_one_corpus_or_another(tmp_path: Path, capsys):
+    for pair in (["--notes", "--strangers"], ["--first-names", "--notes"]):
+        with pytest.raises(SystemExit) as exited:
+            corpus.main([str(tmp_path), *pair])
+        assert exited.value.code == 2
+        assert "not allowed with" in capsys.readouterr().err
+    with pytest.raises(ValueError, match="unknown bench 'nicknames'"):
+        corpus.build(tmp_path / "other", "dev", only="nicknames")
+    assert not (tmp_path / "manifest.jsonl").exists() and not (tmp_path / "other").exists()
 
 
 def test_eval_of_notes_alone_reports_notes_not_empty_command_figures():
