@@ -57,6 +57,17 @@ class Nicknames:
         """Only the name's own nicknames (Jennifer -> Jen, Jenny), not its relatives."""
         return frozenset(_dataset().nicknames_of(name.lower()))
 
+    def by_way_of_another(self, word: str, name: str) -> bool:
+        """Whether `word` stands for `name` only as another name's nickname, both of them (Cassie and Lena,
+        both Catherine's): not the name, its nickname, nor the name it is a nickname of."""
+        word, name = word.lower(), name.lower()
+        namer = _dataset()
+        return (
+            word != name
+            and name in self.related(word)
+            and name not in namer.nicknames_of(word) | namer.canonicals_of(word)
+        )
+
     def related(self, name: str) -> frozenset[str]:
         """Names that may stand for `name`: its nicknames, its canonical forms, and their siblings."""
         return self._related(name.lower())

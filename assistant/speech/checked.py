@@ -249,8 +249,10 @@ class CheckedCommands:
         backed = any(e.value(f) for f in ("whisper_means", "whisper_beam", "whisper_names"))
         if backed or who is None or p < BOOK_CHECK_FROM:
             return p
-        if not self.witness.forced.against_book(e, reading.text, who, second, audio):
+        rival = self.witness.forced.against_book(e, reading.text, who, second, audio)
+        if rival is None:
             return p
+        reading.rival = rival
         self.book_checks += 1
         return self.model.probability(e)
 

@@ -62,6 +62,7 @@ class Reading:
     evidence: Evidence
     source: str  # "grammar" or "whisper"
     held: bool = False  # a rule beside the decision model asks about it, however likely
+    rival: str = ""  # the book check's best rival sentence, when it was made (speech/forced.py)
 
 
 class Witness:
@@ -115,7 +116,7 @@ class Witness:
         beam = [meanings[t] for t in second.alternatives[:4] if t]
         grammar = meanings[first.text] if first.text else None
         distinct = {meanings[t]: t for t, _ in reversed(candidates) if meanings[t] is not None}
-        fit = self._fits(cleaned or audio, list(distinct.values()))
+        fit = self.fits(cleaned or audio, list(distinct.values()))
         out: list[Reading] = []
         for text, source in candidates:
             meaning = meanings[text]
@@ -152,7 +153,7 @@ class Witness:
             out.append(Reading(said[text], meaning, e, source, held=not read[text][2]))
         return out
 
-    def _fits(self, audio: AudioClip, texts: list[str]) -> dict[str, float | None]:
+    def fits(self, audio: AudioClip, texts: list[str]) -> dict[str, float | None]:
         """How well pocketsphinx fits each reading's sentence to the audio, when the readings differ."""
         if self.align is None or len(texts) < 2:
             return {}

@@ -103,18 +103,20 @@ class Forced:
         e.set("forced_margin", mine - max(rivals) if rivals else 5.0)
         e.set("forced_below_own", own - mine)
 
-    def against_book(self, e: Evidence, text: str, who: str, second: Transcript, audio: AudioClip) -> bool:
+    def against_book(
+        self, e: Evidence, text: str, who: str, second: Transcript, audio: AudioClip
+    ) -> str | None:
         """Whisper made to say the reading naming its person, and naming each other person in the book
         instead (in the form the name was said; a first name the person shares is no rival, nor is anyone
         whose name sounds like theirs, `_twins`), each set against what Whisper says of it over a quiet room
         (`_prior`): the margin of the reading over the best of them. The sound-alikes of `against_alikes`
         are spelled alike; a grammar that hears "call Ana" as "call ahmed" confuses names that are not. A
-        book too big to say through is cut to the names nearest to what was heard. Whether the check was
-        made."""
+        book too big to say through is cut to the names nearest to what was heard. The best rival's
+        sentence; None when the check could not be made."""
         said = self.said(text)
         naming = self._naming(text, said)
         if self.token_scores is None or naming is None:
-            return False
+            return None
         mine = naming(who)
         names = [c.name for c in self.book.contacts()]
         if len(names) > BOOK_CAP:
@@ -123,17 +125,17 @@ class Forced:
         # each rival's sentence, and the name in the form it says it
         rivals = {s: _form(n, said) for n in names if n not in twins and (s := naming(n)) != mine}
         if not rivals:
-            return False
+            return None
         sentences = [mine, *rivals]
         try:
             heard = self.token_scores(audio, sentences)
             prior = self._prior(mine, heard, [_form(who, said), *rivals.values()])
         except TranscriptionFailed:
-            return False
+            return None
         own, *others = (mean_score(h) - p for h, p in zip(heard, prior, strict=True))
         e.set("book_done", True)
         e.set("book_margin", own - max(others))
-        return True
+        return list(rivals)[others.index(max(others))]
 
     def against_correction(self, text: str, who: str, plain: list[str], audio: AudioClip) -> float | None:
         """For a reading that says its person's whole name, ends the phrase there, and goes on in words it

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.contacts.labels import canonical_label, pick_number
+from assistant.contacts.names import Nicknames
 from assistant.contacts.resolver import Resolver
 from assistant.models import Action, Contact, PhoneNumber
 
@@ -71,6 +72,17 @@ def test_nickname_reaches_the_full_name(resolver: Resolver):
     r = resolver.resolve("bob martinez")
     assert r.action == Action.DIAL and r.contact.name == "Robert Martinez"
     assert r.candidates[0].matched == "nickname" and not r.certain  # confirm: it was not said as written
+
+
+def test_a_name_that_stands_for_another_only_as_a_third_names_nickname():
+    """Speech checks these (speech/holds.py): Cassie reaches Lena only as Catherine's nickname, both."""
+    nicknames = Nicknames()
+    assert nicknames.by_way_of_another("Cassie", "Lena")
+    assert nicknames.by_way_of_another("jenny", "jen")  # both Jennifer's: a spelling, which holds.py hears
+    assert not nicknames.by_way_of_another("bob", "robert")  # Robert's own
+    assert not nicknames.by_way_of_another("robert", "bob")
+    assert not nicknames.by_way_of_another("lena", "lena")
+    assert not nicknames.by_way_of_another("nina", "lena")  # not related at all
 
 
 @pytest.mark.parametrize(

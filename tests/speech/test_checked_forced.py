@@ -45,6 +45,29 @@ def test_a_one_word_name_another_name_fits_better_is_asked_about(grammar, monkey
         assert not result.sure
 
 
+@pytest.mark.parametrize(("fit", "held"), [(4.5, False), (3.5, True), (None, True)])
+def test_a_one_word_name_pocketsphinx_fits_far_better_than_whisper_s_rival_is_acted_on(
+    grammar, monkeypatch, fit, held
+):
+    """The same "call grace", Whisper preferring "Call Jane": when pocketsphinx fits "call grace" to the
+    audio better than "Call Jane" by 4 per frame or more, both engines' ears are not Whisper's preference,
+    and the model decides; by less, or when pocketsphinx cannot say, it is asked about."""
+    monkeypatch.setattr("assistant.speech.checked.BOOK_CHECK_FROM", 0.0)
+    commands, _ = scoring(grammar, "Coalition.", Grace=-1.0, Jane=-0.5)
+    commands.dial_at = 0.0  # whatever the model makes of it
+    fitted: list[list[str]] = []
+
+    def align(audio: AudioClip, texts: list[str]) -> list[float | None]:
+        fitted.append(texts)
+        return [fit if text == "call grace" else (0.0 if fit is not None else None) for text in texts]
+
+    monkeypatch.setattr(commands.witness, "align", align)
+    commands.check(first("call grace", 0.6), AUDIO, COMMAND)
+    reading = next(r for r, _ in commands.last if r.source == "grammar")
+    assert reading.rival == "Call Jane" and fitted == [["call grace", "Call Jane"]]
+    assert reading.held == held
+
+
 def test_a_whole_name_said_is_set_against_whole_names(grammar, monkeypatch):
     """ "call jane doe on the mobile": Jane Smith, who shares her first name, is a rival by her whole name,
     as is everyone else, the rest of the sentence kept; nobody is scored by a first name alone."""

@@ -66,7 +66,7 @@ def test_eval_reports_every_figure(slice_dir: Path, tmp_path: Path, monkeypatch)
     # ... and counts the readings said through the whole book, each of which kept its margin
     said_through = [r for r in weighed if r["evidence"].get("book_done")]
     assert report["book_checks"] == len(said_through)
-    assert all("book_margin" in r["evidence"] for r in said_through)
+    assert all("book_margin" in r["evidence"] and r["rival"] for r in said_through)  # and its best rival
     assert "| threshold | acted on without asking | dialled wrongly |" in result.output
     # and `callbot eval --train` refits the model on them (here from the report, without hearing it again)
     model_path = tmp_path / "decision.json"
