@@ -53,7 +53,7 @@ def readings(recognizer: Any, expect: dict[str, Any], alike: Iterable[str] = ())
                 and reading.evidence.values.get("one_person", 0) > 0,
                 "held": reading.held,
                 "evidence": dict(reading.evidence.values),
-                **({"rival": reading.rival} if reading.rival else {}),  # the book check's best
+                **({"rival": reading.rival} if reading.rival else {}),  # the book check's best rival sentence
             }
         )
     return out
