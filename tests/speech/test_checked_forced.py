@@ -50,8 +50,8 @@ def test_a_one_word_name_pocketsphinx_fits_far_better_than_whisper_s_rival_is_ac
     grammar, monkeypatch, fit, held
 ):
     """The same "call grace", Whisper preferring "Call Jane": when pocketsphinx fits "call grace" to the
-    audio better than "Call Jane" by 4 per frame or more, both engines' ears are not Whisper's preference,
-    and the model decides; by less, or when pocketsphinx cannot say, it is asked about."""
+    audio better than "Call Jane" by 4 per frame or more, its ears outweigh Whisper's preference and the
+    model decides; by less, or when pocketsphinx cannot say, it is asked about."""
     monkeypatch.setattr("assistant.speech.checked.BOOK_CHECK_FROM", 0.0)
     commands, _ = scoring(grammar, "Coalition.", Grace=-1.0, Jane=-0.5)
     commands.dial_at = 0.0  # whatever the model makes of it
