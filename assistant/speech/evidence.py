@@ -25,7 +25,7 @@ from ..understanding import PHRASE_END, name_said_first
 from .commands import Book, Parser
 from .decision import Evidence, snr_db
 from .forced import Forced
-from .rewording import company_unsaid, verb_misheard
+from .rewording import company_unsaid, letters_joined, verb_misheard
 from .topics import voice_introducers
 
 Meaning = tuple[str, str, str]  # (intent, who: a contact, "A|B" for several, "nobody"; number label)
@@ -101,7 +101,7 @@ class Witness:
         each with its evidence; a reading that means nothing is left out. `cleaned`: the audio as the grammar
         heard it when its front end cleaned it of steady noise; pocketsphinx fits the readings to that."""
         texts = [t for t in (first.text, *second.hypotheses[:4], *second.alternatives[:4]) if t]
-        said = {t: self.verb_misheard(t) or t for t in dict.fromkeys(texts)}  # "I want to fan Tariq Aziz."
+        said = {t: self.reworded(t) for t in dict.fromkeys(texts)}  # "I want to fan Tariq Aziz."
         read = {t: self._read(said[t]) for t in said}  # each sentence read once
         meanings = {t: m for t, (m, _, _) in read.items()}
         candidates: list[tuple[str, str]] = []
@@ -158,6 +158,12 @@ class Witness:
         if self.align is None or len(texts) < 2:
             return {}
         return dict(zip(texts, self.align(audio, texts), strict=True))
+
+    def reworded(self, text: str) -> str:
+        """A sentence in the words the templates read: a name spelled out joined (`letters_joined`), a
+        misheard verb before a whole name made "call" (`verb_misheard`)."""
+        joined = letters_joined(text)
+        return self.verb_misheard(joined) or joined
 
     def verb_misheard(self, text: str) -> str | None:
         """`rewording.verb_misheard` against this book ("I want to fan Tariq Aziz.")."""

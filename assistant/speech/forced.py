@@ -1,9 +1,9 @@
 """Whisper made to say sentences it may not have heard (forced decoding): a reading of a command, and the
 same sentence naming someone else instead. How much better the reading fits the audio than the best of
 those is evidence for it (speech/evidence.py); the rivals are the contacts spelled like the heard name
-(`against_alikes`) or, for a reading nobody backed, everyone in the book (`against_book`). And words
-after a name nobody could read, said as a correction to someone else (`against_correction`, for the rule in
-speech/holds.py).
+(`against_alikes`) or, for a reading nobody backed, everyone in the book (`against_book`). For a name the
+book holds nobody by, the contact whose name fits best (`named_from_book`). And words after a name nobody
+could read, said as a correction to someone else (`against_correction`, for the rule in speech/holds.py).
 """
 
 from __future__ import annotations
@@ -136,6 +136,33 @@ class Forced:
         e.set("book_done", True)
         e.set("book_margin", own - max(others))
         return list(rivals)[others.index(max(others))]
+
+    def named_from_book(self, text: str, second: Transcript, audio: AudioClip) -> tuple[str, float] | None:
+        """For a reading whose name the book holds nobody by ("Call Omari N. W. S. U.", "Get hold of Akant
+        Khan."): Whisper made to say its sentence naming each contact instead (in the form the name was
+        said), each set against the quiet room as in `against_book`. The sentence that fits best, and by how
+        much it fits better than the next naming someone else (people sharing the first name said are one
+        sentence: the dialog asks which of them). None when the check could not be made."""
+        said = self.said(text)
+        naming = self._naming(text, said)
+        if self.token_scores is None or naming is None:
+            return None
+        names = [c.name for c in self.book.contacts()]
+        if len(names) > BOOK_CAP:
+            names = self.sound_alikes(said, second, limit=BOOK_CAP // 4)[:BOOK_CAP]
+        forms = {naming(n): _form(n, said) for n in names}  # each sentence, and the name as it says it
+        if len(forms) < 2:
+            return None
+        heard_name = " ".join(said)
+        mine = naming(heard_name)  # the sentence as Whisper wrote it
+        try:
+            heard = self.token_scores(audio, [mine, *forms])
+            prior = self._prior(mine, heard, [heard_name, *forms.values()])
+        except TranscriptionFailed:
+            return None
+        _, *fits = (mean_score(h) - p for h, p in zip(heard, prior, strict=True))
+        (best, sentence), (second_best, _) = sorted(zip(fits, forms, strict=True), reverse=True)[:2]
+        return sentence, best - second_best
 
     def against_correction(self, text: str, who: str, plain: list[str], audio: AudioClip) -> float | None:
         """For a reading that says its person's whole name, ends the phrase there, and goes on in words it

@@ -158,7 +158,12 @@ class Holds:
         """Whether Whisper's best sentence names someone else beside this reading's person (UNLIKE_BELOW):
         `written`, the name it asks for (`_written_name`)."""
         who = one_person(reading.meaning)
-        person = self.witness.person(who) if who is not None and written else None
+        return who is not None and self.written_someone_else(who, written)
+
+    def written_someone_else(self, who: str, written: list[str]) -> bool:
+        """Whether a name written in two words (`written`) is a stranger's who shares one word with this
+        person's: the other a common name that sounds unlike theirs (UNLIKE_BELOW)."""
+        person = self.witness.person(who) if written else None
         if person is None:
             return False
         theirs = self.witness.written(person.name)  # their name's words and their aliases'

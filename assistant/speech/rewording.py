@@ -1,5 +1,6 @@
 """Whisper's sentence, or the grammar's, put in the words the templates read: a misheard verb before a
-contact's whole name becomes "call", and a company nobody said leaves the grammar's reading."""
+contact's whole name becomes "call", a name Whisper spelled out becomes one word, and a company nobody
+said leaves the grammar's reading."""
 
 from __future__ import annotations
 
@@ -47,6 +48,45 @@ def verb_misheard(text: str, parser: Parser, ways: Speechways, resolver: Resolve
         if len(name) > 1 and whole_name(resolver, name) is not None:
             return sentence
     return None
+
+
+def letters_joined(text: str) -> str:
+    """Whisper's sentence with a name it spelled out as one word: a name it does not know it may write
+    letter by letter ("Call D. M. I. T. R. I. Volkov,", "Call G-M-I-D-R-I Volkov,") or in capitals broken
+    anywhere ("Ring DM ITRI Volkov's house.", "Phone, Shaobhan, NGB YN,"): "Call Dmitri Volkov,". A run is
+    two pieces or more, each all capitals (a single letter with or without its full stop), or letters
+    joined by hyphens; a comma or a full stop after a longer piece ends it, and "I" alone is a word, not a
+    letter, unless a letter's full stop follows it."""
+    pieces = text.split(" ")
+    out: list[str] = []
+    run: list[str] = []
+
+    def close() -> None:
+        if len(run) > 1 or (run and "-" in run[0]):  # "DM ITRI", "G-M-I-D-R-I"
+            ending = run[-1][len(run[-1].rstrip(".,?!")) :]
+            letters = "".join(piece.rstrip(".,?!").replace("-", "") for piece in run)
+            spelled_end = len(run[-1].rstrip(".,?!").replace("-", "")) == 1 and ending == "."
+            out.append(letters.capitalize() + ("" if spelled_end else ending))
+        else:
+            out.extend(run)
+        run.clear()
+
+    for piece in pieces:
+        bare = piece.rstrip(".,?!")
+        capitals = bool(_CAPITALS.fullmatch(bare)) and (bare != "I" or piece == "I.")
+        if capitals:
+            run.append(piece)
+            single = len(bare.replace("-", "")) == 1
+            if piece.endswith((",", "?", "!")) or (piece.endswith(".") and not single):
+                close()
+        else:
+            close()
+            out.append(piece)
+    close()
+    return " ".join(out)
+
+
+_CAPITALS = re.compile(r"[A-Z]+(?:-[A-Z])*|[A-Z](?:-[A-Z])+")
 
 
 def _named(word: str) -> bool:

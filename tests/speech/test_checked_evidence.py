@@ -6,6 +6,7 @@ import pytest
 
 from assistant.intents import IntentParser
 from assistant.models import Contact
+from assistant.speech.rewording import letters_joined
 
 from .checking import AUDIO, COMMAND, checked, evidence, first, grammar_p, scoring
 
@@ -193,6 +194,36 @@ def test_a_misheard_verb_before_a_whole_name_is_read_as_a_call(grammar):
     stranger, _ = checked(grammar, "I want to fan Beverly Smith.")
     stranger.check(first("", 0.1), AUDIO, COMMAND)
     assert stranger.last == []
+
+
+def test_a_name_whisper_spelled_out_is_read_as_one_word(grammar):
+    """ "call Dmitri Volkov", Whisper: "Call D. M. I. T. R. I. Volkov,": a name it does not know written
+    letter by letter is read as the word they spell, and so as him (on the dev draws, two such commands
+    went from "say it again" to a dial, two from a question)."""
+    commands, _ = checked(grammar, "Call D. M. I. T. R. I. Volkov,")
+    commands.check(first("", 0.1), AUDIO, COMMAND)
+    [(reading, _)] = commands.last
+    assert reading.text == "Call Dmitri Volkov,"
+    assert reading.meaning == ("CallContact", "Dmitri Volkov", "")
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("Call D. M. I. T. R. I. Volkov,", "Call Dmitri Volkov,"),  # letter by letter
+        ("Call G-M-I-D-R-I Volkov,", "Call Gmidri Volkov,"),  # with hyphens
+        ("Ring DM ITRI Volkov's house.", "Ring Dmitri Volkov's house."),  # capitals broken anywhere
+        ("Phone, Shaobhan, NGB YN,", "Phone, Shaobhan, Ngbyn,"),
+        ("Call Omari N. W. S. U.", "Call Omari Nwsu"),
+        ("I need to reach the NIDRI Volkov.", "I need to reach the NIDRI Volkov."),  # one piece: as written
+        ("I'd like to call AI Brennan.", "I'd like to call AI Brennan."),
+        ("Call DM, I think so.", "Call DM, I think so."),  # a comma ends a run; "I" is a word
+        ("Call John F. Star King,", "Call John F. Star King,"),  # an initial
+        ("Call T-Mobile about the bill.", "Call T-Mobile about the bill."),
+    ],
+)
+def test_letters_are_joined_only_where_whisper_spelled(written: str, read: str):
+    assert letters_joined(written) == read
 
 
 @pytest.mark.parametrize(

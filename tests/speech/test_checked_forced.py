@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from assistant.intents import IntentParser
@@ -274,3 +276,68 @@ def test_whisper_encodes_a_clip_once_while_setting_it_against_a_quiet_room(speak
     whisper.score(quiet_room(), ["Call Grace", "Call Jane"])
     assert whisper.score(clip, ["Call Grace", "Call Jane"]) == first
     assert len(encoded) == 2
+
+
+# -- a name the book holds nobody by: who the book says it was ------------------------------------------
+
+
+def test_a_name_nobody_answers_to_is_asked_about_as_the_contact_it_fits(grammar, monkeypatch):
+    """Whisper wrote a name nobody in the book answers to ("Call Raised Oak Four."), the grammar heard
+    nothing it was sure of: made to say the sentence naming each contact instead, Whisper fits Grace
+    Okafor's by far the best, so the command is a question about her ("Did you mean Grace Okafor?"), never
+    a dial; the whole name as said, everyone else by their whole name."""
+    commands, engine = scoring(grammar, "Call Raised Oak Four.", Grace_Okafor=-1.0)
+    commands.model = replace(commands.model, ask_from=1.0)  # the decision would ask to hear it again
+    result = commands.check(first("call marcus johnson", 0.2), AUDIO, COMMAND)
+    assert result.text == "Call Grace Okafor" and not result.sure
+    assert result.confidence is not None and result.confidence >= commands.min_confidence
+    assert not result.label_sure  # a number label in Whisper's words is confirmed too
+    book = engine.scored[-1]
+    assert book[0] == "Call raised oak four" and "Call Jane Smith" in book and "Call Jane" not in book
+
+
+@pytest.mark.parametrize(
+    ("heard", "fits"),
+    [
+        ("Call Raised Oak Four.", {"Grace_Okafor": -1.0, "Jane_Doe": -2.5}),  # by 1.5 only
+        ("Call Jane Doe, no, Raised Oak Four.", {"Grace_Okafor": -1.0}),  # someone taken back
+        ("Call Peter Okafor.", {"Grace_Okafor": -1.0}),  # a stranger who shares her surname
+    ],
+)
+def test_a_name_nobody_answers_to_stays_unheard_unless_one_contact_fits_far_better(
+    grammar, monkeypatch, heard, fits
+):
+    """The book's best fit is no question when another contact fits nearly as well (a stranger's name:
+    "Call Peter Chen." sets Kelly Chen only a little above the rest), nor when the speaker took someone
+    back, nor when Whisper wrote a stranger who shares the contact's surname (a common given name unlike
+    hers): the command is heard again as before."""
+    commands, _ = scoring(grammar, heard, **fits)
+    commands.model = replace(commands.model, ask_from=1.0)
+    result = commands.check(first("call marcus johnson", 0.2), AUDIO, COMMAND)
+    assert "Grace Okafor" not in result.text and result.confidence == 0.0
+
+
+@pytest.mark.parametrize(
+    ("said", "voice", "written", "who"),
+    [
+        ("call Xiaoming Li", "en-us+klatt2", "Call neither me lie.", "Xiaoming Li"),
+        ("call Peter Chen", "flite:slt", "Call Peter Chen.", None),  # strangers
+        ("phone Gareth Jones", "en-us+klatt2", "Phone Garris Jones.", None),
+    ],
+)
+def test_whisper_fits_the_contact_said_to_a_name_it_wrote_as_nobody(grammar, say, said, voice, written, who):
+    """Real audio through the bundled Whisper, read as Whisper wrote it (its sentences for these
+    recordings): the contact said fits by the margin a question needs; a stranger leaves nobody in the book
+    that far ahead (Kelly Chen for Peter Chen by about 1)."""
+    from assistant.speech.audio import read_audio
+    from assistant.speech.checked import NAMED_FROM_BOOK
+    from assistant.speech.whisper import WhisperTranscriber
+
+    forced = CheckedCommands(grammar, WhisperTranscriber(), IntentParser()).witness.forced
+    found = forced.named_from_book(written, Transcript(written, ()), read_audio(say(said, voice)))
+    assert found is not None
+    sentence, margin = found
+    if who is not None:
+        assert who in sentence and margin >= NAMED_FROM_BOOK
+    else:
+        assert margin < NAMED_FROM_BOOK
