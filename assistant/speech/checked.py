@@ -30,9 +30,10 @@ BOOK_CHECK_FROM = 0.5
 # asked about that person ("Did you mean Amara Nwosu?") instead: "Call Omari N. W. S. U.", "Get hold of Akant
 # Khan.". Never a dial. Chosen on the eight dev draws' and the dev first-name bench's commands so heard and
 # on the dev stranger bench, worked out offline: at 2.0, 37 commands would ask about the right person and 2
-# about another ("Call Eva." for "call Aoife": Ethan Brooks), and none of the bench's 211 strangers Whisper
-# wrote so (at 1.5: 52, 8 and 6); heard again, 33 became questions about the right person, and one stranger
-# of a dev draw ("Call Rupert Mance,") a question about Robert Martinez.
+# about the person the speaker took back ("call Robert Martinez, no, Wojciech Kowalski", Whisper writing "Mo"
+# for "no"), and none of the bench's 211 strangers Whisper wrote so (at 1.5: 52, 8 and 6); heard again, 33
+# became questions about the right person, none about a person taken back, and one stranger of a dev draw
+# ("Call Rupert Mance,") a question about Robert Martinez.
 NAMED_FROM_BOOK = 2.0
 
 
