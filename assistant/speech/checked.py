@@ -35,6 +35,7 @@ BOOK_CHECK_FROM = 0.5
 # became questions about the right person, none about a person taken back, and one stranger of a dev draw
 # ("Call Rupert Mance,") a question about Robert Martinez.
 NAMED_FROM_BOOK = 2.0
+UNPLACED = ("CallContact", NOBODY)  # a call whose name the resolver cannot place
 
 
 class Transcribing(Protocol):
@@ -273,8 +274,7 @@ class CheckedCommands:
         """The sentence of a reading that names nobody in the book (Whisper's), naming the contact it fits
         best instead, when it fits them NAMED_FROM_BOOK better than anyone else; never when the speaker
         took someone back, nor when Whisper wrote a stranger who shares a word of that person's name."""
-        unplaced = ("CallContact", NOBODY)
-        nobody = next((r for r, _ in weighed if r.source == "whisper" and r.meaning[:2] == unplaced), None)
+        nobody = next((r for r, _ in weighed if r.source == "whisper" and r.meaning[:2] == UNPLACED), None)
         if nobody is None or restart is not None or self.witness.corrected(second.text):
             return None
         found = self.witness.forced.named_from_book(nobody.text, second, audio)
@@ -312,7 +312,7 @@ class CheckedCommands:
         kept = (r.text for r, _ in weighed if r is not best and not restarted_away(restart, r.meaning))
         others = tuple(t for t in (*kept, *heard) if t != best.text)
         unheard = p < self.model.ask_from and not _asks_anyway(best.meaning)  # too unlikely: "say it again"
-        if unheard or best.meaning[:2] == ("CallContact", NOBODY):
+        if unheard or best.meaning[:2] == UNPLACED:
             named = self._named_from_book(weighed, second, audio, restart)
             if named is not None:  # a question about who the book says it was, and the number confirmed
                 confidence = max(p, self.min_confidence)

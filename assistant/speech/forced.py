@@ -118,21 +118,16 @@ class Forced:
         if self.token_scores is None or naming is None:
             return None
         mine = naming(who)
-        names = [c.name for c in self.book.contacts()]
-        if len(names) > BOOK_CAP:
-            names = self.sound_alikes(said, second, limit=BOOK_CAP // 4)[:BOOK_CAP]
         twins = self._twins(who, said)
         # each rival's sentence, and the name in the form it says it
+        names = self._book_names(said, second)
         rivals = {s: _form(n, said) for n in names if n not in twins and (s := naming(n)) != mine}
         if not rivals:
             return None
-        sentences = [mine, *rivals]
         try:
-            heard = self.token_scores(audio, sentences)
-            prior = self._prior(mine, heard, [_form(who, said), *rivals.values()])
+            own, *others = self._over_quiet_room(audio, mine, _form(who, said), rivals)
         except TranscriptionFailed:
             return None
-        own, *others = (mean_score(h) - p for h, p in zip(heard, prior, strict=True))
         e.set("book_done", True)
         e.set("book_margin", own - max(others))
         return list(rivals)[others.index(max(others))]
@@ -147,20 +142,15 @@ class Forced:
         naming = self._naming(text, said)
         if self.token_scores is None or naming is None:
             return None
-        names = [c.name for c in self.book.contacts()]
-        if len(names) > BOOK_CAP:
-            names = self.sound_alikes(said, second, limit=BOOK_CAP // 4)[:BOOK_CAP]
-        forms = {naming(n): _form(n, said) for n in names}  # each sentence, and the name as it says it
+        # each contact's sentence, and the name in the form it says it
+        forms = {naming(n): _form(n, said) for n in self._book_names(said, second)}
         if len(forms) < 2:
             return None
         heard_name = " ".join(said)
-        mine = naming(heard_name)  # the sentence as Whisper wrote it
-        try:
-            heard = self.token_scores(audio, [mine, *forms])
-            prior = self._prior(mine, heard, [heard_name, *forms.values()])
+        try:  # the sentence as Whisper wrote it first: its score over the quiet room sets the others'
+            _, *fits = self._over_quiet_room(audio, naming(heard_name), heard_name, forms)
         except TranscriptionFailed:
             return None
-        _, *fits = (mean_score(h) - p for h, p in zip(heard, prior, strict=True))
         (best, sentence), (second_best, _) = sorted(zip(fits, forms, strict=True), reverse=True)[:2]
         return sentence, best - second_best
 
@@ -196,9 +186,7 @@ class Forced:
             return None
         named = " ".join([*words[: at + start], who])
         named = named[:1].upper() + named[1:]  # "Call Viktor Horvath"
-        names = [c.name for c in self.book.contacts()]
-        if len(names) > BOOK_CAP:  # the names nearest the words after it
-            names = self.sound_alikes(said[end:], Transcript(""), limit=BOOK_CAP // 4)[:BOOK_CAP]
+        names = self._book_names(said[end:], Transcript(""))  # big: the names nearest the words after it
         twins = self._twins(who, said[start:end])
         corrections = [f"{named}, {back} {n}." for back in TAKING_BACK for n in names if n not in twins]
         if not corrections:
@@ -226,6 +214,22 @@ class Forced:
     def person(self, who: str) -> Contact | None:
         """The contact a reading names, by name."""
         return next((c for c in self.book.contacts() if c.name == who), None)
+
+    def _book_names(self, said: list[str], second: Transcript) -> list[str]:
+        """Everyone in the book; a book too big to say through (BOOK_CAP), the names nearest `said` and
+        Whisper's readings."""
+        names = [c.name for c in self.book.contacts()]
+        if len(names) > BOOK_CAP:
+            names = self.sound_alikes(said, second, limit=BOOK_CAP // 4)[:BOOK_CAP]
+        return names
+
+    def _over_quiet_room(self, audio: AudioClip, mine: str, form: str, others: dict[str, str]) -> list[float]:
+        """How well `mine` (whose name is said as `form`) and each of `others` (sentence: the name as it
+        says it) fit the audio, each less what Whisper says of it over the quiet room (`_prior`)."""
+        assert self.token_scores is not None
+        heard = self.token_scores(audio, [mine, *others])
+        prior = self._prior(mine, heard, [form, *others.values()])
+        return [mean_score(h) - p for h, p in zip(heard, prior, strict=True)]
 
     def _prior(self, mine: str, heard: list[list[float]], forms: list[str]) -> list[float]:
         """How readily Whisper says each sentence over a quiet room: what it says of a name without hearing

@@ -86,7 +86,7 @@ def letters_joined(text: str) -> str:
     return " ".join(out)
 
 
-_CAPITALS = re.compile(r"[A-Z]+(?:-[A-Z])*|[A-Z](?:-[A-Z])+")
+_CAPITALS = re.compile(r"[A-Z]+(?:-[A-Z])*")  # "DM", "N", "G-M-I-D-R-I"
 
 
 def _named(word: str) -> bool:
