@@ -232,6 +232,10 @@ class Resolver:
         """Whether a word is a word of some contact's name or alias."""
         return fold(word) in self._by_token
 
+    def sounds_like_a_name(self, word: str) -> bool:
+        """Whether a word is a word of some contact's name or alias, or sounds like one (a Metaphone key)."""
+        return self.knows(word) or any(key in self._by_sound for key in phonetic_keys(fold(word)))
+
     def says_whole_name(self, words: Sequence[str], contact: Contact) -> bool:
         """Whether these words hold the contact's whole name (or an alias of two words or more) as written,
         its words together, whatever misheard words are around it ("isabelle martin on their normal"), and

@@ -25,7 +25,7 @@ from ..understanding import PHRASE_END, name_said_first
 from .commands import Book, Parser
 from .decision import Evidence, snr_db
 from .forced import Forced
-from .rewording import company_unsaid, letters_joined, verb_misheard
+from .rewording import company_unsaid, letters_joined, small_words_misheard, template_words, verb_misheard
 from .topics import voice_introducers
 
 Meaning = tuple[str, str, str]  # (intent, who: a contact, "A|B" for several, "nobody"; number label)
@@ -84,6 +84,7 @@ class Witness:
         ways = self.ways = Speechways.of(language_dir())
         self.carriers = ways.carriers  # words around a name, not part of it
         self.small = ways.carriers | {w for w in ways.not_names if " " not in w}  # "this", "him": no name
+        self.template_words = template_words(ways)  # what a misheard small word may be
         # ... and how the one-word ones sound ("Sari", "Sarah": sorry), those with a sound long enough to tell
         self.repair_sounds = {
             key
@@ -161,9 +162,15 @@ class Witness:
 
     def reworded(self, text: str) -> str:
         """A sentence in the words the templates read: a name spelled out joined (`letters_joined`), a
-        misheard verb before a whole name made "call" (`verb_misheard`)."""
+        misheard verb before a whole name made "call" (`verb_misheard`), or else misheard small words
+        around a name made the template words they sound like (`small_words_misheard`)."""
         joined = letters_joined(text)
-        return self.verb_misheard(joined) or joined
+        resolver = self.book.resolver()
+        return (
+            self.verb_misheard(joined)
+            or small_words_misheard(joined, self.parser, self.ways, resolver, self.template_words)
+            or joined
+        )
 
     def verb_misheard(self, text: str) -> str | None:
         """`rewording.verb_misheard` against this book ("I want to fan Tariq Aziz.")."""

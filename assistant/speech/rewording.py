@@ -1,6 +1,7 @@
 """Whisper's sentence, or the grammar's, put in the words the templates read: a misheard verb before a
-contact's whole name becomes "call", a name Whisper spelled out becomes one word, and a company nobody
-said leaves the grammar's reading."""
+contact's whole name becomes "call", small words misheard around a name become the template words they
+sound like, a name Whisper spelled out becomes one word, and a company nobody said leaves the grammar's
+reading."""
 
 from __future__ import annotations
 
@@ -9,15 +10,21 @@ from collections.abc import Iterable
 
 from ..contacts.names import fold, phonetic_keys
 from ..contacts.resolver import Resolver
-from ..contacts.soundalike import sounds_like_one_of
+from ..contacts.soundalike import sound_similarity, sounds_like_one_of
 from ..intents import prepare
-from ..language import Speechways
+from ..language import Speechways, label_words
+from ..models import Action
 from ..ports import COMMANDS
 from ..understanding import whole_name
 from .commands import Parser
+from .pronounce import shared
 
 # The most words a misheard verb is taken to be ("that hold of" for "get hold of").
 VERB_WORDS = 3
+# A word no template holds is taken for the template word it sounds most like from this phone edit
+# similarity on (`sound_similarity`): "Numbar" and "Amber" for number (0.67, 0.6), "Mebel" and "Noble" for
+# mobile (0.8), "wearing" for ring (0.6); "Quorx" is no "work" (0.33).
+SMALL_WORD_LIKE = 0.6
 
 
 def verb_misheard(text: str, parser: Parser, ways: Speechways, resolver: Resolver) -> str | None:
@@ -48,6 +55,50 @@ def verb_misheard(text: str, parser: Parser, ways: Speechways, resolver: Resolve
         if len(name) > 1 and whole_name(resolver, name) is not None:
             return sentence
     return None
+
+
+def small_words_misheard(
+    text: str, parser: Parser, ways: Speechways, resolver: Resolver, words: frozenset[str]
+) -> str | None:
+    """A request heard with small words of the templates misheard ("Viktor Horvath's office, Numbar,
+    please.", "Call Amar Nwosu on the middle."), none of it read: each word no template holds and that
+    sounds like no word of anyone's name, made the template word (`words`) it sounds most like
+    (SMALL_WORD_LIKE), when the sentence then calls a person the resolver places, named in two words or
+    more."""
+    if parser.parse(text, allowed=COMMANDS) is not None:
+        return None
+    heard = prepare(text, ways).split()
+    said = [fold(w) for w in heard]
+    if not any(map(resolver.sounds_like_a_name, said)):  # no name: nothing to call
+        return None
+    pronounce = shared().words
+    odd = [w for w in said if len(w) > 2 and w.isalpha() and w not in words]
+    odd = [w for w in odd if not resolver.sounds_like_a_name(w)]  # "Anna" is no "and"
+    pronounce([*odd, *words])  # their sounds in one go
+    for i, word in enumerate(said):
+        if word not in odd:
+            continue
+        like, best = max((sound_similarity(word, w, pronounce), w) for w in words)
+        if like >= SMALL_WORD_LIKE:
+            heard[i] = best
+    if [fold(w) for w in heard] == said:
+        return None
+    sentence = " ".join(heard)
+    intent = parser.parse(sentence, allowed=COMMANDS)
+    if intent is None or intent.name != "CallContact" or intent.slot("relation"):
+        return None
+    name = fold(intent.slot("contact") or "").split()
+    if len(name) < 2 or resolver.resolve(" ".join(name)).action != Action.DIAL:
+        return None
+    return sentence
+
+
+def template_words(ways: Speechways) -> frozenset[str]:
+    """The small words of the templates a misheard word may be (`small_words_misheard`): the words around a
+    name, of the call verbs and of the number labels, three letters or more."""
+    single = (w for w in label_words() if " " not in w)
+    every = {*ways.carriers, *ways.after_name, *ways.verb_words, *single, "please", "line", "about"}
+    return frozenset(w for w in every if len(w) > 2)
 
 
 def letters_joined(text: str) -> str:

@@ -246,6 +246,26 @@ def test_a_misheard_verb_is_at_most_three_words_and_never_refuses(grammar, secon
     assert [r.text for r, _ in commands.last] == ([read] if read else [])
 
 
+@pytest.mark.parametrize(
+    "second, read",
+    [
+        ("Jane Smith's work, Numbar, please.", "Jane Smith's work number please"),  # "number" misheard
+        ("Kelly Chen's office, Namfer, please.", "Kelly Chen's office number please"),
+        ("Give Kelly Chen a bus.", "Give Kelly Chen a buzz"),  # a call verb's word
+        ("Paul Robert Martinez, Unmobile.", "call Robert Martinez mobile"),  # the verb and the label
+        ("Bring Anna Souza.", "ring Anna Souza"),  # "Anna" sounds like Ana: a name, never "and"
+        ("Jane's work, Numbar, please.", None),  # nobody the resolver can place by a name of one word
+        ("Thank you, Numbar, please.", None),  # no name: nothing to call
+    ],
+)
+def test_misheard_small_words_around_a_name_are_the_template_words_they_sound_like(
+    grammar, second: str, read: str | None
+):
+    commands, _ = checked(grammar, second)
+    commands.check(first("", 0.1), AUDIO, COMMAND)
+    assert [r.text for r, _ in commands.last] == ([read] if read else [])
+
+
 def test_a_reading_that_ignores_the_speakers_correction_is_marked(grammar):
     commands, _ = checked(grammar, "Call Jane Doe, no, Kelly Chen.")
     commands.check(first("call jane doe about the renewal", 0.6), AUDIO, COMMAND)
