@@ -61,10 +61,10 @@ def small_words_misheard(
     text: str, parser: Parser, ways: Speechways, resolver: Resolver, words: frozenset[str]
 ) -> str | None:
     """A request heard with small words of the templates misheard ("Viktor Horvath's office, Numbar,
-    please.", "Call Amar Nwosu on the middle."), none of it read: each word no template holds and that
-    sounds like no word of anyone's name, made the template word (`words`) it sounds most like
-    (SMALL_WORD_LIKE), when the sentence then calls a person the resolver places, named in two words or
-    more."""
+    please.", "Paul Robert Martinez, Unmobile."), none of it read, a word of someone's name (or one like
+    it) in it: each word no template holds and that sounds like no word of anyone's name, made the
+    template word (`words`) it sounds most like (SMALL_WORD_LIKE), when the sentence then calls a person
+    the resolver places, named in two words or more."""
     if parser.parse(text, allowed=COMMANDS) is not None:
         return None
     heard = prepare(text, ways).split()
