@@ -161,20 +161,19 @@ class Witness:
         return dict(zip(texts, self.align(audio, texts), strict=True))
 
     def reworded(self, text: str) -> str:
-        """A sentence in the words the templates read: a name spelled out joined (`letters_joined`), a
-        misheard verb before a whole name made "call" (`verb_misheard`), or else misheard small words
-        around a name made the template words they sound like (`small_words_misheard`)."""
+        """A sentence in the words the templates read: a name spelled out joined (`letters_joined`); then,
+        when it reads as no command, a misheard verb before a whole name made "call" (`verb_misheard`), or
+        else misheard small words around a name made the template words they sound like
+        (`small_words_misheard`)."""
         joined = letters_joined(text)
+        if self.parser.parse(joined, allowed=COMMANDS) is not None:
+            return joined
         resolver = self.book.resolver()
         return (
-            self.verb_misheard(joined)
+            verb_misheard(joined, self.parser, self.ways, resolver)
             or small_words_misheard(joined, self.parser, self.ways, resolver, self.template_words)
             or joined
         )
-
-    def verb_misheard(self, text: str) -> str | None:
-        """`rewording.verb_misheard` against this book ("I want to fan Tariq Aziz.")."""
-        return verb_misheard(text, self.parser, self.ways, self.book.resolver())
 
     def has_topic(self, text: str) -> bool:
         """Whether a sentence goes on to a topic ("... about the renewal")."""

@@ -35,9 +35,8 @@ def verb_misheard(text: str, parser: Parser, ways: Speechways, resolver: Resolve
     the first, none may be a name as Whisper writes one (capitalised) unless it sounds like a word of a call
     verb ("That Hold of"): "Paul Valentino, Ravi Shankar," is a name nobody can place, not "call Ravi Shankar"
     (a fresh held-out draw's wrong dial, Whisper's runner-up for "call Valentina Rossi"), while "And then
-    Lars Eriksson," ("um, ring") and "But we'll bring to Ingrid Sorensen." are calls."""
-    if parser.parse(text, allowed=COMMANDS) is not None:
-        return None
+    Lars Eriksson," ("um, ring") and "But we'll bring to Ingrid Sorensen." are calls. `text` reads as no
+    command (`Witness.reworded` looks)."""
     words = prepare(text, ways).split()
     bare = ways.unframed(words)
     start = next((i for i in range(len(words)) if words[i : i + len(bare)] == bare), 0)
@@ -64,9 +63,7 @@ def small_words_misheard(
     please.", "Paul Robert Martinez, Unmobile."), none of it read, a word of someone's name (or one like
     it) in it: each word no template holds and that sounds like no word of anyone's name, made the
     template word (`words`) it sounds most like (SMALL_WORD_LIKE), when the sentence then calls a person
-    the resolver places, named in two words or more."""
-    if parser.parse(text, allowed=COMMANDS) is not None:
-        return None
+    the resolver places, named in two words or more. `text` reads as no command (as `verb_misheard`'s)."""
     heard = prepare(text, ways).split()
     said = [fold(w) for w in heard]
     if not any(map(resolver.sounds_like_a_name, said)):  # no name: nothing to call
@@ -74,7 +71,7 @@ def small_words_misheard(
     pronounce = shared().words
     odd = [w for w in said if len(w) > 2 and w.isalpha() and w not in words]
     odd = [w for w in odd if not resolver.sounds_like_a_name(w)]  # "Anna" is no "and"
-    pronounce([*odd, *words])  # their sounds in one go
+    pronounce(odd)  # espeak-ng's guesses for them in one go
     for i, word in enumerate(said):
         if word not in odd:
             continue
@@ -97,7 +94,7 @@ def template_words(ways: Speechways) -> frozenset[str]:
     """The small words of the templates a misheard word may be (`small_words_misheard`): the words around a
     name, of the call verbs and of the number labels, three letters or more."""
     single = (w for w in label_words() if " " not in w)
-    every = {*ways.carriers, *ways.after_name, *ways.verb_words, *single, "please", "line", "about"}
+    every = {*ways.carriers, *ways.after_name, *ways.verb_words, *single, "line", "about"}
     return frozenset(w for w in every if len(w) > 2)
 
 

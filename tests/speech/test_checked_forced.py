@@ -281,7 +281,7 @@ def test_whisper_encodes_a_clip_once_while_setting_it_against_a_quiet_room(speak
 # -- a name the book holds nobody by: who the book says it was ------------------------------------------
 
 
-def test_a_name_nobody_answers_to_is_asked_about_as_the_contact_it_fits(grammar, monkeypatch):
+def test_a_name_nobody_answers_to_is_asked_about_as_the_contact_it_fits(grammar):
     """Whisper wrote a name nobody in the book answers to ("Call Raised Oak Four."), the grammar heard
     nothing it was sure of: made to say the sentence naming each contact instead, Whisper fits Grace
     Okafor's by far the best, so the command is a question about her ("Did you mean Grace Okafor?"), never
@@ -304,9 +304,7 @@ def test_a_name_nobody_answers_to_is_asked_about_as_the_contact_it_fits(grammar,
         ("Call Peter Okafor.", {"Grace_Okafor": -1.0}),  # a stranger who shares her surname
     ],
 )
-def test_a_name_nobody_answers_to_stays_unheard_unless_one_contact_fits_far_better(
-    grammar, monkeypatch, heard, fits
-):
+def test_a_name_nobody_answers_to_stays_unheard_unless_one_contact_fits_far_better(grammar, heard, fits):
     """The book's best fit is no question when another contact fits nearly as well (a stranger's name:
     "Call Peter Chen." sets Kelly Chen only a little above the rest), nor when the speaker took someone
     back, nor when Whisper wrote a stranger who shares the contact's surname (a common given name unlike
