@@ -62,6 +62,22 @@ def test_names_the_dictionary_lacks_get_pronunciations():
         assert phones and set(phones.split()) <= PHONES
 
 
+def test_the_dictionary_is_looked_up_by_halving_so_it_must_stay_sorted_by_word():
+    from assistant.speech.sphinx import dictionary_path
+
+    with open(dictionary_path(), encoding="utf-8") as fh:
+        lines = [ln for ln in fh.read().split("\n") if ln]
+    heads = [pronounce._headword(ln) for ln in lines]
+    assert heads == sorted(heads)  # a pocketsphinx whose dictionary is not would fail here, not mishear
+    every: dict[str, list[str]] = {}
+    for head, line in zip(heads, lines, strict=True):
+        every.setdefault(head, []).append(line.partition(" ")[2].strip())
+    words = ["jon", "john", "reed", "read", "a", "zywicki", "o'brien", "thompson", heads[0], heads[-1]]
+    found = pronounce.Pronouncer().words(words)
+    assert {w: found[w] for w in words if w in every} == {w: every[w] for w in words if w in every}
+    assert len(found["read"]) == 2 and found["john"] == found["jon"]
+
+
 def test_every_listening_state_compiles_with_out_of_dictionary_names(engine: SphinxEngine):
     contacts = [
         Contact(n, (PhoneNumber("+14155550100"),), company="Ó Briain & Daughters") for n in HARD_NAMES
