@@ -171,7 +171,10 @@ class CheckedCommands:
                 max(first.confidence or 0.0, first.named_confidence or 0.0) if topic else first.confidence
             )
             first = replace(first, text=text, free_from=None, confidence=confidence)
-        first = replace(first, text=self.witness.company_unsaid(first.text, second.text))
+        company_said = self.witness.company_unsaid(first.text, second.text)
+        unsaid = self.witness.label_unsaid(company_said, second.text, cleaned or audio)
+        # a label left out may have been said after all: the number is confirmed ("Jane Doe, mobile?")
+        first = replace(first, text=unsaid, label_sure=first.label_sure and unsaid == company_said)
         if not unsure:
             restart = self.witness.restart(second.text)
             meaning = self.witness.meaning(first.text) if restart is not None else None
@@ -328,6 +331,7 @@ class CheckedCommands:
             and grammar.meaning[2] != best.meaning[2]
         )
         label_sure = self.witness.labels_in(second.text) == label and not other_label
+        label_sure = label_sure and (first.label_sure or best.source != "grammar")
         text = best.text
         whisper_agrees = best.evidence.value("whisper_means")  # Whisper's own reading means this call
         if best.source == "grammar" and whisper_agrees and not self.witness.has_topic(text):

@@ -92,7 +92,11 @@ class Holds:
         whisper = next((r for r, _ in weighed if r.source == "whisper"), None)
         heard_words = bool(second.text.strip())
         turned_to = restart[0] if restart is not None else None
-        corrected = self.witness.corrected(second.text)
+        # Whisper's first runner-up taking someone back counts too: "ring Sakura Ito, sorry, Emily Zhang"
+        # (held-out seed 151, Festival in office noise), its best *Rinse the Correto, Sariam, Alicia, Anne.*,
+        # its runner-up *Rinse the Correto, Sarri Emily Zhang,*, and the grammar's *ring sakura ito* dialled.
+        # On dev seeds 7 and 1 this held back no command acted on.
+        corrected = any(self.witness.corrected(t) for t in (second.text, *second.alternatives[:1]))
         self.corrections = {}
         written = self._written_name(second)  # the name Whisper wrote, read once
         for reading, p in weighed:

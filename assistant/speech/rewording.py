@@ -1,12 +1,13 @@
 """Whisper's sentence, or the grammar's, put in the words the templates read: a misheard verb before a
 contact's whole name becomes "call", small words misheard around a name become the template words they
-sound like, a name Whisper spelled out becomes one word, and a company nobody said leaves the grammar's
-reading."""
+sound like, a name Whisper spelled out becomes one word, and a company or a number label nobody said
+leaves the grammar's reading."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from itertools import pairwise
 
 from ..contacts.names import fold, phonetic_keys
 from ..contacts.resolver import Resolver
@@ -25,6 +26,11 @@ VERB_WORDS = 3
 # similarity on (`sound_similarity`): "Numbar" and "Amber" for number (0.67, 0.6), "Mebel" and "Noble" for
 # mobile (0.8), "wearing" for ring (0.6); "Quorx" is no "work" (0.33).
 SMALL_WORD_LIKE = 0.6
+# A number label the grammar heard after a name stays when a word Whisper wrote sounds at least this much
+# like a word of it ("Ham" for home, "Unwork" for on work, "Noble" for mobile): `label_unsaid`.
+LABEL_HEARD_LIKE = 0.4
+# Words of a label's spoken forms that tell no label apart ("work phone", "home number")
+_ANY_LABEL = frozenset({"phone", "number", "line"})
 
 
 def verb_misheard(text: str, parser: Parser, ways: Speechways, resolver: Resolver) -> str | None:
@@ -164,6 +170,29 @@ def company_unsaid(text: str, heard: str, parser: Parser, small: Iterable[str], 
     if not said.isdisjoint(words) or not _sounds(said).isdisjoint(_sounds(unnamed)):
         return text
     return re.sub(rf" (?:at|from|with|of) {re.escape(company)}\b", "", text, count=1, flags=re.I)
+
+
+def label_unsaid(text: str, heard: str, phrases: Iterable[str]) -> str:
+    """The grammar's reading without a number label Whisper wrote no word of, nor one that sounds like one
+    (LABEL_HEARD_LIKE): the grammar's "on/at (the/his/her/their) LABEL" path takes the end of a name or a
+    breath for "at cell" ("call Isabelle": "call issy at cell"), and a label nobody said sinks the
+    command's confidence or calls another number. `phrases`: every spoken form of a label ("cell phone")."""
+    if not heard.strip():
+        return text
+    forms = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+    found = re.search(rf" (?:on|at) (?:the |his |her |their )?({forms})\b", text, flags=re.I)
+    if found is None:
+        return text
+    label = [w for w in fold(found.group(1)).split() if w not in _ANY_LABEL] or fold(found.group(1)).split()
+    words = [w for w in fold(heard).split() if w.isalpha()]
+    if not set(label).isdisjoint(words):
+        return text
+    written = [*words, *(a + b for a, b in pairwise(words))]  # "map aisle": mobile
+    pronounce = shared().words
+    pronounce([*label, *written])  # espeak-ng's guesses in one go
+    if any(sound_similarity(w, own, pronounce) >= LABEL_HEARD_LIKE for w in written for own in label):
+        return text
+    return text[: found.start()] + text[found.end() :]
 
 
 def _sounds(words: Iterable[str]) -> set[str]:

@@ -79,6 +79,21 @@ def test_a_number_label_is_sure_only_when_both_engines_heard_it(grammar, heard: 
     assert result.label_sure is both or (not label and heard == "Call Jane Doe.")
 
 
+def test_a_label_whisper_did_not_hear_leaves_the_grammars_reading_unless_the_audio_holds_it(grammar, say):
+    """Labels only when said: the grammar's "at home" path can take a breath for a label. Whisper writing no
+    word like it, the label goes unless pocketsphinx fits the sentence with it to the audio clearly better
+    (Whisper can miss one); either way the dialog then confirms the number."""
+    from assistant.speech.audio import read_audio
+
+    for said, kept in [("call robert martinez", False), ("call robert martinez at home", True)]:
+        commands, _ = checked(grammar, "Call Robert Martinez.")
+        result = commands.check(
+            first("call robert martinez at home", 0.6), read_audio(say(said, "flite:slt")), COMMAND
+        )
+        assert (IntentParser().parse(result.text).slot("label") == "home") is kept, result.text
+        assert not result.label_sure
+
+
 def test_noise_that_means_nothing_to_either_engine_is_heard_again(grammar):
     commands, _ = checked(grammar, "Thank you.")
     result = commands.check(first("", 0.05), AUDIO, COMMAND)

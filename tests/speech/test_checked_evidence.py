@@ -43,8 +43,14 @@ def test_two_engines_naming_the_same_person_is_evidence_for_it(grammar, second: 
         ("Thank you very much.", 0, 0),
     ],
 )
-def test_engines_that_disagree_are_evidence_against(grammar, second: str, names: int, label: int):
+def test_engines_that_disagree_are_evidence_against(
+    grammar, second: str, names: int, label: int, monkeypatch
+):
     commands, _ = checked(grammar, second)
+    # the label was said: pocketsphinx fits the sentence with it better, so it stays (`Witness.label_unsaid`)
+    monkeypatch.setattr(
+        commands.witness, "align", lambda audio, texts: [-50.0 if "mobile" in t else -60.0 for t in texts]
+    )
     said = first("call jane doe on the mobile", 0.6)
     commands.check(said, AUDIO, COMMAND)
     e = evidence(commands, said)
@@ -339,6 +345,72 @@ def test_a_company_heard_by_its_sound_through_a_word_of_nobodys_name():
     assert witness.company_unsaid(said, "Call Sean that I am with James.") == said
     assert (
         witness.company_unsaid("call issy at meridian freight", "Call usy Bill Martin, Nippa.") == "call issy"
+    )
+
+
+@pytest.mark.parametrize(
+    ("grammar_heard", "whisper_heard", "left"),
+    [  # observed on dev seeds 7 and 1 (espeak-ng), and on held-out seed 149 (hibari)
+        (
+            "dial nadia on home about the upgrade",
+            "Dialed on your Haddad about lit up, Brade.",
+            "dial nadia about the upgrade",
+        ),
+        ("call sofia at work", "Kyle Soufina,", "call sofia"),
+        ("phone kenji sato at her home", "call Kenji Sato at Ham", None),  # heard by its sound
+        ("ring my mum at her mobile", "Ring my mom and her map aisle.", None),  # in two words
+    ],
+)
+def test_a_label_whisper_wrote_no_word_like_leaves_the_grammars_reading(
+    grammar_heard: str, whisper_heard: str, left: str | None
+):
+    from assistant.speech.evidence import label_phrases
+    from assistant.speech.rewording import label_unsaid
+
+    phrases = label_phrases(IntentParser().intents)
+    assert label_unsaid(grammar_heard, whisper_heard, phrases) == (left or grammar_heard)
+
+
+@pytest.mark.parametrize(("said_fits", "kept"), [(-50.0, True), (-53.0, False)])
+def test_a_label_whisper_missed_stays_when_pocketsphinx_fits_it_better(said_fits: float, kept: bool):
+    """ "Ethan Brooks's work number please" (dev seed 1, espeak-ng): the grammar "phone ethan brooks at work
+    please", Whisper *Ethan Brooks, and Wojcumber, please.*; the sentence with the label fitted 6.8 better
+    per frame. The fits here are given (pocketsphinx's are tests/speech/test_checked.py's)."""
+    from assistant.evaluate import SimpleBook
+    from assistant.speech.evidence import Witness
+
+    parser = IntentParser()
+    fits = {"phone ethan brooks at work please": said_fits, "phone ethan brooks please": -52.0}
+    witness = Witness(
+        SimpleBook([Contact("Ethan Brooks")]),
+        parser,
+        parser.intents,
+        None,
+        align=lambda audio, texts: [fits[t] for t in texts],
+    )
+    said = "phone ethan brooks at work please"
+    left = witness.label_unsaid(said, "Ethan Brooks, and Wojcumber, please.", AUDIO)
+    assert left == (said if kept else "phone ethan brooks please")
+
+
+def test_a_label_after_one_word_of_a_name_stays_it_may_be_the_rest_of_a_strangers_name():
+    """The stranger bench's "call Dmitri Ivanov" (hibari, pink noise): the grammar "call dmitri on office",
+    Whisper *Call to Metri Ivanov.*; without its label the grammar's reading would dial Dmitri Volkov."""
+    from assistant.evaluate import SimpleBook
+    from assistant.speech.evidence import Witness
+
+    parser = IntentParser()
+    witness = Witness(
+        SimpleBook([Contact("Dmitri Volkov")]),
+        parser,
+        parser.intents,
+        None,
+        align=lambda audio, texts: [-50.0] * len(texts),  # no better with the label than without
+    )
+    said = "call dmitri on office"
+    assert witness.label_unsaid(said, "Call to Metri Ivanov.", AUDIO) == said
+    assert witness.label_unsaid("call dmitri volkov on office", "Call Dmitri Volkov.", AUDIO) == (
+        "call dmitri volkov"
     )
 
 

@@ -72,9 +72,10 @@ def test_a_one_word_name_pocketsphinx_fits_far_better_than_whisper_s_rival_is_ac
 
 def test_a_whole_name_said_is_set_against_whole_names(grammar, monkeypatch):
     """ "call jane doe on the mobile": Jane Smith, who shares her first name, is a rival by her whole name,
-    as is everyone else, the rest of the sentence kept; nobody is scored by a first name alone."""
+    as is everyone else, the rest of the sentence kept; nobody is scored by a first name alone. (Whisper
+    heard the label: a label it did not hear would leave the sentence, `Witness.label_unsaid`.)"""
     monkeypatch.setattr("assistant.speech.checked.BOOK_CHECK_FROM", 0.0)
-    commands, engine = scoring(grammar, "Coalition.", Jane_Smith=-3.0)
+    commands, engine = scoring(grammar, "Coalition, mobile.", Jane_Smith=-3.0)
     said = first("call jane doe on the mobile", 0.6)
     commands.check(said, AUDIO, COMMAND)
     book = engine.scored[-1]

@@ -103,6 +103,19 @@ def test_a_person_taken_back_is_asked_about_even_when_whisper_missed_who_came_ne
     assert not witness.corrected("Call Jane Doe, Intermodal.")
 
 
+def test_a_person_taken_back_in_whisper_s_runner_up_is_asked_about(grammar):
+    """ "ring Sakura Ito, sorry, Emily Zhang" (held-out seed 151, Festival in office noise): Whisper's best
+    sentence names nobody and takes nothing back, its runner-up does (*Sarri*), and the grammar heard only
+    the first person: asked about, never dialled."""
+    commands, engine = checked(grammar, "Rinse the Doe, Sariam, Alicia, Anne.")
+    engine.alternatives = ("Rinse the Doe, Sarri Kelly Chen,",)
+    result = commands.check(first("ring jane doe", 0.6), AUDIO, COMMAND)
+    assert next(r for r, _ in commands.last if r.source == "grammar").held and not result.sure
+    engine.alternatives = ("Rinse the Doe, Sariam, Alicia, Anne.",)  # nobody taken back: the model decides
+    commands.check(first("ring jane doe", 0.6), AUDIO, COMMAND)
+    assert not next(r for r, _ in commands.last if r.source == "grammar").held
+
+
 def test_the_person_named_after_a_correction_whisper_heard_is_not_held(grammar):
     """ "ring Jane Doe, sorry, Grace Okafor", Whisper's best "Bring Jane Doe, sorry, Grace Okafar." (which
     reads as no command), its runner-up with "Ring": the correction and who came next were both heard, so
