@@ -394,8 +394,9 @@ def test_a_label_whisper_missed_stays_when_pocketsphinx_fits_it_better(said_fits
 
 
 def test_a_label_after_one_word_of_a_name_stays_it_may_be_the_rest_of_a_strangers_name():
-    """The stranger bench's "call Dmitri Ivanov" (hibari, pink noise): the grammar "call dmitri on office",
-    Whisper *Call to Metri Ivanov.*; without its label the grammar's reading would dial Dmitri Volkov."""
+    """The dev stranger bench's "call Dmitri Ivanov": the grammar heard "call dmitri on office" (espeak-ng),
+    Whisper wrote *Call to Metri Ivanov.* (hibari-tts in pink noise); without its label the grammar's
+    reading would dial Dmitri Volkov."""
     from assistant.evaluate import SimpleBook
     from assistant.speech.evidence import Witness
 
