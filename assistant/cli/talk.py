@@ -153,7 +153,7 @@ def run_voice_session(
         commands.refresh()
     # Only now, with the command grammar built, the second engine and notes model (Whisper) loads, while the
     # first command is spoken, and which contacts' names sound alike is worked out: started before the
-    # grammar, their Python work took turns with its building and listening began 0.3-0.5 s later (1,000
+    # grammar, their Python work took turns with its building and listening began about 0.35 s later (1,000
     # contacts; bench.startup gives when each is ready)
     if hasattr(transcriber, "preload"):
         transcriber.preload()

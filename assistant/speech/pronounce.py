@@ -97,8 +97,7 @@ def guess(words: Iterable[str], voice: str = "en-us") -> dict[str, str]:
 class Pronouncer:
     """How names sound: the recogniser's own dictionary (CMUdict, every variant), and espeak-ng's guess for
     the words it lacks. The dictionary is read once, on first use, and looked up by halving: it is sorted by
-    word, so a word's lines are found without making a table of its 135,000 (0.3 s of every start, beside
-    the grammar being built)."""
+    word, so a word's lines are found without making a table of its 135,000 (0.3 s at every start)."""
 
     def __init__(self, dictionary: str | None = None):
         """`dictionary`: a pronunciation dictionary sorted by word, as pocketsphinx's CMUdict is."""
