@@ -27,6 +27,7 @@ from .decision import Evidence, snr_db
 from .forced import Forced
 from .rewording import (
     company_unsaid,
+    label_after,
     label_unsaid,
     letters_joined,
     small_words_misheard,
@@ -94,6 +95,7 @@ class Witness:
         self.parser = parser
         self.labels = label_phrases(intents)
         self.longest_labels = sorted(self.labels, key=len, reverse=True)  # "cell phone" before "cell"
+        self.label_after = label_after(self.longest_labels, _WHOSE)  # "on her cell", "at the office"
         ways = self.ways = Speechways.of(language_dir())
         self.carriers = ways.carriers  # words around a name, not part of it
         self.small = ways.carriers | {w for w in ways.not_names if " " not in w}  # "this", "him": no name
@@ -317,10 +319,8 @@ class Witness:
         pocketsphinx fits the sentence with the label to the audio better by LABEL_FITS_BETTER: Whisper
         can miss a label said ("Ethan Brooks's work number please", espeak-ng: *Ethan Brooks, and Wojcumber,
         please.*, the grammar's "at work" fitting 6.8 better)."""
-        unsaid = label_unsaid(text, heard, self.labels)
-        if unsaid == text or not self._named_whole(unsaid):
-            return text
-        if self.align is None:
+        unsaid = label_unsaid(text, heard, self.label_after, self._named_whole)
+        if unsaid == text or self.align is None:
             return unsaid
         said, unlabelled = self.align(audio, [text, unsaid])
         if said is not None and (unlabelled is None or said - unlabelled >= LABEL_FITS_BETTER):

@@ -6,7 +6,7 @@ leaves the grammar's reading."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import pairwise
 
 from ..contacts.names import fold, phonetic_keys
@@ -172,16 +172,28 @@ def company_unsaid(text: str, heard: str, parser: Parser, small: Iterable[str], 
     return re.sub(rf" (?:at|from|with|of) {re.escape(company)}\b", "", text, count=1, flags=re.I)
 
 
-def label_unsaid(text: str, heard: str, phrases: Iterable[str]) -> str:
+def label_after(phrases: Iterable[str], whose: Iterable[str]) -> re.Pattern[str]:
+    """A number label said after a name: "on" or "at", a word whose it is ("her ", "the ") or none, and a
+    spoken form of a label (`phrases`, the longest first: "cell phone" before "cell")."""
+    forms = "|".join(re.escape(p) for p in phrases)
+    owners = "|".join(re.escape(w) for w in whose if w)
+    return re.compile(rf" (?:on|at) (?:{owners})?({forms})\b", flags=re.I)
+
+
+def label_unsaid(text: str, heard: str, labelled: re.Pattern[str], names: Callable[[str], bool]) -> str:
     """The grammar's reading without a number label Whisper wrote no word of, nor one that sounds like one
     (LABEL_HEARD_LIKE): the grammar's "on/at (the/his/her/their) LABEL" path takes the end of a name or a
     breath for "at cell" ("call Isabelle": "call issy at cell"), and a label nobody said sinks the
-    command's confidence or calls another number. `phrases`: every spoken form of a label ("cell phone")."""
+    command's confidence or calls another number. `labelled`: a label after a name (`label_after`);
+    `names`: whether the reading without it still names its person well enough to leave it out (asked
+    before the label's sound, which may take espeak-ng)."""
     if not heard.strip():
         return text
-    forms = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
-    found = re.search(rf" (?:on|at) (?:the |his |her |their )?({forms})\b", text, flags=re.I)
+    found = labelled.search(text)
     if found is None:
+        return text
+    unsaid = text[: found.start()] + text[found.end() :]
+    if not names(unsaid):
         return text
     label = [w for w in fold(found.group(1)).split() if w not in _ANY_LABEL] or fold(found.group(1)).split()
     words = [w for w in fold(heard).split() if w.isalpha()]
@@ -192,7 +204,7 @@ def label_unsaid(text: str, heard: str, phrases: Iterable[str]) -> str:
     pronounce([*label, *written])  # espeak-ng's guesses in one go
     if any(sound_similarity(w, own, pronounce) >= LABEL_HEARD_LIKE for w in written for own in label):
         return text
-    return text[: found.start()] + text[found.end() :]
+    return unsaid
 
 
 def _sounds(words: Iterable[str]) -> set[str]:

@@ -364,11 +364,14 @@ def test_a_company_heard_by_its_sound_through_a_word_of_nobodys_name():
 def test_a_label_whisper_wrote_no_word_like_leaves_the_grammars_reading(
     grammar_heard: str, whisper_heard: str, left: str | None
 ):
-    from assistant.speech.evidence import label_phrases
-    from assistant.speech.rewording import label_unsaid
+    from assistant.speech.evidence import _WHOSE, label_phrases
+    from assistant.speech.rewording import label_after, label_unsaid
 
-    phrases = label_phrases(IntentParser().intents)
-    assert label_unsaid(grammar_heard, whisper_heard, phrases) == (left or grammar_heard)
+    phrases = sorted(label_phrases(IntentParser().intents), key=len, reverse=True)
+    labelled = label_after(phrases, _WHOSE)
+    assert label_unsaid(grammar_heard, whisper_heard, labelled, lambda unsaid: True) == (
+        left or grammar_heard
+    )
 
 
 @pytest.mark.parametrize(("said_fits", "kept"), [(-50.0, True), (-53.0, False)])
