@@ -130,6 +130,7 @@ class CheckedCommands:
             grammar.builder.intents,
             getattr(second, "token_scores", None),
             lambda audio, texts: fits(grammar.engine, audio, texts),
+            getattr(second, "end_scores", None),
         )
         self.holds = Holds(self.witness, parser)  # the rules beside the model
         self.last: list[tuple[Reading, float]] = []  # the readings of the last command checked, weighed
@@ -173,15 +174,26 @@ class CheckedCommands:
             first = replace(first, text=text, free_from=None, confidence=confidence)
         company_said = self.witness.company_unsaid(first.text, second.text)
         unsaid = self.witness.label_unsaid(company_said, second.text, cleaned or audio)
+        # Left out, a company or label may leave a reading that stops before the speech does: it stood for
+        # words said after the name ("ring Sakura Ito, sorry, Emily Zhang": "ring sakura ito at ironwood
+        # gyms"). It stays, and the reading is asked about, never acted on at once. A topic Whisper heard
+        # is what follows the name, not a restart ("call kenji sato at silva coffee on his home please"
+        # for "call Kenji Sato concerning the audit findings"): the reading is judged with it.
+        whole = unsaid if self.witness.has_topic(unsaid) else self.grammar.free.carry(unsaid, second.text)
+        short = unsaid != first.text and self.witness.stops_short(whole, audio)
         # a label left out may have been said after all: the number is confirmed ("Jane Doe, mobile?")
-        first = replace(first, text=unsaid, label_sure=first.label_sure and unsaid == company_said)
+        first = replace(
+            first,
+            text=first.text if short else unsaid,
+            label_sure=first.label_sure and (short or unsaid == company_said),
+        )
         if not unsure:
             restart = self.witness.restart(second.text)
             meaning = self.witness.meaning(first.text) if restart is not None else None
             taken_back = self._taken_back(restart, meaning, second, one_person(meaning)) if meaning else None
-            return taken_back or first
+            return taken_back or (replace(first, sure=False) if short else first)
         self.checks += 1
-        return self.decide(first, second, audio, cleaned)
+        return self.decide(first, second, audio, cleaned, short=short)
 
     def _means(self, text: str, expect: Expect) -> str | None:
         """The answer a sentence gives in this listening state ("Yes", "No", ...), if any."""
@@ -294,10 +306,19 @@ class CheckedCommands:
         return sentence
 
     def decide(
-        self, first: Transcript, second: Transcript, audio: AudioClip, cleaned: AudioClip | None = None
+        self,
+        first: Transcript,
+        second: Transcript,
+        audio: AudioClip,
+        cleaned: AudioClip | None = None,
+        *,
+        short: bool = False,
     ) -> Transcript:
-        """The likeliest reading, and whether to act on it, ask about it, or hear it again."""
+        """The likeliest reading, and whether to act on it, ask about it, or hear it again. `short`: the
+        grammar's reading leaves out speech said after it (`check`), so it is asked about."""
         readings = self.witness.readings(first, second, audio, cleaned)
+        for reading in readings:
+            reading.held = reading.held or (short and reading.source == "grammar")
         weighed = [(r, self._against_book(r, second, audio)) for r in readings]
         self.last = weighed
         heard = tuple(dict.fromkeys(t for t in (second.text, *first.alternatives) if t))

@@ -160,11 +160,11 @@ class Forced:
         "... and Mebile.", nor "Call Emily Zhang on her."): how much better Whisper, made to say the sentence
         up to the name and then a correction to someone else ("Call Viktor Horvath, I mean Mei Lin."), fits
         the audio than as the name alone, with a number label or a closing word ("please") after it, or as
-        `plain` (the grammar's sentence). Scored to the sentence's end, so a sentence that stops at the name
-        pays for the speech it leaves out, and not set against a quiet room's prior: over a quiet room a
-        sentence that stops at the name is unlikely, and that alone lifted "Call Diego Ramirez." over "...,
-        I mean Ngozi Eze." said on a fresh held-out draw. None when there are no such words, or the engine
-        cannot score."""
+        `plain` (the grammar's sentence). Scored with the end of the text (`ended`: a fixed toll, heavier on a
+        shorter sentence, so on the one that stops at the name; measured so, CORRECTED_AT), and not set
+        against a quiet room's prior: over a quiet room a sentence that stops at the name is unlikely, and
+        that alone lifted "Call Diego Ramirez." over "..., I mean Ngozi Eze." said on a fresh held-out draw.
+        None when there are no such words, or the engine cannot score."""
         person = self.person(who)
         said = self.said(text)
         spans = [

@@ -51,6 +51,14 @@ class Scoring(Heard):
     fits: dict[str, float] = field(default_factory=dict)  # a name in the sentence -> its score
     heard_score: float = -1.5
     others: float = -4.0  # any other name's sentence
+    ending: float = -0.1  # the end of the text after any sentence (`end_scores`): the speech ends there
+    ends_after: str = ""  # ... but after a sentence ending in these words, the speech ends there
+    ended: list[list[str]] = field(default_factory=list)  # the sentences `end_scores` was asked about
+
+    def end_scores(self, audio: AudioClip, sentences: list[str]) -> list[float]:
+        self.ended.append(sentences)
+        ends = self.ends_after and self.ends_after + "."
+        return [-0.1 if ends and s.endswith(ends) else self.ending for s in sentences]
 
     def token_scores(
         self, audio: AudioClip, sentences: list[str], *, ended: bool = False

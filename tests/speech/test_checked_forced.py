@@ -261,6 +261,18 @@ def test_whisper_scores_the_name_that_was_said_above_another(speak):
     assert all(s < 0 for s in (said, other, free))
 
 
+def test_whisper_would_not_end_a_sentence_that_stops_before_the_speech_does(speak):
+    """Real audio, the bundled model: made to say the whole command, Whisper would end its text there;
+    made to say only its first words, it would go on."""
+    from assistant.speech.audio import read_audio
+    from assistant.speech.whisper import WhisperTranscriber
+
+    whisper = WhisperTranscriber()
+    clip = read_audio(speak("call siobhan nguyen about the shipment"))
+    whole, cut = whisper.end_scores(clip, ["Call Siobhan Nguyen about the shipment.", "Call Siobhan Nguyen."])
+    assert whole > -1.0 and cut < whole - 1.0  # -0.15 and -2.3 here
+
+
 def test_whisper_encodes_a_clip_once_while_setting_it_against_a_quiet_room(speak, monkeypatch):
     """The book check scores the command's clip, then the quiet room it is set against, then the clip
     again (speech/forced.py): each is encoded once, and scores the same the second time."""
