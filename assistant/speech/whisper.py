@@ -194,7 +194,6 @@ class WhisperTranscriber:
         self, audio: AudioClip, sentences: list[str], *, ended: bool = False
     ) -> list[list[float]]:
         """`score` token by token: the log-probability of each of a sentence's tokens."""
-        import ctranslate2
         import numpy as np
 
         model = self._ready()
@@ -204,12 +203,7 @@ class WhisperTranscriber:
         try:
             with self._busy:
                 encoded, frames = self._encode(model, audio)
-                # One batch: the clip's part of the encoding (two frames a position), repeated for each
-                # sentence (ctranslate2 takes numpy via the array interface and gives it back the same way).
-                positions = frames // 2 + int(SCORE_TAIL_S * 50)
-                speech = np.asarray(encoded)[:, :positions]
-                repeated = np.ascontiguousarray(np.repeat(speech, len(texts), axis=0))
-                batch = ctranslate2.StorageView.from_array(repeated)
+                batch = _repeated(encoded, frames, len(texts))
                 results = model.model.align(batch, tokenizer.sot_sequence, texts, [frames // 2] * len(texts))
         except Exception as exc:  # ctranslate2 errors are plain RuntimeErrors with no stable type
             raise TranscriptionFailed(f"Whisper failed: {exc}") from None
@@ -222,7 +216,6 @@ class WhisperTranscriber:
         """How likely Whisper, made to say each sentence first, is to end the transcript there: the
         log-probability of the end of the text after it. A reading that stops before the speech does
         scores low ("Ring Sakura Ito." when "sorry, Emily Zhang" follows: Whisper would go on " Sorry")."""
-        import ctranslate2
         import numpy as np
 
         model = self._ready()
@@ -232,13 +225,10 @@ class WhisperTranscriber:
         try:
             with self._busy:
                 encoded, frames = self._encode(model, audio)
-                positions = frames // 2 + int(SCORE_TAIL_S * 50)  # as `token_scores` hears it
-                speech = np.asarray(encoded)[:, :positions]
-                repeated = np.ascontiguousarray(np.repeat(speech, len(texts), axis=0))
-                batch = ctranslate2.StorageView.from_array(repeated)
-                # the prompt's words are forced; the step after the last of them says what would come next
+                # The prompt's words are forced; the step after the last of them says what would come next.
+                # max_length counts the prompt but its first token: each runs to one step past its words.
                 results = model.model.generate(
-                    batch,
+                    _repeated(encoded, frames, len(texts)),
                     prompts,
                     beam_size=1,
                     max_length=max(len(p) + len(t) for p, t in zip(prompts, texts, strict=True)),
@@ -257,6 +247,17 @@ class WhisperTranscriber:
 def mean_score(tokens: list[float]) -> float:
     """A sentence's score from its tokens' (`token_scores`): their mean log-probability."""
     return sum(tokens) / len(tokens) if tokens else float("-inf")
+
+
+def _repeated(encoded: Any, frames: int, times: int) -> Any:
+    """One batch for forced decoding: the clip's part of the encoding (two frames a position) and
+    SCORE_TAIL_S after it, repeated for each sentence (ctranslate2 takes numpy via the array interface and
+    gives it back the same way)."""
+    import ctranslate2
+    import numpy as np
+
+    speech = np.asarray(encoded)[:, : frames // 2 + int(SCORE_TAIL_S * 50)]
+    return ctranslate2.StorageView.from_array(np.ascontiguousarray(np.repeat(speech, times, axis=0)))
 
 
 def _log_softmax(logits: Any) -> Any:
