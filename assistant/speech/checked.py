@@ -179,8 +179,9 @@ class CheckedCommands:
         # gyms"). It stays, and the reading is asked about, never acted on at once. A topic Whisper heard
         # is what follows the name, not a restart ("call kenji sato at silva coffee on his home please"
         # for "call Kenji Sato concerning the audit findings"): the reading is judged with it.
-        whole = unsaid if self.witness.has_topic(unsaid) else self.grammar.free.carry(unsaid, second.text)
-        short = unsaid != first.text and self.witness.stops_short(whole, audio)
+        short = unsaid != first.text and self.witness.stops_short(
+            unsaid if self.witness.has_topic(unsaid) else self.grammar.free.carry(unsaid, second.text), audio
+        )
         # a label left out may have been said after all: the number is confirmed ("Jane Doe, mobile?")
         first = replace(
             first,
