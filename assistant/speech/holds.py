@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from itertools import pairwise
 
 from ..contacts.common import given_names, surnames
 from ..contacts.names import fold
@@ -99,6 +100,7 @@ class Holds:
         corrected = any(self.witness.corrected(t) for t in (second.text, *second.alternatives[:1]))
         self.corrections = {}
         written = self._written_name(second)  # the name Whisper wrote, read once
+        pairs = self._name_pairs(second.text)
         for reading, p in weighed:
             reading.held = (
                 reading.held  # a name the resolver cannot place
@@ -115,7 +117,7 @@ class Holds:
                 or self._relation_unheard(reading, second.text)
                 or (self._outsaid(reading) and not (p >= dial_at and self._outsaid_back(reading, audio)))
                 or stranger_fits_better(reading, whisper)
-                or self._stranger_written(reading, written)
+                or self._stranger_written(reading, written, pairs)
                 or self._by_way_of_another(reading)
                 or name_repeated(reading)
                 or (p >= dial_at and self._correction_unheard(reading, grammar, second, audio))
@@ -158,11 +160,45 @@ class Holds:
         intent = self.parser.parse(text, allowed=COMMANDS) if text else None
         return fold(intent.slot("contact") or "").split() if intent is not None else []
 
-    def _stranger_written(self, reading: Reading, written: list[str]) -> bool:
+    def _name_pairs(self, text: str) -> list[list[str]]:
+        """Each two words side by side within a phrase of Whisper's sentence, both capitalised, neither a
+        word of the templates and together no contact's name: a whole name it may have written in a
+        sentence that reads as no command ("Jen Park" in *Call Jen Park, No, Jennifer Lopez,* is a contact
+        taken back, not a stranger beside Jennifer Lopez)."""
+        taken = self.witness.small | self.witness.template_words
+        pairs = [
+            [fold(one), fold(other)]
+            for phrase in PHRASE_END.split(text)
+            for one, other in pairwise(phrase.split())
+            if one[:1].isupper() and other[:1].isupper()
+        ]
+        pairs = [pair for pair in pairs if not taken.intersection(pair)]
+        if not pairs:
+            return []
+        book = {fold(contact.name) for contact in self.witness.book.contacts()}
+        return [pair for pair in pairs if " ".join(pair) not in book]
+
+    def _stranger_written(self, reading: Reading, written: list[str], pairs: list[list[str]]) -> bool:
         """Whether Whisper's best sentence names someone else beside this reading's person (UNLIKE_BELOW):
-        `written`, the name it asks for (`_written_name`)."""
+        `written`, the name it asks for (`_written_name`), or two capitalised words side by side (`pairs`)
+        with one of them the person's in its place (*Brewing Samuel Becker,* for Samuel Adeyemi) and the
+        other not the start of theirs (*Give Hiroshi Tan Naku Ring.*: Whisper broke Tanaka in two)."""
         who = one_person(reading.meaning)
-        return who is not None and self.written_someone_else(who, written)
+        if who is None:
+            return False
+        if self.written_someone_else(who, written):
+            return True
+        name = fold(who).split()
+        related = self.witness.book.nicknames.related
+
+        def kept(word: str, own: str) -> bool:
+            return word == own or word in related(own)
+
+        def broken(pair: list[str]) -> bool:  # the other word is the start of theirs
+            pieces = zip(pair, name, strict=True)
+            return any(own.startswith(word) and not kept(word, own) for word, own in pieces)
+
+        return any(names_someone_else(pair, name, kept) and not broken(pair) for pair in pairs)
 
     def written_someone_else(self, who: str, written: list[str]) -> bool:
         """Whether a name written in two words (`written`) is a stranger's who shares one word with this

@@ -245,6 +245,11 @@ def test_a_stranger_who_shares_a_contacts_name_is_asked_about(grammar, say, voic
         ("Get me Jon Park on the Noble.", ("Get me Jon Park on the mobile.",), False),
         # a best sentence that names someone in two words is read as it is, whatever its runners-up say
         ("Get me Jon Park.", ("Get me Tom Park.",), False),
+        # a sentence read as no command: two capitalised words side by side, one of them his in its place
+        ("Brewing Tom Park.", (), True),
+        ("Brewing Jon Park.", (), False),
+        ("Brewing Jon Baker.", (), True),
+        ("Brewing Jon baker.", (), False),  # a name Whisper writes, it capitalises
     ],
 )
 def test_a_stranger_whisper_wrote_beside_a_contacts_name_is_asked_about(
@@ -254,7 +259,9 @@ def test_a_stranger_whisper_wrote_beside_a_contacts_name_is_asked_about(
     Whisper writes "Tom Park", which the resolver, matching on "Park", would place on Jon Park too. A common
     given name unlike "Jon" in its place: Jon Park is asked about, never dialled. Whisper writing him is
     no such case. When Whisper's best sentence runs the name on into misheard words ("Get me Tom Park on
-    the Noble."), the name is read from its opening phrases, then from its runners-up."""
+    the Noble."), the name is read from its opening phrases, then from its runners-up; when it reads as
+    no command at all (*Brewing Samuel Becker,* for "ring Samuel Becker"), from any two words side by
+    side."""
     engine = Heard(whisper, alternatives=runners_up)
     commands = CheckedCommands(grammar, engine, IntentParser(), sure_at=0.85, min_confidence=0.3)
     result = commands.check(first("get me jon park on the mobile", 0.6), AUDIO, COMMAND)
@@ -263,6 +270,27 @@ def test_a_stranger_whisper_wrote_beside_a_contacts_name_is_asked_about(
     assert reading.held is held
     if held:
         assert not result.sure
+
+
+@pytest.mark.parametrize(
+    ("said", "whisper", "held"),
+    [
+        ("ring hiroshi tanaka", "Bring Hiroshi Wood.", True),
+        ("ring hiroshi tanaka", "Give Hiroshi Tan Naku Ring.", False),  # his surname broken in two
+        ("call jennifer lopez", "Call Jen Park, No, Jennifer Lopez,", False),  # a contact taken back
+    ],
+)
+def test_two_words_side_by_side_are_a_stranger_only_when_nobody_elses(
+    grammar, said: str, whisper: str, held: bool
+):
+    """Two capitalised words of a sentence that reads as no command are read as a name (*Brewing Samuel
+    Becker,* for "ring Samuel Becker", a stranger beside Samuel Adeyemi), but not when the other word is
+    the start of the person's own (Whisper broke it in two) or the two are a contact's whole name."""
+    commands = CheckedCommands(grammar, Heard(whisper), IntentParser(), sure_at=0.85, min_confidence=0.3)
+    commands.check(first(said, 0.6), AUDIO, COMMAND)
+    reading = next(r for r, _ in commands.last if r.source == "grammar")
+    assert reading.meaning[1] == said.split(" ", 1)[1].title()
+    assert reading.held is held
 
 
 def test_a_name_whisper_wrote_over_and_over_is_asked_about_never_dialled(grammar):
