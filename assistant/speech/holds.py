@@ -162,9 +162,9 @@ class Holds:
 
     def _name_pairs(self, text: str) -> list[list[str]]:
         """Each two words side by side within a phrase of Whisper's sentence, both capitalised, neither a
-        word of the templates and together no contact's name: a whole name it may have written in a
-        sentence that reads as no command ("Jen Park" in *Call Jen Park, No, Jennifer Lopez,* is a contact
-        taken back, not a stranger beside Jennifer Lopez)."""
+        word of the templates and together no contact's name: a whole name it may have written, also
+        where the sentence reads as no command and so names nobody (`_written_name`). "Jen Park" in *Call
+        Jen Park, No, Jennifer Lopez,* is a contact taken back, not a stranger beside Jennifer Lopez."""
         taken = self.witness.small | self.witness.template_words
         pairs = [
             [fold(one), fold(other)]

@@ -259,9 +259,9 @@ def test_a_stranger_whisper_wrote_beside_a_contacts_name_is_asked_about(
     Whisper writes "Tom Park", which the resolver, matching on "Park", would place on Jon Park too. A common
     given name unlike "Jon" in its place: Jon Park is asked about, never dialled. Whisper writing him is
     no such case. When Whisper's best sentence runs the name on into misheard words ("Get me Tom Park on
-    the Noble."), the name is read from its opening phrases, then from its runners-up; when it reads as
-    no command at all (*Brewing Samuel Becker,* for "ring Samuel Becker"), from any two words side by
-    side."""
+    the Noble."), the name is read from its opening phrases, then from its runners-up; and in any
+    sentence, also one that reads as no command (*Brewing Samuel Becker,* for "ring Samuel Becker"), from
+    two capitalised words side by side."""
     engine = Heard(whisper, alternatives=runners_up)
     commands = CheckedCommands(grammar, engine, IntentParser(), sure_at=0.85, min_confidence=0.3)
     result = commands.check(first("get me jon park on the mobile", 0.6), AUDIO, COMMAND)
@@ -283,9 +283,10 @@ def test_a_stranger_whisper_wrote_beside_a_contacts_name_is_asked_about(
 def test_two_words_side_by_side_are_a_stranger_only_when_nobody_elses(
     grammar, said: str, whisper: str, held: bool
 ):
-    """Two capitalised words of a sentence that reads as no command are read as a name (*Brewing Samuel
-    Becker,* for "ring Samuel Becker", a stranger beside Samuel Adeyemi), but not when the other word is
-    the start of the person's own (Whisper broke it in two) or the two are a contact's whole name."""
+    """Two capitalised words side by side, also in a sentence that reads as no command, are a name
+    (*Brewing Samuel Becker,* for "ring Samuel Becker", a stranger beside Samuel Adeyemi), but not when the
+    other word is the start of the person's own (Whisper broke it in two) or the two are a contact's whole
+    name."""
     commands = CheckedCommands(grammar, Heard(whisper), IntentParser(), sure_at=0.85, min_confidence=0.3)
     commands.check(first(said, 0.6), AUDIO, COMMAND)
     reading = next(r for r, _ in commands.last if r.source == "grammar")
