@@ -19,6 +19,7 @@ from .models import Action, Candidate, Intent, Resolution, Utterance
 
 PHRASE_END = re.compile(r"[,.;:!?]")  # where a phrase of speech ends, as a recogniser writes it
 LABEL_WORDS = 3  # the most words a label is said in ("on her mobile"), and so misheard in
+MISHEARD_INTRODUCER = 3  # the most words a topic's "about" is misheard as ("and up to the order")
 
 
 def understand(
@@ -109,10 +110,11 @@ def name_said_first(resolver: Resolver, intent: Intent, text: str) -> Resolution
     with misheard words around it: after it, the length of a label said ("Call Kenji Sato in his hem."),
     that contact on a number the dialog confirms (a word that sounds like a label, "hem", is taken for it);
     or one word before it where the request's verb should be ("Drying Rahul Iyer's mobile."). Words after
-    the name count only when they start with a word that may follow a name, or after a phrase's end when
-    they sound like a label ("Call Leila Ahmadi, mebail."); and none of the words set aside may be a word of
-    anyone's name ("Call Yuki Watanabe and Robert." may be two people; "Beverly Martin's cell" is not
-    Isabelle Martin's)."""
+    the name count only when they start with a word that may follow a name, after a phrase's end when
+    they sound like a label ("Call Leila Ahmadi, mebail."), or when they read as a topic whose "about" was
+    misheard (`topic_misheard`: "Phone, Mei Lin, up to the audit findings."); and none of the words set
+    aside may be a word of anyone's name ("Call Yuki Watanabe and Robert." may be two people; "Beverly
+    Martin's cell" is not Isabelle Martin's)."""
     said = fold(intent.slot("contact") or "").split()
     if len(said) < 3 or intent.slot("relation") or intent.slot("company"):
         return None
@@ -142,6 +144,9 @@ def _named_then_misheard(resolver: Resolver, said: list[str], label: str, text: 
         if any(resolver.knows(w) for w in rest):
             return None
         if len(rest) > LABEL_WORDS:
+            # "Phone, Mei Lin, up to the audit findings.": a topic whose "about" Whisper misheard
+            if topic_misheard(rest, text) and (found := whole_name(resolver, named, label)) is not None:
+                return found
             continue
         misheard = [w for w in rest if w not in ways.carriers | ways.after_name]
         # each misheard word must sound like a label: "Aymina Shakaan" ("I mean Aisha Khan") is no "main"
@@ -159,6 +164,18 @@ def _named_then_misheard(resolver: Resolver, said: list[str], label: str, text: 
         if found is not None:  # a word set aside may have been the label: the dialog confirms the number
             return replace(found, label_guessed=found.label_guessed or bool(guess) or bool(misheard))
     return None
+
+
+def topic_misheard(rest: Sequence[str], text: str) -> bool:
+    """Whether the words after a whole name read as a topic whose introducer was misheard: at most
+    MISHEARD_INTRODUCER words, none written capitalised (a name: "Dvoral Tomas on the Amore panel" is
+    someone else), then "the" and the topic ("up to the audit findings", "concealer in the board
+    presentation")."""
+    at = next((i for i, word in enumerate(rest[: MISHEARD_INTRODUCER + 1]) if word == "the"), None)
+    if at is None or at == len(rest) - 1:
+        return False
+    capitalised = {fold(word) for word in text.split() if word[:1].isupper()}
+    return not capitalised.intersection(rest[:at])
 
 
 def whole_name(resolver: Resolver, words: Sequence[str], label: str = "") -> Resolution | None:

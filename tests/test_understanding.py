@@ -68,6 +68,18 @@ def test_words_after_a_name_that_may_be_another_person_are_not_set_aside(parser)
     assert heard("Watanabe, I've been united on mobile.", parser).action != Action.DIAL
 
 
+def test_a_topic_whose_about_was_misheard_is_set_aside(parser):
+    """ "phone Kenji Sato about the audit findings", heard "Phone, Kenji Sato, up to the audit findings.":
+    after his whole name, a few words and "the" read as a topic said with its "about" misheard. Not when
+    those words are written as a name (a second person), nor a word of anyone's name among them."""
+    kenji = heard("Phone, Kenji Sato, up to the audit findings.", parser)
+    assert kenji.action == Action.DIAL and kenji.contact and kenji.contact.name == "Kenji Sato"
+    assert heard("Call Kenji Sato and up to the order.", parser).action == Action.DIAL
+    assert heard("Call Kenji Sato, Tomas Dvorak on the audit.", parser).action != Action.DIAL
+    assert heard("Call Kenji Sato and robert to the order.", parser).action != Action.DIAL  # a name's word
+    assert heard("Call Kenji Sato and up to the.", parser).action != Action.DIAL  # no topic after it
+
+
 def test_typed_names_and_unsure_hearings_keep_their_words(parser):
     assert heard("call Kenji Sato in his hem", parser, engine="text").action != Action.DIAL
     unsure = heard("Call Kenji Sato in his hem.", parser, sure=False)
