@@ -161,28 +161,24 @@ class Holds:
         return fold(intent.slot("contact") or "").split() if intent is not None else []
 
     def _name_pairs(self, text: str) -> list[list[str]]:
-        """Each two words side by side within a phrase of Whisper's sentence, both capitalised, neither a
-        word of the templates and together no contact's name: a whole name it may have written, also
-        where the sentence reads as no command and so names nobody (`_written_name`). "Jen Park" in *Call
-        Jen Park, No, Jennifer Lopez,* is a contact taken back, not a stranger beside Jennifer Lopez."""
+        """Each two words side by side within a phrase of Whisper's sentence, both capitalised and neither a
+        word of the templates: a whole name it may have written, also where the sentence reads as no
+        command and so names nobody (`_written_name`)."""
         taken = self.witness.small | self.witness.template_words
-        pairs = [
+        pairs = (
             [fold(one), fold(other)]
             for phrase in PHRASE_END.split(text)
             for one, other in pairwise(phrase.split())
             if one[:1].isupper() and other[:1].isupper()
-        ]
-        pairs = [pair for pair in pairs if not taken.intersection(pair)]
-        if not pairs:
-            return []
-        book = {fold(contact.name) for contact in self.witness.book.contacts()}
-        return [pair for pair in pairs if " ".join(pair) not in book]
+        )
+        return [pair for pair in pairs if not taken.intersection(pair)]
 
     def _stranger_written(self, reading: Reading, written: list[str], pairs: list[list[str]]) -> bool:
         """Whether Whisper's best sentence names someone else beside this reading's person (UNLIKE_BELOW):
         `written`, the name it asks for (`_written_name`), or two capitalised words side by side (`pairs`)
-        with one of them the person's in its place (*Brewing Samuel Becker,* for Samuel Adeyemi) and the
-        other not the start of theirs (*Give Hiroshi Tan Naku Ring.*: Whisper broke Tanaka in two)."""
+        with one of them the person's in its place (*Brewing Samuel Becker,* for Samuel Adeyemi), the other
+        not the start of theirs (*Give Hiroshi Tan Naku Ring.*: Whisper broke Tanaka in two), and the two
+        no contact's name ("Jen Park" in *Call Jen Park, No, Jennifer Lopez,* is a contact taken back)."""
         who = one_person(reading.meaning)
         if who is None:
             return False
@@ -198,7 +194,14 @@ class Holds:
             pieces = zip(pair, name, strict=True)
             return any(own.startswith(word) and not kept(word, own) for word, own in pieces)
 
-        return any(names_someone_else(pair, name, kept) and not broken(pair) for pair in pairs)
+        def a_contact(pair: list[str]) -> bool:  # asked last, of the rare pair that would hold: a long book
+            joined = " ".join(pair)
+            return any(fold(contact.name) == joined for contact in self.witness.book.contacts())
+
+        def stranger(pair: list[str]) -> bool:
+            return names_someone_else(pair, name, kept) and not broken(pair) and not a_contact(pair)
+
+        return any(stranger(pair) for pair in pairs)
 
     def written_someone_else(self, who: str, written: list[str]) -> bool:
         """Whether a name written in two words (`written`) is a stranger's who shares one word with this
