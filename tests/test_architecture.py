@@ -122,7 +122,7 @@ VENDORS: dict[str, tuple[str, ...]] = {
         "assistant.language",
         "assistant.speech.grammar",
         "assistant.speech.commands",
-        "assistant.speech.checked",
+        "assistant.speech.sentences",
         "assistant.speech.evidence",
         "assistant.speech.topics",
     ),

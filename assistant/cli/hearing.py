@@ -16,10 +16,11 @@ if TYPE_CHECKING:
     from ..calllog.store import Store
     from ..contacts.book import ContactBook
     from ..speech.audio import NoteArchive
-    from ..speech.checked import CheckedCommands, FreeFormCommands
+    from ..speech.checked import CheckedCommands
     from ..speech.cloud import SpeechRecognitionTranscriber
     from ..speech.commands import Book, GrammarCommands
     from ..speech.decision import Model as DecisionModel
+    from ..speech.freeform import FreeFormCommands
     from ..speech.sphinx import SphinxDictation
     from ..speech.whisper import WhisperTranscriber
 
@@ -65,7 +66,7 @@ class Hearing:
         name = engine or speech.engine
         book = book or self.book
         if name != "sphinx":
-            from ..speech.checked import FreeFormCommands
+            from ..speech.freeform import FreeFormCommands
 
             return FreeFormCommands(self.free_form(name), book)
         from ..speech.checked import CheckedCommands

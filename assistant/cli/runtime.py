@@ -28,9 +28,10 @@ if TYPE_CHECKING:
     from ..leads.work import ListSession
     from ..ports import Archive, Clock, Ear, FixedClock, Screen, SystemClock, Voice
     from ..session import Session
-    from ..speech.checked import CheckedCommands, FreeFormCommands
+    from ..speech.checked import CheckedCommands
     from ..speech.cloud import SpeechRecognitionTranscriber
     from ..speech.commands import GrammarCommands
+    from ..speech.freeform import FreeFormCommands
     from ..speech.sphinx import SphinxDictation
     from ..speech.whisper import WhisperTranscriber
     from ..telephony.simulator import Simulator

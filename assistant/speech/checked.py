@@ -1,14 +1,12 @@
-"""A second, free-form engine (Whisper) for commands: checking the grammar's reading of the commands it is
-unsure of (CheckedCommands, one calibrated decision over both engines' readings), or hearing them alone
-(FreeFormCommands).
+"""A second, free-form engine (Whisper) checking the grammar's reading of the commands it is unsure of: one
+calibrated decision over both engines' readings (the free-form engine hearing commands alone:
+speech/freeform.py).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import replace
-from typing import Protocol
 
 from ..contacts.names import fold
 from ..errors import TranscriptionFailed
@@ -16,10 +14,12 @@ from ..models import AudioClip, Transcript
 from ..ports import ANSWERS, Expect, Listening
 from ..understanding import PHRASE_END
 from .align import fits
-from .commands import CHECK_BELOW, Book, GrammarCommands, Parser, _GrammarStream
+from .commands import CHECK_BELOW, GrammarCommands, Parser, _GrammarStream
 from .decision import Model
-from .evidence import NOBODY, Reading, Witness, one_person
+from .evidence import Reading, Witness
+from .freeform import Transcribing, names_prompt
 from .holds import Holds, Restart, restarted_away
+from .sentences import NOBODY, one_person
 
 # A reading Whisper did not hear named is said through the whole book from this probability on: below it
 # the check could only lift a reading that would be asked about anyway ("did you mean ...?").
@@ -36,58 +36,6 @@ BOOK_CHECK_FROM = 0.5
 # ("Call Rupert Mance,") a question about Robert Martinez.
 NAMED_FROM_BOOK = 2.0
 UNPLACED = ("CallContact", NOBODY)  # a call whose name the resolver cannot place
-
-
-class Transcribing(Protocol):
-    name: str
-
-    def transcribe(
-        self, audio: AudioClip, prompt: str = "", hotwords: str = "", *, quick: bool = False
-    ) -> Transcript:
-        """`quick`: a short command, wanted now (an engine with a faster path for those takes it)."""
-        ...
-
-
-def _prompt(book: Book, expect: Expect) -> str:
-    """The names Whisper should expect, as a prompt. Not as hotwords too: tiny models recite them back.
-    (Adding the configured topics changed which names it heard: a wrong dial on the dev corpus.)"""
-    people = expect.choices or tuple(book.contacts()[:200])
-    names = ", ".join(c.name for c in people)
-    return f"Call {names}." if names else ""
-
-
-class _Deferred:
-    """A free-form engine hears the whole recording at the end."""
-
-    def __init__(self, transcribe: Callable[[AudioClip], Transcript]):
-        self._transcribe = transcribe
-        self.compute = 0.0
-
-    def feed(self, pcm: bytes) -> None:
-        pass
-
-    def finish(self, audio: AudioClip) -> Transcript:
-        started = time.perf_counter()
-        try:
-            return self._transcribe(audio)
-        finally:
-            self.compute += time.perf_counter() - started
-
-
-class FreeFormCommands:
-    """Commands by a free-form engine, prompted with the contact names it should expect."""
-
-    def __init__(self, transcriber: Transcribing, book: Book):
-        self.transcriber = transcriber
-        self.name = transcriber.name
-        self.book = book
-
-    def start(self, expect: Expect, *, wake: bool = False) -> _Deferred:
-        prompt = _prompt(self.book, expect)
-        return _Deferred(lambda audio: self.transcriber.transcribe(audio, prompt=prompt, quick=True))
-
-    def recognize(self, audio: AudioClip, expect: Expect, *, wake: bool = False) -> Transcript:
-        return self.start(expect, wake=wake).finish(audio)
 
 
 class CheckedCommands:
@@ -161,7 +109,7 @@ class CheckedCommands:
         unsure = expect.mode == Listening.COMMAND and (first.confidence or 0.0) < self.check_below
         if not audio.pcm or not (unsure or first.free_from is not None):
             return first
-        second = self.second.transcribe(audio, prompt=_prompt(self.grammar.book, expect), quick=True)
+        second = self.second.transcribe(audio, prompt=names_prompt(self.grammar.book, expect), quick=True)
         if first.free_from is not None:
             # The grammar's nearest topic (and a label after it) give way to the topic the other engine
             # heard; only then is the command judged without its topic (noise, too, ends in "about ...").

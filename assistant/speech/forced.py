@@ -28,7 +28,7 @@ RIVALS = 5  # sound-alikes per query: the heard name, each of its words, Whisper
 BOOK_CAP = 64  # the most people `against_book` names in one go (about 4 ms each on two cores)
 PRIORS_KEPT = 20_000  # names whose quiet-room score is remembered
 # How a speaker takes a name back for another, as `against_correction` says it ("..., I mean Mei Lin")
-TAKING_BACK = ("I mean",)  # "sorry" is heard, or its sound is ("Sarah"): `Witness.corrected`
+TAKING_BACK = ("I mean",)  # "sorry" is heard, or its sound is ("Sarah"): `Sentences.corrected`
 LABEL_ENDINGS = ("on", "on his", "on her", "on their", "at")  # "... on her mobile", "... at work"
 
 

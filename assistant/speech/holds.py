@@ -17,8 +17,9 @@ from ..ports import COMMANDS
 from ..understanding import PHRASE_END
 from .commands import Parser
 from .decision import Evidence
-from .evidence import NOBODY, Reading, Witness, one_person
+from .evidence import Reading, Witness
 from .pronounce import shared
+from .sentences import NOBODY, one_person
 
 # Two engines naming two people are asked about, however likely the model finds one of them:
 # - a reading only Whisper made, when the grammar was at least DISPUTE_AT sure of another person and
@@ -73,7 +74,7 @@ SPELLED_FROM = 0.75
 # again): 1.41 and -0.19.
 OUTSAID_BACK = 4.0
 
-Restart = tuple[str, str] | None  # the person turned to and the command for them (`Witness.restart`)
+Restart = tuple[str, str] | None  # the person turned to and the command for them (`Sentences.restart`)
 
 
 class Holds:
@@ -304,7 +305,7 @@ class Holds:
 
 
 def restarted_away(restart: Restart, meaning: tuple[str, str, str]) -> bool:
-    """Whether the speaker turned from this reading's person to another (`Witness.restart`)."""
+    """Whether the speaker turned from this reading's person to another (`Sentences.restart`)."""
     return restart is not None and restart[0] != one_person(meaning)
 
 

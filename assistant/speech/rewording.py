@@ -42,7 +42,7 @@ def verb_misheard(text: str, parser: Parser, ways: Speechways, resolver: Resolve
     verb ("That Hold of"): "Paul Valentino, Ravi Shankar," is a name nobody can place, not "call Ravi Shankar"
     (a fresh held-out draw's wrong dial, Whisper's runner-up for "call Valentina Rossi"), while "And then
     Lars Eriksson," ("um, ring") and "But we'll bring to Ingrid Sorensen." are calls. `text` reads as no
-    command (`Witness.reworded` looks)."""
+    command (`Sentences.reworded` looks)."""
     words = prepare(text, ways).split()
     bare = ways.unframed(words)
     start = next((i for i in range(len(words)) if words[i : i + len(bare)] == bare), 0)

@@ -10,7 +10,7 @@ from assistant.models import Transcript
 from assistant.ports import Expect, Listening
 from assistant.speech.checked import CheckedCommands
 from assistant.speech.commands import CHECK_BELOW
-from assistant.speech.evidence import label_phrases
+from assistant.speech.sentences import label_phrases
 
 from .checking import AUDIO, COMMAND, Heard, checked, first, scoring
 
@@ -178,7 +178,7 @@ def test_pocketsphinx_weighs_whisper_reading_against_the_grammars_on_the_audio(g
 
 
 def test_a_free_form_engine_alone_gets_the_names_as_a_prompt(grammar):
-    from assistant.speech.checked import FreeFormCommands
+    from assistant.speech.freeform import FreeFormCommands
 
     engine = Heard("Call Jane Doe.")
     commands = FreeFormCommands(engine, grammar.book)

@@ -422,8 +422,8 @@ def test_a_reading_that_stops_short_is_asked_about_even_when_the_grammar_was_sur
 def test_a_label_whisper_wrote_no_word_like_leaves_the_grammars_reading(
     grammar_heard: str, whisper_heard: str, left: str | None
 ):
-    from assistant.speech.evidence import _WHOSE, label_phrases
     from assistant.speech.rewording import label_after, label_unsaid
+    from assistant.speech.sentences import _WHOSE, label_phrases
 
     phrases = sorted(label_phrases(IntentParser().intents), key=len, reverse=True)
     labelled = label_after(phrases, _WHOSE)
