@@ -112,11 +112,17 @@ def name_said_first(resolver: Resolver, intent: Intent, text: str) -> Resolution
     or one word before it where the request's verb should be ("Drying Rahul Iyer's mobile."). Words after
     the name count only when they start with a word that may follow a name, after a phrase's end when
     they sound like a label ("Call Leila Ahmadi, mebail."), or when they read as a topic whose "about" was
-    misheard (`topic_misheard`: "Phone, Mei Lin, up to the audit findings."); and none of the words set
-    aside may be a word of anyone's name ("Call Yuki Watanabe and Robert." may be two people; "Beverly
-    Martin's cell" is not Isabelle Martin's)."""
+    misheard (`topic_misheard`: "Phone, Mei Lin, up to the audit findings.", and when the templates'
+    "of {company}" took it as a company nobody works at, "Phone, Rebecca Hall, I'm out of the customer
+    survey."); and none of the words set aside may be a word of anyone's name ("Call Yuki Watanabe and
+    Robert." may be two people; "Beverly Martin's cell" is not Isabelle Martin's)."""
     said = fold(intent.slot("contact") or "").split()
-    if len(said) < 3 or intent.slot("relation") or intent.slot("company"):
+    company = intent.slot("company")
+    if company and not resolver.at_company(company):
+        # a company nobody works at: a topic whose "about" was misheard, the template's "of {company}"
+        # took it ("Phone, Rebecca Hall, I'm out of the customer survey.")
+        said, company = _said_from(said, fold(text).split()), ""
+    if len(said) < 3 or intent.slot("relation") or company:
         return None
     if resolver.resolve(" ".join(said)).action == Action.DIAL:
         return None
@@ -129,6 +135,12 @@ def name_said_first(resolver: Resolver, intent: Intent, text: str) -> Resolution
         if found is not None:
             return found
     return None
+
+
+def _said_from(said: list[str], words: list[str]) -> list[str]:
+    """The words of a sentence from where `said` starts in it to its end (`said` when it is not there)."""
+    at = next((i for i in range(len(words)) if words[i : i + len(said)] == said), None)
+    return said if at is None or not said else words[at:]
 
 
 def _named_then_misheard(resolver: Resolver, said: list[str], label: str, text: str) -> Resolution | None:
@@ -174,7 +186,7 @@ def topic_misheard(rest: Sequence[str], text: str) -> bool:
     at = next((i for i, word in enumerate(rest[: MISHEARD_INTRODUCER + 1]) if word == "the"), None)
     if at is None or at == len(rest) - 1:
         return False
-    capitalised = {fold(word) for word in text.split() if word[:1].isupper()}
+    capitalised = {fold(word) for word in text.split() if word[:1].isupper() and word.split("'")[0] != "I"}
     return not capitalised.intersection(rest[:at])
 
 

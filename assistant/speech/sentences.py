@@ -75,16 +75,20 @@ class Sentences:
         """A sentence in the words the templates read: a name spelled out joined (`letters_joined`); then,
         when it reads as no command, a misheard verb before a whole name made "call" (`verb_misheard`), or
         else misheard small words around a name made the template words they sound like
-        (`small_words_misheard`)."""
+        (`small_words_misheard`). A call to nobody is read so too, and kept so only when it then names one
+        person: *Try the mebail for Aisha Khan.* read as said calls "mebail for Aisha Khan"."""
         joined = letters_joined(text)
-        if self.parser.parse(joined, allowed=COMMANDS) is not None:
+        meaning = self.meaning(joined)
+        if meaning is not None and meaning[:2] != ("CallContact", NOBODY):
             return joined
         resolver = self.book.resolver()
-        return (
-            verb_misheard(joined, self.parser, self.ways, resolver)
-            or small_words_misheard(joined, self.parser, self.ways, resolver, self.template_words)
-            or joined
+        found = verb_misheard(joined, self.parser, self.ways, resolver) or small_words_misheard(
+            joined, self.parser, self.ways, resolver, self.template_words
         )
+        if found is not None and meaning is not None:  # a call to nobody: is it one person's now?
+            again = self.meaning(found)
+            found = found if again is not None and one_person(again) is not None else None
+        return found or joined
 
     def has_topic(self, text: str) -> bool:
         """Whether a sentence goes on to a topic ("... about the renewal")."""

@@ -262,6 +262,9 @@ def test_a_misheard_verb_is_at_most_three_words_and_never_refuses(grammar, secon
         ("Bring Anna Souza.", "ring Anna Souza"),  # "Anna" sounds like Ana: a name, never "and"
         ("Jane's work, Numbar, please.", None),  # nobody the resolver can place by a name of one word
         ("Thank you, Numbar, please.", None),  # no name: nothing to call
+        # read as a call to nobody ("mebail for Kelly Chen") until the small word is read
+        ("Try the mebail for Kelly Chen.", "Try the mobile for Kelly Chen"),
+        ("Call Omar Sharif.", "Call Omar Sharif."),  # a stranger is read as said: nobody
     ],
 )
 def test_misheard_small_words_around_a_name_are_the_template_words_they_sound_like(
