@@ -15,7 +15,6 @@ from typing import Any
 
 from hassil import Intents
 
-from ..contacts.names import fold
 from ..contacts.soundalike import sentences_alike
 from ..errors import TranscriptionFailed
 from ..models import AudioClip, Transcript
@@ -127,7 +126,7 @@ class Witness(Sentences):
             e.set("other_intent", meaning[0] != "CallContact")
             if who is not None:
                 e.set("whisper_names", self.names_the_same(second.text, meaning))
-                e.set("whisper_writes", not self.written(who).isdisjoint(fold(second.text).split()))
+                e.set("whisper_writes", self.writes(who, second.text))
                 e.set("name_words", len(who.split()))
                 e.set("name_fit", read[text][1])
                 self.forced.against_alikes(e, said[text], who, second, audio)

@@ -5,6 +5,8 @@ templates read (speech/rewording.py). Text only: speech/evidence.py weighs the r
 
 from __future__ import annotations
 
+import re
+
 from hassil import Intents
 
 from ..contacts.names import fold, phonetic_keys
@@ -25,6 +27,7 @@ from .rewording import (
 )
 from .topics import voice_introducers
 
+_POSSESSIVE = re.compile(r"(\w+)['\u2019]s\b")  # "Volkov's": Volkov
 Meaning = tuple[str, str, str]  # (intent, who: a contact, "A|B" for several, "nobody"; number label)
 NOBODY = "nobody"  # who a call means when the resolver would refuse its name: nobody in the book
 
@@ -133,6 +136,13 @@ class Sentences:
         person = self.person(who)
         forms = (person.name, *person.aliases, *person.learned) if person is not None else ()
         return frozenset(word for form in forms for word in fold(form).split())
+
+    def writes(self, who: str, text: str) -> bool:
+        """Whether a sentence writes a word of the person's name or aliases (`written`), a name spelled out
+        joined (*Ring DM ITRI Volkov's house.*: Dmitri) and a possessive's own word counted (Volkov's)."""
+        joined = letters_joined(text)
+        words = {*fold(joined).split(), *(fold(stem) for stem in _POSSESSIVE.findall(joined))}
+        return not self.written(who).isdisjoint(words)
 
     def labels_in(self, text: str) -> set[str]:
         """The number labels a reading names ("on her cell phone": mobile). In a topic a label word is the

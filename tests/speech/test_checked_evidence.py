@@ -484,3 +484,18 @@ def test_a_name_found_inside_other_words_fits_worse_than_the_name_said(grammar):
     commands.check(first("call robert martinez", 0.6), AUDIO, COMMAND)
     fit = {r.source: r.evidence.values.get("name_fit", 0.0) for r, _ in commands.last}
     assert fit["grammar"] == 1.0 and fit.get("whisper", 0.0) < 0.8
+
+
+@pytest.mark.parametrize(
+    ("second", "writes"),
+    [
+        ("Ring DM ITRI Volkov's house.", 1),  # spelled out, joined (dev seed 7, Flite): Dmitri
+        ("Try Demetri Volkov's mobile.", 1),  # a possessive's own word (dev seed 7, Festival): Volkov
+        ("Try Demetri Volcov's mobile.", 0),  # sounding like him is not writing his name
+    ],
+)
+def test_whisper_writes_a_name_spelled_out_or_possessive(grammar, second: str, writes: int):
+    commands, _ = checked(grammar, second)
+    said = first("ring dmitri volkov at home", 0.6)
+    commands.check(said, AUDIO, COMMAND)
+    assert evidence(commands, said)["whisper_writes"] == writes
