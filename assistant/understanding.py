@@ -118,9 +118,9 @@ def name_said_first(resolver: Resolver, intent: Intent, text: str) -> Resolution
     Robert." may be two people; "Beverly Martin's cell" is not Isabelle Martin's)."""
     said = fold(intent.slot("contact") or "").split()
     company = intent.slot("company")
-    if company and not resolver.at_company(company):
-        # a company nobody works at: a topic whose "about" was misheard, the template's "of {company}"
-        # took it ("Phone, Rebecca Hall, I'm out of the customer survey.")
+    if company and fold(company).split()[:1] == ["the"] and not resolver.at_company(company):
+        # "the ..." and a company nobody works at: a topic whose "about" was misheard, the template's
+        # "of {company}" took it ("Phone, Rebecca Hall, I'm out of the customer survey.")
         said, company = _said_from(said, fold(text).split()), ""
     if len(said) < 3 or intent.slot("relation") or company:
         return None

@@ -82,9 +82,10 @@ def test_a_topic_whose_about_was_misheard_is_set_aside(parser):
 
 def test_a_topic_the_company_template_took_is_set_aside(parser):
     """ "phone Rebecca Hall about the customer survey", heard "Phone, Rebecca Hall, I'm out of the customer
-    survey." (held-out draw 165, espeak-ng): the templates' "of {company}" takes "the customer survey", a
-    company nobody in the book works at, so it is read as a topic whose "about" was misheard ("I'm", capital
-    as Whisper writes it, is no name). A company someone works at stays a company."""
+    survey." (held-out draw 165, espeak-ng): the templates' "of {company}" takes "the customer survey", "the
+    ..." and no company anyone in the book works at, so it is read as a topic whose "about" was misheard
+    ("I'm", capital as Whisper writes it, is no name). A company someone works at stays a company, and so
+    does one said without "the" (asked about, as before)."""
     kenji = heard("Phone, Kenji Sato, I'm out of the audit findings.", parser)
     assert kenji.action == Action.DIAL and kenji.contact and kenji.contact.name == "Kenji Sato"
     concern = heard("Call Kenji Sato concern of the catering order.", parser)  # "concerning"
@@ -96,6 +97,7 @@ def test_a_topic_the_company_template_took_is_set_aside(parser):
     globex = heard("Call Robert Martinez of Globex.", parser)  # his company: read as said
     assert globex.action == Action.DIAL and globex.contact and globex.contact.name == "Robert Martinez"
     assert heard("Call Yuki Watanabe of Globex.", parser).action != Action.DIAL  # not hers
+    assert heard("Call Kenji Sato at Orchard Farms.", parser).action != Action.DIAL  # a company: asked
 
 
 def test_typed_names_and_unsure_hearings_keep_their_words(parser):

@@ -42,7 +42,7 @@ def verb_misheard(text: str, parser: Parser, ways: Speechways, resolver: Resolve
     verb ("That Hold of"): "Paul Valentino, Ravi Shankar," is a name nobody can place, not "call Ravi Shankar"
     (a fresh held-out draw's wrong dial, Whisper's runner-up for "call Valentina Rossi"), while "And then
     Lars Eriksson," ("um, ring") and "But we'll bring to Ingrid Sorensen." are calls. `text` reads as no
-    command (`Sentences.reworded` looks)."""
+    command, or as a call to a name nobody has (`Sentences.reworded` looks)."""
     words = prepare(text, ways).split()
     bare = ways.unframed(words)
     start = next((i for i in range(len(words)) if words[i : i + len(bare)] == bare), 0)
@@ -69,7 +69,7 @@ def small_words_misheard(
     please.", "Paul Robert Martinez, Unmobile."), none of it read, a word of someone's name (or one like
     it) in it: each word no template holds and that sounds like no word of anyone's name, made the
     template word (`words`) it sounds most like (SMALL_WORD_LIKE), when the sentence then calls a person
-    the resolver places, named in two words or more. `text` reads as no command (as `verb_misheard`'s)."""
+    the resolver places, named in two words or more. `text` is as `verb_misheard`'s."""
     heard = prepare(text, ways).split()
     said = [fold(w) for w in heard]
     if not any(map(resolver.sounds_like_a_name, said)):  # no name: nothing to call
