@@ -137,10 +137,15 @@ def name_said_first(resolver: Resolver, intent: Intent, text: str) -> Resolution
     return None
 
 
+def where_said(words: list[str], said: list[str]) -> int | None:
+    """Where the words a name was said in start among a sentence's words, if they are there as such."""
+    return next((i for i in range(len(words)) if said and words[i : i + len(said)] == said), None)
+
+
 def _said_from(said: list[str], words: list[str]) -> list[str]:
     """The words of a sentence from where `said` starts in it to its end (`said` when it is not there)."""
-    at = next((i for i in range(len(words)) if words[i : i + len(said)] == said), None)
-    return said if at is None or not said else words[at:]
+    at = where_said(words, said)
+    return said if at is None else words[at:]
 
 
 def _named_then_misheard(resolver: Resolver, said: list[str], label: str, text: str) -> Resolution | None:

@@ -19,7 +19,7 @@ from .decision import Model
 from .evidence import Reading, Witness
 from .freeform import Transcribing, names_prompt
 from .holds import Holds, Restart, restarted_away
-from .sentences import NOBODY, one_person
+from .sentences import UNPLACED, one_person
 
 # A reading Whisper did not hear named is said through the whole book from this probability on: below it
 # the check could only lift a reading that would be asked about anyway ("did you mean ...?").
@@ -35,7 +35,6 @@ BOOK_CHECK_FROM = 0.5
 # became questions about the right person, none about a person taken back, and one stranger of a dev draw
 # ("Call Rupert Mance,") a question about Robert Martinez.
 NAMED_FROM_BOOK = 2.0
-UNPLACED = ("CallContact", NOBODY)  # a call whose name the resolver cannot place
 
 
 class CheckedCommands:

@@ -82,8 +82,9 @@ class Witness(Sentences):
         each with its evidence; a reading that means nothing is left out. `cleaned`: the audio as the grammar
         heard it when its front end cleaned it of steady noise; pocketsphinx fits the readings to that."""
         texts = [t for t in (first.text, *second.hypotheses[:4], *second.alternatives[:4]) if t]
-        said = {t: self.reworded(t) for t in dict.fromkeys(texts)}  # "I want to fan Tariq Aziz."
-        read = {t: self._read(said[t]) for t in said}  # each sentence read once
+        worded = {t: self.reworded(t) for t in dict.fromkeys(texts)}  # "I want to fan Tariq Aziz."
+        said = {t: sentence for t, (sentence, _) in worded.items()}
+        read = {t: reading for t, (_, reading) in worded.items()}  # each sentence read once
         meanings = {t: m for t, (m, _, _) in read.items()}
         candidates: list[tuple[str, str]] = []
         if first.text:

@@ -19,9 +19,10 @@ from ..errors import TranscriptionFailed
 from ..language import Speechways
 from ..models import AudioClip, Contact, Transcript
 from ..ports import COMMANDS
-from ..understanding import PHRASE_END
+from ..understanding import PHRASE_END, where_said
 from .commands import Book, Parser
 from .decision import Evidence
+from .sentences import person_named
 from .whisper import mean_score
 
 RIVALS = 5  # sound-alikes per query: the heard name, each of its words, Whisper's readings
@@ -75,7 +76,7 @@ class Forced:
         """The reading's sentence naming someone else instead, in the form the name was said (whole, or
         the first name); None when the name said is not in the sentence as such."""
         words = fold(text).split()
-        at = _where(words, said)
+        at = where_said(words, said)
         if at is None:
             return None
 
@@ -175,7 +176,7 @@ class Forced:
             if tuple(said[i : i + len(form)]) == form
         ]
         words = fold(text).split()
-        at = _where(words, said)
+        at = where_said(words, said)
         start, end = max(spans, key=lambda span: span[1], default=(0, 0))
         unread = [w for w in said[end:] if w not in self.small and not label_sounding_like([w])]
         # a correction starts a phrase: Whisper ends the name's ("Call Viktor Horvath, Aeneemelin,")
@@ -213,7 +214,7 @@ class Forced:
 
     def person(self, who: str) -> Contact | None:
         """The contact a reading names, by name."""
-        return next((c for c in self.book.contacts() if c.name == who), None)
+        return person_named(self.book, who)
 
     def _book_names(self, said: list[str], second: Transcript) -> list[str]:
         """Everyone in the book; a book too big to say through (BOOK_CAP), the names nearest `said` and
@@ -272,8 +273,3 @@ class Forced:
 def _form(name: str, said: list[str]) -> str:
     """A name in the form a reading said its person's: whole, or the first name."""
     return name if len(said) > 1 else name.split()[0]
-
-
-def _where(words: list[str], said: list[str]) -> int | None:
-    """Where the words a name was said in start among a sentence's words, if they are there as such."""
-    return next((i for i in range(len(words)) if said and words[i : i + len(said)] == said), None)

@@ -19,7 +19,7 @@ from .commands import Parser
 from .decision import Evidence
 from .evidence import Reading, Witness
 from .pronounce import shared
-from .sentences import NOBODY, one_person
+from .sentences import UNPLACED, one_person
 
 # Two engines naming two people are asked about, however likely the model finds one of them:
 # - a reading only Whisper made, when the grammar was at least DISPUTE_AT sure of another person and
@@ -316,7 +316,7 @@ def stranger_fits_better(reading: Reading, whisper: Reading | None) -> bool:
     e = reading.evidence
     return (
         whisper is not None
-        and whisper.meaning[:2] == ("CallContact", NOBODY)
+        and whisper.meaning[:2] == UNPLACED
         and one_person(reading.meaning) is not None
         and bool(e.value("sphinx_done"))
         and e.value("sphinx_margin") <= -STRANGER_FITS_BETTER

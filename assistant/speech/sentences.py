@@ -30,6 +30,8 @@ from .topics import voice_introducers
 _POSSESSIVE = re.compile(r"(\w+)['\u2019]s\b")  # "Volkov's": Volkov
 Meaning = tuple[str, str, str]  # (intent, who: a contact, "A|B" for several, "nobody"; number label)
 NOBODY = "nobody"  # who a call means when the resolver would refuse its name: nobody in the book
+UNPLACED = ("CallContact", NOBODY)  # a call whose name the resolver cannot place
+Read = tuple[Meaning | None, float, bool]  # a sentence's meaning, its name's fit, whether it may be acted on
 
 _WHOSE = ("", "his ", "her ", "their ", "the ")  # "on her cell", "at the office"
 NAME_SPAN = 4  # the most words a name is said in
@@ -45,6 +47,11 @@ def label_phrases(intents: Intents) -> dict[str, str]:
         for phrase in sample_expression(value.text_in):
             phrases[fold(phrase)] = str(value.value_out)
     return phrases
+
+
+def person_named(book: Book, who: str) -> Contact | None:
+    """The contact of the book a reading names, by name."""
+    return next((c for c in book.contacts() if c.name == who), None)
 
 
 def one_person(meaning: Meaning) -> str | None:
@@ -74,24 +81,26 @@ class Sentences:
         }
         self.introducers = voice_introducers(intents)  # the words a topic follows ("about")
 
-    def reworded(self, text: str) -> str:
-        """A sentence in the words the templates read: a name spelled out joined (`letters_joined`); then,
-        when it reads as no command, a misheard verb before a whole name made "call" (`verb_misheard`), or
-        else misheard small words around a name made the template words they sound like
-        (`small_words_misheard`). A call to nobody is read so too, and kept so only when it then names one
-        person: *Try the mebail for Aisha Khan.* read as said calls "mebail for Aisha Khan"."""
+    def reworded(self, text: str) -> tuple[str, Read]:
+        """A sentence in the words the templates read, and how it reads (`_read`): a name spelled out
+        joined (`letters_joined`); then, when it reads as no command, a misheard verb before a whole name
+        made "call" (`verb_misheard`), or else misheard small words around a name made the template words
+        they sound like (`small_words_misheard`). A call to nobody is read so too, and kept so only when it
+        then names one person: *Try the mebail for Aisha Khan.* read as said calls "mebail for Aisha Khan"."""
         joined = letters_joined(text)
-        meaning = self.meaning(joined)
-        if meaning is not None and meaning[:2] != ("CallContact", NOBODY):
-            return joined
+        read = self._read(joined)
+        if read[0] is not None and read[0][:2] != UNPLACED:
+            return joined, read
         resolver = self.book.resolver()
         found = verb_misheard(joined, self.parser, self.ways, resolver) or small_words_misheard(
             joined, self.parser, self.ways, resolver, self.template_words
         )
-        if found is not None and meaning is not None:  # a call to nobody: is it one person's now?
-            again = self.meaning(found)
-            found = found if again is not None and one_person(again) is not None else None
-        return found or joined
+        if found is None:
+            return joined, read
+        again = self._read(found)
+        if read[0] is not None and (again[0] is None or one_person(again[0]) is None):
+            return joined, read  # a call to nobody, and still nobody's
+        return found, again
 
     def has_topic(self, text: str) -> bool:
         """Whether a sentence goes on to a topic ("... about the renewal")."""
@@ -128,7 +137,7 @@ class Sentences:
 
     def person(self, who: str) -> Contact | None:
         """The contact a meaning names, by name."""
-        return next((c for c in self.book.contacts() if c.name == who), None)
+        return person_named(self.book, who)
 
     def written(self, who: str) -> frozenset[str]:
         """The words of the person's name and aliases: a reading that writes one backs them, not only one
@@ -162,7 +171,7 @@ class Sentences:
         """(intent, who, label) for comparing two readings; who is the contact or the candidates."""
         return self._read(text)[0]
 
-    def _read(self, text: str) -> tuple[Meaning | None, float, bool]:
+    def _read(self, text: str) -> Read:
         """The meaning; how well the words said fit the one person it names (the resolver's score over
         100; 0 when it names nobody or several); and whether the name may be acted on if the decision is
         sure (a name the resolver is unsure of names one person too: the dialog asks about it unless the
