@@ -2,8 +2,9 @@
 same sentence naming someone else instead. How much better the reading fits the audio than the best of
 those is evidence for it (speech/evidence.py); the rivals are the contacts spelled like the heard name
 (`against_alikes`) or, for a reading nobody backed, everyone in the book (`against_book`). For a name the
-book holds nobody by, the contact whose name fits best (`named_from_book`). And words after a name nobody
-could read, said as a correction to someone else (`against_correction`, for the rule in speech/holds.py).
+book holds nobody by, the contact whose name fits best (`named_from_book`). And, for the rules in
+speech/holds.py, words after a name nobody could read said as a correction to someone else
+(`against_correction`), and a whole name against others' first names said alone (`against_first_names`).
 """
 
 from __future__ import annotations
@@ -132,6 +133,38 @@ class Forced:
         e.set("book_done", True)
         e.set("book_margin", own - max(others))
         return list(rivals)[others.index(max(others))]
+
+    def against_first_names(self, text: str, who: str, second: Transcript, audio: AudioClip) -> float | None:
+        """For a reading that says its person's whole name: how much better Whisper, made to say it, fits
+        the audio than the same sentence naming someone else by first name alone ("Call Mei Lin." against
+        "Call Leila."), each scored with the end of the text, so a sentence that says more than was said
+        pays for it: the grammar alone hears a first name said alone as another's whole name ("call Leila"
+        as "call mei lin", "call Jane" as "call jane doe"). The person is named as the book writes them
+        (the grammar's "emmy zhang" is said "Emily Zhang"). Her own first name alone is a rival only when
+        someone else, not sounding like her, shares it; a book too big to say through is cut as
+        `against_book` cuts it. None when there is no rival or the engine cannot score."""
+        said = self.said(text)
+        if self.token_scores is None or len(said) < 2:
+            return None
+        words = fold(text).split()
+        at = where_said(words, said)
+        if at is None:
+            return None
+
+        def naming(name: str) -> str:
+            sentence = " ".join([*words[:at], name, *words[at + len(said) :]])
+            return sentence[:1].upper() + sentence[1:] + "."
+
+        twins = self._twins(who, said)
+        firsts = dict.fromkeys(n.split()[0] for n in self._book_names(said, second) if n not in twins)
+        rivals = [s for s in map(naming, firsts) if s != naming(who)]
+        if not rivals:
+            return None
+        try:
+            own, *others = self.score(audio, [naming(who), *rivals], ended=True)
+        except TranscriptionFailed:
+            return None
+        return own - max(others)
 
     def named_from_book(self, text: str, second: Transcript, audio: AudioClip) -> tuple[str, float] | None:
         """For a reading whose name the book holds nobody by ("Call Omari N. W. S. U.", "Get hold of Akant

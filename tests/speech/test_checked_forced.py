@@ -109,6 +109,42 @@ def test_a_big_book_is_cut_to_the_names_nearest_what_was_heard(grammar, monkeypa
     assert evidence(commands, said)["book_margin"] < 0
 
 
+# -- a first name said alone, heard as someone's whole name ----------------------------------------------
+
+
+@pytest.mark.parametrize(("marcus", "held"), [(0.0, True), (-0.9, False), (-6.0, False)])
+def test_a_whole_name_another_first_name_said_alone_fits_better_is_asked_about(
+    grammar, monkeypatch, marcus, held
+):
+    """ "call Marcus", heard by the grammar alone as "call jane doe" (held-out: "call Leila" as "call mei
+    lin", a wrong dial at p 0.98): Whisper, made to say the sentence naming each other contact by first
+    name alone, with the end of the text after it, fits "Call Marcus." better than "Call Jane Doe." by more
+    than 0.5: asked about, however likely. Better by less, or worse, the model decides."""
+    monkeypatch.setattr("assistant.speech.checked.BOOK_CHECK_FROM", 0.0)
+    engine = Scoring("Coalition.", fits={"Call Jane Doe.": -1.0, "Call Marcus.": marcus})
+    commands = CheckedCommands(grammar, engine, IntentParser(), sure_at=0.85, min_confidence=0.3)
+    commands.dial_at = 0.0  # whatever the model makes of it
+    result = commands.check(first("call jane doe", 0.6), AUDIO, COMMAND)
+    reading = next(r for r, _ in commands.last if r.source == "grammar")
+    assert reading.evidence.value("book_done") and reading.held == held
+    said = next(s for s in engine.scored if "Call Jane Doe." in s)
+    assert said[0] == "Call Jane Doe." and {"Call Marcus.", "Call Ana.", "Call Kelly."} <= set(said)
+    assert "Call Jane." in said  # her own first name: Jane Smith shares it ("call Jane" asks which one)
+    if held:
+        assert not result.sure
+
+
+def test_a_first_name_said_alone_is_checked_only_for_a_whole_name_about_to_be_acted_on(grammar, monkeypatch):
+    monkeypatch.setattr("assistant.speech.checked.BOOK_CHECK_FROM", 0.0)
+    engine = Scoring("Coalition.", fits={"Call Jane Doe.": -1.0, "Call Marcus.": -0.5})
+    commands = CheckedCommands(grammar, engine, IntentParser(), sure_at=0.85, min_confidence=0.3)
+    commands.dial_at = 1.0  # nothing is acted on: nothing to check
+    commands.check(first("call jane doe", 0.6), AUDIO, COMMAND)
+    assert not any("Call Marcus." in s for s in engine.scored)
+    forced = commands.witness.forced
+    assert forced.against_first_names("call grace", "Grace Okafor", Transcript(""), AUDIO) is None  # one word
+
+
 # -- the correction check: words after the name that were someone else, taken back ------------------------
 
 
