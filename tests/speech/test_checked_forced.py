@@ -282,6 +282,24 @@ def test_whisper_hears_a_correction_after_the_name_and_a_label_as_a_label(gramma
     assert forced.against_correction("Call Jane Doe and her mebal.", "Jane Doe", [], labelled) is None
 
 
+@pytest.mark.parametrize("voice", ["flite:slt", "en-us+klatt2"])
+def test_whisper_hears_a_first_name_said_alone_against_someone_s_whole_name(grammar, say, voice):
+    """Real audio through the bundled Whisper: "call Marcus" said, read as the grammar alone misheard it
+    ("call kelly chen"), fits "Call Marcus." better than "Call Kelly Chen." by more than the hold's 0.5;
+    "call Kelly Chen" said fits her whole name better than anyone's first name alone."""
+    from assistant.speech.audio import read_audio
+    from assistant.speech.holds import FIRST_NAME_SAID_BELOW
+    from assistant.speech.whisper import WhisperTranscriber
+
+    forced = CheckedCommands(grammar, WhisperTranscriber(), IntentParser()).witness.forced
+    alone = read_audio(say("call Marcus", voice))
+    whole = read_audio(say("call Kelly Chen", voice))
+    margin = forced.against_first_names("call kelly chen", "Kelly Chen", Transcript(""), alone)
+    assert margin is not None and margin < FIRST_NAME_SAID_BELOW
+    margin = forced.against_first_names("call kelly chen", "Kelly Chen", Transcript(""), whole)
+    assert margin is not None and margin > 0
+
+
 def test_whisper_scores_the_name_that_was_said_above_another(speak):
     """Real audio, the bundled model: the sentence naming who was said fits better than one naming a rival."""
     from assistant.speech.audio import read_audio
