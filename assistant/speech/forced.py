@@ -144,24 +144,17 @@ class Forced:
         someone else, not sounding like her, shares it; a book too big to say through is cut as
         `against_book` cuts it. None when there is no rival or the engine cannot score."""
         said = self.said(text)
-        if self.token_scores is None or len(said) < 2:
+        naming = self._naming(text, said)
+        if self.token_scores is None or naming is None or len(said) < 2:
             return None
-        words = fold(text).split()
-        at = where_said(words, said)
-        if at is None:
-            return None
-
-        def naming(name: str) -> str:
-            sentence = " ".join([*words[:at], name, *words[at + len(said) :]])
-            return sentence[:1].upper() + sentence[1:] + "."
-
+        mine = naming(who) + "."
         twins = self._twins(who, said)
         firsts = dict.fromkeys(n.split()[0] for n in self._book_names(said, second) if n not in twins)
-        rivals = [s for s in map(naming, firsts) if s != naming(who)]
+        rivals = [s for s in (naming(first) + "." for first in firsts) if s != mine]
         if not rivals:
             return None
         try:
-            own, *others = self.score(audio, [naming(who), *rivals], ended=True)
+            own, *others = self.score(audio, [mine, *rivals], ended=True)
         except TranscriptionFailed:
             return None
         return own - max(others)
