@@ -184,6 +184,11 @@ def _first_keys(words: frozenset[str]) -> frozenset[str]:
     return frozenset((phonetic_keys(w) or ("",))[0] for w in words)
 
 
+def spelled_alike(one: str, other: str) -> float:
+    """How alike two words are spelled, 0..100 (rapidfuzz's ratio: "jonson", "johnson" 92)."""
+    return fuzz.ratio(one, other)
+
+
 def sentences_alike(one: str, other: str) -> float:
     """How alike two sentences sound, 0..1: their words' Metaphone keys run together and compared as strings.
     A recogniser that misheard a sentence still writes much of its sound ("Call Begged in Pipscu and their

@@ -78,6 +78,7 @@ class CheckedCommands:
             getattr(second, "token_scores", None),
             lambda audio, texts: fits(grammar.engine, audio, texts),
             getattr(second, "end_scores", None),
+            getattr(second, "go_on", None),
         )
         self.holds = Holds(self.witness, parser)  # the rules beside the model
         self.last: list[tuple[Reading, float]] = []  # the readings of the last command checked, weighed
@@ -249,7 +250,9 @@ class CheckedCommands:
             return None
         meaning = self.witness.meaning(sentence)
         who = one_person(meaning) if meaning is not None else None
-        if who is not None and self.holds.written_someone_else(who, self.witness.forced.said(nobody.text)):
+        if who is not None and self.holds.strangers.written_someone_else(
+            who, self.witness.forced.said(nobody.text)
+        ):
             return None  # "Ring Kate Price." for Eleanor Price: a stranger who shares her surname
         return sentence
 

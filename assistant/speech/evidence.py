@@ -15,12 +15,15 @@ from typing import Any
 
 from hassil import Intents
 
+from ..contacts.names import fold
 from ..contacts.soundalike import sentences_alike
 from ..errors import TranscriptionFailed
 from ..models import AudioClip, Transcript
+from ..ports import Expect, Listening
 from .commands import Book, Parser
 from .decision import Evidence, snr_db
 from .forced import Forced
+from .freeform import names_prompt
 from .rewording import label_unsaid
 from .sentences import Meaning, Sentences, one_person
 
@@ -68,9 +71,11 @@ class Witness(Sentences):
         token_scores: Callable[..., Any] | None,
         align: Callable[[AudioClip, list[str]], list[float | None]] | None = None,
         ends: Callable[[AudioClip, list[str]], list[float]] | None = None,
+        go_on: Callable[[AudioClip, str, str], str] | None = None,
     ):
         super().__init__(book, parser, intents)
         self.ends = ends  # Whisper made to say sentences: how likely it would end its text after each
+        self.go_on = go_on  # Whisper made to say the start of a sentence: what it writes next
         self.align = align  # pocketsphinx made to fit sentences to the audio: its score per frame of each
         # Whisper made to say given sentences
         self.forced = Forced(book, parser, self.ways, token_scores, labels=self.labels.values())
@@ -153,6 +158,23 @@ class Witness(Sentences):
         if said is not None and (unlabelled is None or said - unlabelled >= LABEL_FITS_BETTER):
             return text
         return unsaid
+
+    def goes_on_after(self, text: str, said: str, name: str, audio: AudioClip) -> list[str] | None:
+        """The words Whisper writes after a reading's sentence up to the word its person's name was said in
+        (`said`), made to say that much first, as the contacts prompt it (the person's name as `name`, the
+        book, spells it: *Ring Ruth*); none when it ends there. None when Whisper cannot say, or the word is
+        not in the sentence."""
+        words = fold(text).split()
+        if self.go_on is None or said not in words:
+            return None
+        spelled = {fold(word): word for word in name.split()}
+        start = " ".join(spelled.get(w, w) for w in words[: words.index(said) + 1])
+        start = start[:1].upper() + start[1:]
+        try:
+            written = self.go_on(audio, start, names_prompt(self.book, Expect(Listening.COMMAND)))
+        except TranscriptionFailed:
+            return None
+        return fold(written).split()[len(start.split()) :]
 
     def stops_short(self, text: str, audio: AudioClip) -> bool:
         """Whether Whisper, made to say a reading, would go on after it rather than end its text there

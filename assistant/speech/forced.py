@@ -4,7 +4,9 @@ those is evidence for it (speech/evidence.py); the rivals are the contacts spell
 (`against_alikes`) or, for a reading nobody backed, everyone in the book (`against_book`). For a name the
 book holds nobody by, the contact whose name fits best (`named_from_book`). And, for the rules in
 speech/holds.py, words after a name nobody could read said as a correction to someone else
-(`against_correction`), and a whole name against others' first names said alone (`against_first_names`).
+(`against_correction`), and a whole name against others' first names said alone (`against_first_names`);
+for speech/strangers.py, a whole name against the surname Whisper wrote after its first name
+(`against_surname`).
 """
 
 from __future__ import annotations
@@ -158,6 +160,22 @@ class Forced:
         except TranscriptionFailed:
             return None
         return own - max(others)
+
+    def against_surname(self, text: str, who: str, surname: str, audio: AudioClip) -> float | None:
+        """For a reading that says its person's whole name: how much better Whisper, made to say it, fits
+        the audio than the same sentence with another surname after their first name (`surname`, as
+        Whisper wrote it going on from the first name: *Phone Omar Farouk about the invoice* against
+        *Phone Omar Sharif about the invoice*). None when the engine cannot score."""
+        said = self.said(text)
+        naming = self._naming(text, said)
+        if self.token_scores is None or naming is None or len(said) < 2:
+            return None
+        other = f"{who.split()[0]} {surname.capitalize()}"
+        try:
+            own, written = self.score(audio, [naming(who), naming(other)])
+        except TranscriptionFailed:
+            return None
+        return own - written
 
     def named_from_book(self, text: str, second: Transcript, audio: AudioClip) -> tuple[str, float] | None:
         """For a reading whose name the book holds nobody by ("Call Omari N. W. S. U.", "Get hold of Akant

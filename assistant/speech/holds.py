@@ -1,25 +1,23 @@
 """The rules beside the decision model: readings asked about ("did you mean ...?") however likely the model
 finds them. Each covers a confusion the dev corpus holds too few examples of for the model to weigh, was
-measured on its own, and asks rather than dials: a rule here can cost a question, never a call.
+measured on its own, and asks rather than dials: a rule here can cost a question, never a call. Those for a
+stranger who shares a contact's name are in speech/strangers.py.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
-from itertools import pairwise
 
-from ..contacts.common import given_names, surnames
 from ..contacts.names import fold
 from ..contacts.soundalike import sound_similarity
 from ..models import AudioClip, Transcript
 from ..ports import COMMANDS
-from ..understanding import PHRASE_END
 from .commands import Parser
 from .decision import Evidence
 from .evidence import Reading, Witness
 from .pronounce import shared
-from .sentences import UNPLACED, one_person
+from .sentences import one_person
+from .strangers import UNLIKE_BELOW, Strangers, stranger_fits_better
 
 # Two engines naming two people are asked about, however likely the model finds one of them:
 # - a reading only Whisper made, when the grammar was at least DISPUTE_AT sure of another person and
@@ -43,28 +41,6 @@ SETTLED_AT = 0.0
 # sentence or Whisper's: all right, margins up to -0.06. The three lost corrections that were wrong dials on
 # fresh held-out draws 111 and 113: +2.05, +0.14, +1.47.
 CORRECTED_AT = 0.0
-# A reading of a contact is asked about when Whisper's own reading calls someone the book does not hold and
-# pocketsphinx fits that sentence to the audio at least this much better (per frame: the reading's
-# `sphinx_margin` at or below minus this). The grammar can only hear the book's names, so a stranger who
-# shares a name with a contact comes out as the contact ("ring Grace Whitfield": "ring grace", Grace Okafor).
-# Chosen on the eight dev draws and the dev stranger bench (`scripts/corpus.py --strangers`): of the readings
-# the model would have acted on with such a rival, 5 of 7 wrong dials and 1 of 211 right ones lie at or
-# below -4 (the next right one at -3.7).
-STRANGER_FITS_BETTER = 4.0
-# A reading of a contact is asked about when Whisper wrote their two-word name with one word kept and the
-# other a common name of the same kind (given name, surname: contacts/common.py) that sounds unlike theirs:
-# phone edit similarity below UNLIKE_BELOW ("Get me Tom Park on the mobile." for Jon Park). That is a
-# stranger who shares a name with a contact, whom the resolver, matching on the shared word, places on the
-# contact. Chosen on the eight dev draws and the dev stranger bench (Whisper's readings of every dial):
-# at 0.4 it asks about 1 of about 2,700 right dials ("Get me see Murphy" for Sean Murphy) and 3 of the 12
-# wrong ones ("Tom Park" for Jon Park, three voices); at 0.5 also "Mario Rossi" for Maria Rossi, twice.
-UNLIKE_BELOW = 0.4
-# In two capitalised words of Whisper's (`Holds._name_pairs`) the word kept from the person's name may be
-# spelled otherwise when it sounds like theirs at least this much: *Cole Tom Larson.* for Bjorn Larsen,
-# *Thank you, Ruth Jans about the invoice.* for Harriet Jones (Jans / Jones 0.75), two wrong dials of a
-# fresh held-out stranger bench (seed 155). Dev seeds 7 and 1 and the dev stranger bench heard with it:
-# every outcome the same.
-SPELLED_FROM = 0.75
 # A name said in one word that the book check finds another name fitting better (`_outsaid`) is acted on
 # after all when pocketsphinx fits the reading's sentence to the audio better than that name's sentence by
 # at least this much per frame (`_outsaid_back`). Chosen on the dev first-name bench (`scripts/corpus.py
@@ -93,6 +69,7 @@ class Holds:
     def __init__(self, witness: Witness, parser: Parser):
         self.witness = witness
         self.parser = parser
+        self.strangers = Strangers(witness, parser)  # the rules for a stranger sharing a contact's name
         self.corrections: dict[tuple[str, str], float | None] = {}  # this command's, by sentence and person
 
     def mark(
@@ -116,8 +93,8 @@ class Holds:
         # On dev seeds 7 and 1 this held back no command acted on.
         corrected = any(self.witness.corrected(t) for t in (second.text, *second.alternatives[:1]))
         self.corrections = {}
-        written = self._written_name(second)  # the name Whisper wrote, read once
-        pairs = self._name_pairs(second.text)
+        written = self.strangers.written_name(second)  # the name Whisper wrote, read once
+        pairs = self.strangers.name_pairs(second.text)
         for reading, p in weighed:
             reading.held = (
                 reading.held  # a name the resolver cannot place
@@ -134,11 +111,12 @@ class Holds:
                 or self._relation_unheard(reading, second.text)
                 or (self._outsaid(reading) and not (p >= dial_at and self._outsaid_back(reading, audio)))
                 or stranger_fits_better(reading, whisper)
-                or self._stranger_written(reading, written, pairs)
+                or self.strangers.written(reading, written, pairs)
                 or self._by_way_of_another(reading)
                 or name_repeated(reading)
                 or (p >= dial_at and self._correction_unheard(reading, grammar, second, audio))
                 or (p >= dial_at and self._first_name_said(reading, second, audio))
+                or (p >= dial_at and self.strangers.surname_unheard(reading, audio))
             )
 
     def _first_name_said(self, reading: Reading, second: Transcript, audio: AudioClip) -> bool:
@@ -165,88 +143,6 @@ class Holds:
         intent = self.parser.parse(reading.text, allowed=COMMANDS)
         relation = intent.slot("relation") if intent is not None else None
         return bool(relation) and relation not in self.witness.relations_in(whisper_text)
-
-    def _written_name(self, second: Transcript) -> list[str]:
-        """The words of the name Whisper's best sentence asks for; none when it is no command. When that
-        sentence names nobody in one or two words ("Get me Tom Park on the Noble.": "tom park on the
-        noble"; "Phone, Helen Kim, I'm out of the in voice."), the first that does of its opening phrases
-        ("Phone, Helen Kim"), then of its runners-up ("Get me Tom Park on the mobile."). On the eight dev
-        draws' and the dev stranger bench's dials (191c218's readings), the names read so are strangers'
-        for 3 of the bench's 10 wrong dials, now questions, and for 2 of 2,249 right dials ("Dialing, Reed
-        Sorensen, ..." for Ingrid Sorensen, "Give Jane Dollarang."), now questions about the right person."""
-        name = self._name_in(second.text)
-        if 0 < len(name) <= 2:
-            return name
-        phrases = PHRASE_END.split(second.text)
-        openings = (" ".join(phrases[:count]) for count in range(1, len(phrases)))
-        for text in (*openings, *second.alternatives[:4]):
-            if 0 < len(found := self._name_in(text)) <= 2:
-                return found
-        return name
-
-    def _name_in(self, text: str) -> list[str]:
-        """The words of the name a sentence asks to call; none when it is no command."""
-        intent = self.parser.parse(text, allowed=COMMANDS) if text else None
-        return fold(intent.slot("contact") or "").split() if intent is not None else []
-
-    def _name_pairs(self, text: str) -> list[list[str]]:
-        """Each two words side by side within a phrase of Whisper's sentence, both capitalised and neither a
-        word of the templates: a whole name it may have written, also where the sentence reads as no
-        command and so names nobody (`_written_name`)."""
-        taken = self.witness.small | self.witness.template_words
-        pairs = (
-            [fold(one), fold(other)]
-            for phrase in PHRASE_END.split(text)
-            for one, other in pairwise(phrase.split())
-            if one[:1].isupper() and other[:1].isupper()
-        )
-        return [pair for pair in pairs if not taken.intersection(pair)]
-
-    def _stranger_written(self, reading: Reading, written: list[str], pairs: list[list[str]]) -> bool:
-        """Whether Whisper's best sentence names someone else beside this reading's person (UNLIKE_BELOW):
-        `written`, the name it asks for (`_written_name`), or two capitalised words side by side (`pairs`)
-        with one of them the person's in its place (*Brewing Samuel Becker,* for Samuel Adeyemi), or a
-        spelling of it (SPELLED_FROM: *Cole Tom Larson.* for Bjorn Larsen), the other
-        not the start of theirs (*Give Hiroshi Tan Naku Ring.*: Whisper broke Tanaka in two), and the two
-        no contact's name ("Jen Park" in *Call Jen Park, No, Jennifer Lopez,* is a contact taken back)."""
-        who = one_person(reading.meaning)
-        if who is None:
-            return False
-        if self.written_someone_else(who, written):
-            return True
-        name = fold(who).split()
-        related = self.witness.book.nicknames.related
-
-        def kept(word: str, own: str) -> bool:
-            return word == own or word in related(own)
-
-        def spelled(word: str, own: str) -> bool:  # kept, or written as it sounds (SPELLED_FROM)
-            return kept(word, own) or sound_similarity(word, own, shared().words) >= SPELLED_FROM
-
-        def broken(pair: list[str]) -> bool:  # the other word is the start of theirs
-            pieces = zip(pair, name, strict=True)
-            return any(own.startswith(word) and not kept(word, own) for word, own in pieces)
-
-        def a_contact(pair: list[str]) -> bool:  # asked last, of the rare pair that would hold: a long book
-            joined = " ".join(pair)
-            return any(fold(contact.name) == joined for contact in self.witness.book.contacts())
-
-        def stranger(pair: list[str]) -> bool:
-            return names_someone_else(pair, name, spelled) and not broken(pair) and not a_contact(pair)
-
-        return any(stranger(pair) for pair in pairs)
-
-    def written_someone_else(self, who: str, written: list[str]) -> bool:
-        """Whether a name written in two words (`written`) is a stranger's who shares one word with this
-        person's: the other a common name that sounds unlike theirs (UNLIKE_BELOW)."""
-        person = self.witness.person(who) if written else None
-        if person is None:
-            return False
-        theirs = self.witness.written(person.name)  # their name's words and their aliases'
-        related = self.witness.book.nicknames.related
-        return names_someone_else(
-            written, fold(person.name).split(), lambda word, own: word in theirs or word in related(own)
-        )
 
     def _by_way_of_another(self, reading: Reading) -> bool:
         """A reading whose name reaches its person only as another name's nickname, both of them, and
@@ -331,20 +227,6 @@ def restarted_away(restart: Restart, meaning: tuple[str, str, str]) -> bool:
     return restart is not None and restart[0] != one_person(meaning)
 
 
-def stranger_fits_better(reading: Reading, whisper: Reading | None) -> bool:
-    """Whether Whisper's own reading calls someone not in the book, and pocketsphinx fits it to the audio
-    better than this reading of a contact by STRANGER_FITS_BETTER (the two are the command's only
-    readings, so the margin is between them)."""
-    e = reading.evidence
-    return (
-        whisper is not None
-        and whisper.meaning[:2] == UNPLACED
-        and one_person(reading.meaning) is not None
-        and bool(e.value("sphinx_done"))
-        and e.value("sphinx_margin") <= -STRANGER_FITS_BETTER
-    )
-
-
 def name_repeated(reading: Reading) -> bool:
     """Whether Whisper wrote a word of this reading's person's name more often than their name says it:
     over other voices, Whisper prompted with the book loops on a name ("Call, Kofi, Kofi, Kofi." for "call
@@ -356,21 +238,6 @@ def name_repeated(reading: Reading) -> bool:
         return False
     written = fold(reading.text).split()
     return any(written.count(word) > count for word, count in Counter(fold(who).split()).items())
-
-
-def names_someone_else(written: list[str], name: list[str], kept: Callable[[str, str], bool]) -> bool:
-    """Whether a name written in two words is someone else's than `name` (two words): one word kept (`kept`:
-    the word is theirs, or stands for it, as "Bob" for Robert), the other a common given name or surname, as
-    its place is, that sounds unlike theirs."""
-    if len(written) != 2 or len(name) != 2:
-        return False
-    same = [kept(word, theirs) for word, theirs in zip(written, name, strict=True)]
-    if same.count(True) != 1:
-        return False
-    at = same.index(False)
-    common = given_names() if at == 0 else surnames()
-    word = written[at]
-    return word in common and sound_similarity(word, name[at], shared().words) < UNLIKE_BELOW
 
 
 def disputed(

@@ -30,6 +30,7 @@ SCORE_TAIL_S = 0.5
 # run past this many tokens a second of audio (speech is about four), and repeats are penalised.
 MAX_TOKENS_PER_S = 8
 REPETITION_PENALTY = 1.2
+GO_ON_TOKENS = 14  # how far `go_on` writes past the words it is given: a name and a few words more
 
 
 def default_model_path() -> str:
@@ -242,6 +243,27 @@ class WhisperTranscriber:
             float(_log_softmax(np.asarray(r.logits[0][len(text)]))[tokenizer.eot])
             for r, text in zip(results, texts, strict=True)
         ]
+
+    def go_on(self, audio: AudioClip, start: str, prompt: str = "") -> str:
+        """What Whisper, made to say `start` first, writes next (greedy, a few words): the words that
+        follow in the audio as it hears them. `prompt`: text said before, as in `transcribe`."""
+        model = self._ready()
+        tokenizer = _tokenizer(model)
+        previous = tokenizer.encode(" " + prompt.strip()) if prompt.strip() else []
+        previous = previous[-(model.max_length // 2 - 1) :]
+        given = tokenizer.encode(" " + start.strip())
+        tokens = [*([tokenizer.sot_prev, *previous] if previous else []), *tokenizer.sot_sequence]
+        tokens += [tokenizer.no_timestamps, *given]
+        try:
+            with self._busy:
+                encoded, _ = self._encode(model, audio)
+                result = model.model.generate(
+                    encoded, [tokens], beam_size=1, max_length=len(tokens) + GO_ON_TOKENS
+                )[0]
+        except Exception as exc:  # ctranslate2 errors are plain RuntimeErrors with no stable type
+            raise TranscriptionFailed(f"Whisper failed: {exc}") from None
+        # the result starts with the given words, as Whisper spells them on
+        return tokenizer.decode([t for t in result.sequences_ids[0] if t < tokenizer.eot]).strip()
 
 
 def mean_score(tokens: list[float]) -> float:

@@ -215,7 +215,7 @@ def test_a_stranger_who_shares_a_contacts_name_is_asked_about(grammar, say, voic
     with her own surname, Whisper's stranger fits worse and this rule leaves her to the others (the next
     test's, for a name Whisper wrote beside hers, still asks)."""
     from assistant.speech.audio import read_audio
-    from assistant.speech.holds import STRANGER_FITS_BETTER, stranger_fits_better
+    from assistant.speech.strangers import STRANGER_FITS_BETTER, stranger_fits_better
 
     stranger = read_audio(say("ring Grace Whitfield", voice))
     commands, _ = checked(grammar, "Ring Grace Whitfield.")
@@ -311,7 +311,7 @@ def test_a_name_whisper_wrote_over_and_over_is_asked_about_never_dialled(grammar
 def test_a_stranger_is_weighed_by_how_much_better_it_fits(grammar, monkeypatch, margin: float, held: bool):
     """The rule's threshold, on pocketsphinx margins given: -4 per frame or lower holds the reading (which
     the rule for a name Whisper wrote beside Grace's holds anyway)."""
-    from assistant.speech.holds import stranger_fits_better
+    from assistant.speech.strangers import stranger_fits_better
 
     commands, _ = checked(grammar, "Get me Grace Whitfield on the mobile.")
     said = "get me grace on the mobile"

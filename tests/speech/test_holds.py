@@ -8,7 +8,8 @@ import pytest
 from assistant.contacts.common import given_names, surnames
 from assistant.speech.decision import Evidence
 from assistant.speech.evidence import Reading
-from assistant.speech.holds import name_repeated, names_someone_else
+from assistant.speech.holds import name_repeated
+from assistant.speech.strangers import names_someone_else
 
 
 def spelled(word: str, theirs: str) -> bool:
