@@ -143,10 +143,7 @@ class WhisperTranscriber:
         """One beam search over the clip padded to a short window, its length bounded by the clip's."""
         encoded, frames = self._encode(model, audio)
         tokenizer = _tokenizer(model)
-        previous = tokenizer.encode(" " + prompt.strip()) if prompt.strip() else []
-        tokens = model.get_prompt(
-            tokenizer, previous[-(model.max_length // 2 - 1) :], without_timestamps=True
-        )
+        tokens = _prompt(model, tokenizer, prompt)
         result = model.model.generate(
             encoded,
             [tokens],
@@ -249,11 +246,7 @@ class WhisperTranscriber:
         follow in the audio as it hears them. `prompt`: text said before, as in `transcribe`."""
         model = self._ready()
         tokenizer = _tokenizer(model)
-        previous = tokenizer.encode(" " + prompt.strip()) if prompt.strip() else []
-        previous = previous[-(model.max_length // 2 - 1) :]
-        given = tokenizer.encode(" " + start.strip())
-        tokens = [*([tokenizer.sot_prev, *previous] if previous else []), *tokenizer.sot_sequence]
-        tokens += [tokenizer.no_timestamps, *given]
+        tokens = _prompt(model, tokenizer, prompt, start)
         try:
             with self._busy:
                 encoded, _ = self._encode(model, audio)
@@ -293,6 +286,13 @@ def _log_softmax(logits: Any) -> Any:
 def _token_budget(model: Any, audio: AudioClip) -> int:
     """Tokens a 30 s window of this clip may take, leaving the other half of Whisper's context to a prompt."""
     return min(10 + int(MAX_TOKENS_PER_S * min(audio.seconds, 30.0)), model.max_length // 2 - 4)
+
+
+def _prompt(model: Any, tokenizer: Any, prompt: str, start: str | None = None) -> list[int]:
+    """The tokens a decoding starts from: `prompt` as text said before, then, given, the words `start`
+    it is made to say first (faster-whisper's own prompt, without timestamps)."""
+    previous = tokenizer.encode(" " + prompt.strip()) if prompt.strip() else []
+    return list(model.get_prompt(tokenizer, previous, without_timestamps=True, prefix=start))
 
 
 def _tokenizer(model: Any) -> Any:
