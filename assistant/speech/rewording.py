@@ -5,9 +5,10 @@ leaves the grammar's reading."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable
-from itertools import pairwise
+from itertools import pairwise, product
 
 from ..contacts.names import fold, phonetic_keys
 from ..contacts.resolver import Resolver
@@ -18,7 +19,7 @@ from ..models import Action
 from ..ports import COMMANDS
 from ..understanding import whole_name
 from .commands import Parser
-from .pronounce import shared
+from .pronounce import guess, shared
 
 # The most words a misheard verb is taken to be ("that hold of" for "get hold of").
 VERB_WORDS = 3
@@ -31,6 +32,12 @@ SMALL_WORD_LIKE = 0.6
 LABEL_HEARD_LIKE = 0.4
 # Words of a label's spoken forms that tell no label apart ("work phone", "home number")
 _ANY_LABEL = frozenset({"phone", "number", "line"})
+# A number label Whisper wrote as other words after a whole name, from a British voice above all ("Call
+# Zainab Yusuf and her map aisle.", "Call Emma Farouk and Mebel." for "... on her mobile"): one or two words
+# whose sounds, joined, are at least this like a label's word in American or British English.
+LABEL_MISHEARD_LIKE = 0.6
+# How Whisper writes the "on" (or "at") before such a label: "and her", "in their", "under"
+_BEFORE_LABEL = frozenset({"on", "at", "and", "in", "an", "under", "own"})
 
 
 def verb_misheard(text: str, parser: Parser, ways: Speechways, resolver: Resolver) -> str | None:
@@ -94,6 +101,57 @@ def small_words_misheard(
     if len(name) < 2 or resolver.resolve(" ".join(name)).action != Action.DIAL:
         return None
     return sentence
+
+
+def label_misheard(
+    text: str, parser: Parser, resolver: Resolver, whose: Iterable[str]
+) -> str | None:
+    """A call to a contact's whole name with its number label misheard after it (LABEL_MISHEARD_LIKE):
+    the same sentence with "on", whose number it is as written ("her", "their", or none) and the label.
+    The misheard words must be no word of anyone's name ("Harriet Jones and Niamh Mobile" is two people).
+    `text` reads as no command, as a call to nobody, or as a call to the person with no label
+    (`Sentences.reworded` looks); `whose`: the words for whose number it is ("her ", "the ")."""
+    words = text.split()
+    said = [fold(w) for w in words]
+    owners = {w.strip() for w in whose if w.strip()}
+    for at in range(len(said) - 2, 1, -1):
+        if said[at] not in _BEFORE_LABEL:
+            continue
+        owner = said[at + 1] if said[at + 1] in owners else ""
+        rest = said[at + 1 + bool(owner) :]
+        if not 0 < len(rest) <= 2 or not all(w.isalpha() for w in rest) or any(map(resolver.knows, rest)):
+            continue
+        label = _label_like(rest)
+        if label is None:
+            continue
+        sentence = " ".join([*words[:at], "on", *([owner] if owner else []), label])
+        intent = parser.parse(sentence, allowed=COMMANDS)
+        if intent is None or intent.name != "CallContact" or not intent.slot("label"):
+            continue
+        name = fold(intent.slot("contact") or "").split()
+        if len(name) > 1 and resolver.resolve(" ".join(name)).action == Action.DIAL:
+            return sentence
+    return None
+
+
+def _label_like(words: list[str]) -> str | None:
+    """The label word (of one word: "mobile", "office") that `words` joined sound most like, if like
+    enough (LABEL_MISHEARD_LIKE)."""
+    sounds = shared().words(words)
+    heard = [" ".join(parts) for parts in product(*(sounds.get(w, [])[:2] for w in words))]
+    forms = _label_sounds()
+    table = {" ".join(words): heard, **forms}  # the words heard as one, and each label's word
+    like, label = max((sound_similarity(" ".join(words), w, lambda _: table), w) for w in forms)
+    return label if like >= LABEL_MISHEARD_LIKE else None
+
+
+@functools.cache
+def _label_sounds() -> dict[str, list[str]]:
+    """Each one-word spoken form of a label, with its American pronunciations and espeak-ng's British."""
+    single = [w for w in label_words() if " " not in w and w.isalpha()]
+    american = shared().words(single)
+    british = guess(single, voice="en-gb")
+    return {w: list(dict.fromkeys([*american.get(w, []), *filter(None, [british.get(w)])])) for w in single}
 
 
 def template_words(ways: Speechways) -> frozenset[str]:

@@ -20,6 +20,7 @@ from .commands import Book, Parser
 from .rewording import (
     company_unsaid,
     label_after,
+    label_misheard,
     letters_joined,
     small_words_misheard,
     template_words,
@@ -86,14 +87,23 @@ class Sentences:
         joined (`letters_joined`); then, when it reads as no command, a misheard verb before a whole name
         made "call" (`verb_misheard`), or else misheard small words around a name made the template words
         they sound like (`small_words_misheard`). A call to nobody is read so too, and kept so only when it
-        then names one person: *Try the mebail for Aisha Khan.* read as said calls "mebail for Aisha Khan"."""
+        then names one person: *Try the mebail for Aisha Khan.* read as said calls "mebail for Aisha Khan".
+        A label misheard after a whole name is read as the label it sounds like (`label_misheard`), also
+        where the name alone was read ("Call Omar Farouk and Mebel.": him, on mobile)."""
         joined = letters_joined(text)
         read = self._read(joined)
-        if read[0] is not None and read[0][:2] != UNPLACED:
-            return joined, read
         resolver = self.book.resolver()
-        found = verb_misheard(joined, self.parser, self.ways, resolver) or small_words_misheard(
-            joined, self.parser, self.ways, resolver, self.template_words
+        if read[0] is not None and read[0][:2] != UNPLACED:
+            if read[0][2] or one_person(read[0]) is None:
+                return joined, read
+            # the name read with the misheard label as part of it: "Call Omar Farouk and Mebel."
+            labelled = label_misheard(joined, self.parser, resolver, _WHOSE)
+            again = self._read(labelled) if labelled is not None else (None, 0.0, False)
+            return (labelled, again) if again[0] is not None and again[0][:2] == read[0][:2] else (joined, read)
+        found = (
+            verb_misheard(joined, self.parser, self.ways, resolver)
+            or small_words_misheard(joined, self.parser, self.ways, resolver, self.template_words)
+            or label_misheard(joined, self.parser, resolver, _WHOSE)
         )
         if found is None:
             return joined, read

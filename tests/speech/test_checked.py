@@ -134,6 +134,35 @@ def test_an_unsure_reading_the_second_engine_cannot_back_is_asked_about(grammar)
     assert result.text == "call jane doe" and not result.sure
 
 
+@pytest.mark.parametrize(
+    "grammar_heard, whisper_heard, asked",
+    [
+        # the grammar's digit loop takes any speech for digits, likelier to the model than Whisper's reading
+        ("call eight one eight two nine oh one oh oh oh", "I want to dial a number.", "CallANumber"),
+        # the grammar's "don't call", too unlikely to ask about: "Who should I call?" instead of "say it again"
+        ("don't call", "I'd like to make a phone call.", "MakeCall"),
+    ],
+)
+def test_a_call_asked_for_without_a_name_asks_for_the_rest(
+    grammar, grammar_heard: str, whisper_heard: str, asked: str
+):
+    """Whisper's reading of a call that names nobody is taken over digits it did not write, and over a
+    reading too unlikely to ask about: the dialog asks for the number or the person, and places nothing."""
+    commands, _ = scoring(grammar, whisper_heard)
+    result = commands.check(first(grammar_heard, 0.6), AUDIO, COMMAND)
+    grammar_reading, p = next((r, p) for r, p in commands.last if r.source == "grammar")
+    assert p > max(q for r, q in commands.last if r.source == "whisper")  # the likeliest, passed over
+    assert IntentParser().parse(result.text).name == asked and not result.sure
+    assert grammar_reading.text in result.alternatives
+
+
+def test_a_named_call_is_not_taken_for_a_request_without_a_name(grammar):
+    """The grammar heard "make a call please", Whisper the person: the call to her stands."""
+    commands, _ = scoring(grammar, "Make a call to Jane Doe.", Jane_Doe=-1.0)
+    result = commands.check(first("make a call please", 0.6), AUDIO, COMMAND)
+    assert IntentParser().parse(result.text).slot("contact") == "Jane Doe"
+
+
 def test_every_spoken_label_is_known(grammar):
     labels = label_phrases(grammar.builder.intents)
     assert labels["cell"] == labels["mobile phone"] == "mobile"

@@ -275,6 +275,32 @@ def test_misheard_small_words_around_a_name_are_the_template_words_they_sound_li
     assert [r.text for r, _ in commands.last] == ([read] if read else [])
 
 
+@pytest.mark.parametrize(
+    "second, read, meaning",
+    [
+        # a British "on her mobile", as Whisper writes it after a whole name
+        ("Call Jane Smith and her map aisle.", "Call Jane Smith on her mobile", ("Jane Smith", "mobile")),
+        ("Call Kelly Chen in their Mebel.", "Call Kelly Chen on their mobile", ("Kelly Chen", "mobile")),
+        ("Call Robert Martinez and Mapile,", "Call Robert Martinez on mobile", ("Robert Martinez", "mobile")),
+        ("Call Jane Doe and the Robal.", "Call Jane Doe on the mobile", ("Jane Doe", "mobile")),
+        # read as her with no label, until the label is read
+        ("Call Jane Doe and Mebel.", "Call Jane Doe on mobile", ("Jane Doe", "mobile")),
+        # as said: words of someone's name (two people); words like no label; a name the resolver
+        # cannot place alone
+        ("Call Jane Smith and Kelly Chen.", "Call Jane Smith and Kelly Chen.", ("nobody", "")),
+        ("Call Jane Smith and her sister.", "Call Jane Smith and her sister.", ("Jane Smith", "")),
+        ("Call Jane and her map aisle.", "Call Jane and her map aisle.", ("nobody", "")),
+    ],
+)
+def test_a_number_label_misheard_after_a_whole_name_is_the_label_it_sounds_like(
+    grammar, second: str, read: str, meaning: tuple[str, str]
+):
+    commands, _ = checked(grammar, second)
+    commands.check(first("", 0.1), AUDIO, COMMAND)
+    [(reading, _)] = commands.last
+    assert (reading.text, reading.meaning[1:]) == (read, meaning)
+
+
 def test_a_reading_that_ignores_the_speakers_correction_is_marked(grammar):
     commands, _ = checked(grammar, "Call Jane Doe, no, Kelly Chen.")
     commands.check(first("call jane doe about the renewal", 0.6), AUDIO, COMMAND)
