@@ -100,6 +100,8 @@ class Witness(Sentences):
         snr = snr_db(audio.pcm)
         repaired = self.repaired(second.text)
         heard = meanings[second.text] if second.text else None
+        # Whisper's sentence in the templates' words: a label it misheard counts as the label it read as
+        own = said[second.text] if second.text else ""
         beam = [meanings[t] for t in second.alternatives[:4] if t]
         grammar = meanings[first.text] if first.text else None
         distinct = {meanings[t]: t for t, _ in reversed(candidates) if meanings[t] is not None}
@@ -126,12 +128,12 @@ class Witness(Sentences):
                 e.set("sphinx_done", True)
                 e.set("sphinx_margin", mine - max(others))
             label = {meaning[2]} if meaning[2] else set()
-            e.set("label_agrees", self.labels_in(second.text) == label)
+            e.set("label_agrees", self.labels_in(own) == label)
             who = one_person(meaning)
             e.set("one_person", who is not None)
             e.set("other_intent", meaning[0] != "CallContact")
             if who is not None:
-                e.set("whisper_names", self.names_the_same(second.text, meaning))
+                e.set("whisper_names", self.names_the_same(own, meaning))
                 e.set("whisper_writes", self.writes(who, second.text))
                 e.set("name_words", len(who.split()))
                 e.set("name_fit", read[text][1])

@@ -92,14 +92,9 @@ class Sentences:
         where the name alone was read ("Call Omar Farouk and Mebel.": him, on mobile)."""
         joined = letters_joined(text)
         read = self._read(joined)
-        resolver = self.book.resolver()
         if read[0] is not None and read[0][:2] != UNPLACED:
-            if read[0][2] or one_person(read[0]) is None:
-                return joined, read
-            # the name read with the misheard label as part of it: "Call Omar Farouk and Mebel."
-            labelled = label_misheard(joined, self.parser, resolver, _WHOSE)
-            again = self._read(labelled) if labelled is not None else (None, 0.0, False)
-            return (labelled, again) if again[0] is not None and again[0][:2] == read[0][:2] else (joined, read)
+            return self._labelled(joined, read)
+        resolver = self.book.resolver()
         found = (
             verb_misheard(joined, self.parser, self.ways, resolver)
             or small_words_misheard(joined, self.parser, self.ways, resolver, self.template_words)
@@ -111,6 +106,19 @@ class Sentences:
         if read[0] is not None and (again[0] is None or one_person(again[0]) is None):
             return joined, read  # a call to nobody, and still nobody's
         return found, again
+
+    def _labelled(self, text: str, read: Read) -> tuple[str, Read]:
+        """A call to one person read with no label, read again with a label misheard after the name
+        (`label_misheard`: "Call Omar Farouk and Mebel.", the name read with the words after it), kept so
+        when it calls the same person."""
+        meaning = read[0]
+        if meaning is None or meaning[2] or one_person(meaning) is None:
+            return text, read
+        labelled = label_misheard(text, self.parser, self.book.resolver(), _WHOSE)
+        if labelled is None:
+            return text, read
+        again = self._read(labelled)
+        return (labelled, again) if again[0] is not None and again[0][:2] == meaning[:2] else (text, read)
 
     def has_topic(self, text: str) -> bool:
         """Whether a sentence goes on to a topic ("... about the renewal")."""

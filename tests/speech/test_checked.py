@@ -139,7 +139,7 @@ def test_an_unsure_reading_the_second_engine_cannot_back_is_asked_about(grammar)
     [
         # the grammar's digit loop takes any speech for digits, likelier to the model than Whisper's reading
         ("call eight one eight two nine oh one oh oh oh", "I want to dial a number.", "CallANumber"),
-        # the grammar's "don't call", too unlikely to ask about: "Who should I call?" instead of "say it again"
+        # the grammar's "don't call", too unlikely to ask about: "Who should I call?", not "say it again"
         ("don't call", "I'd like to make a phone call.", "MakeCall"),
     ],
 )

@@ -299,6 +299,8 @@ def test_a_number_label_misheard_after_a_whole_name_is_the_label_it_sounds_like(
     commands.check(first("", 0.1), AUDIO, COMMAND)
     [(reading, _)] = commands.last
     assert (reading.text, reading.meaning[1:]) == (read, meaning)
+    if meaning[1]:  # the label read counts as Whisper's: its reading names the person and that label
+        assert reading.evidence.values["label_agrees"] == reading.evidence.values["whisper_names"] == 1
 
 
 def test_a_reading_that_ignores_the_speakers_correction_is_marked(grammar):
@@ -375,6 +377,30 @@ def test_a_company_heard_by_its_sound_through_a_word_of_nobodys_name():
     assert (
         witness.company_unsaid("call issy at meridian freight", "Call usy Bill Martin, Nippa.") == "call issy"
     )
+
+
+@pytest.mark.parametrize(
+    "heard, kept",
+    [
+        ("Call I not be concur yours.", True),  # its words run together
+        ("Call and let me concur this.", True),
+        ("Call and it be concreres.", True),
+        ("Call Anne.", False),  # nothing after the name
+        ("Call Anne about the renewal.", False),  # a topic that sounds like no company
+        ("Call Anne regarding the contract.", False),
+    ],
+)
+def test_a_company_written_as_other_words_that_sound_like_it_stays(heard: str, kept: bool):
+    """ "call Anne at Beacon Couriers": Whisper, not knowing the company, writes it as other words; when some
+    of them, run together, sound like it (COMPANY_HEARD_LIKE), the company the grammar heard stays."""
+    from assistant.evaluate import SimpleBook
+    from assistant.speech.evidence import Witness
+
+    book = SimpleBook([Contact("Anne Thomson", company="Beacon Couriers"), Contact("Ann Thompson")])
+    parser = IntentParser()
+    witness = Witness(book, parser, parser.intents, None)
+    said = "call anne at beacon couriers"
+    assert witness.company_unsaid(said, heard) == (said if kept else "call anne")
 
 
 @pytest.mark.parametrize(
