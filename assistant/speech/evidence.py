@@ -100,7 +100,8 @@ class Witness(Sentences):
         snr = snr_db(audio.pcm)
         repaired = self.repaired(second.text)
         heard = meanings[second.text] if second.text else None
-        # Whisper's sentence in the templates' words: a label it misheard counts as the label it read as
+        # Whisper's sentence in the templates' words (`reworded`): what it misheard counts as what it was
+        # read as (*and her map aisle* as "on her mobile")
         own = said[second.text] if second.text else ""
         beam = [meanings[t] for t in second.alternatives[:4] if t]
         grammar = meanings[first.text] if first.text else None

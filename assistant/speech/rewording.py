@@ -1,7 +1,8 @@
 """Whisper's sentence, or the grammar's, put in the words the templates read: a misheard verb before a
 contact's whole name becomes "call", small words misheard around a name become the template words they
-sound like, a name Whisper spelled out becomes one word, and a company or a number label nobody said
-leaves the grammar's reading."""
+sound like, a number label misheard after a whole name becomes the label it sounds like, a name Whisper
+spelled out becomes one word, and a company or a number label nobody said leaves the grammar's reading (a
+company stays when words Whisper wrote for it sound like it)."""
 
 from __future__ import annotations
 
