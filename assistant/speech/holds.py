@@ -69,7 +69,7 @@ class Holds:
     def __init__(self, witness: Witness, parser: Parser):
         self.witness = witness
         self.parser = parser
-        self.strangers = Strangers(witness, parser)  # the rules for a stranger sharing a contact's name
+        self.strangers = Strangers(witness)  # the rules for a stranger sharing a contact's name
         self.corrections: dict[tuple[str, str], float | None] = {}  # this command's, by sentence and person
 
     def mark(

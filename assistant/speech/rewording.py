@@ -40,8 +40,8 @@ LABEL_MISHEARD_LIKE = 0.6
 # A company the grammar heard stays when some neighbouring words Whisper wrote, run together, sound at least
 # this much like it, run together (phone edit similarity): "call Anne at Beacon Couriers" written *Call I
 # not be concur yours.* (0.73), *Call and let me concur this.* (0.60). Chosen on the companies the check
-# left out on dev seed 7 and held-out 167 (107): 7 of the 12 said kept at 0.55 (the next 0.42), none of the
-# 95 nobody said (the most like, 0.50: *Could you rentary Kaziz for me?* for "Aziz Pharma"; 0.45 for a
+# left out on dev seed 7 and held-out 167 (108): 7 of the 12 said kept at 0.55 (the next 0.42), none of the
+# 96 nobody said (the most like, 0.50: *Could you rentary Kaziz for me?* for "Aziz Pharma"; 0.45 for a
 # Summit Realty in *I'm sure I'll be here.*).
 COMPANY_HEARD_LIKE = 0.55
 # How Whisper writes the "on" (or "at") before such a label: "and her", "in their", "under"

@@ -14,9 +14,7 @@ from ..contacts.names import fold
 from ..contacts.soundalike import sentences_alike, sound_similarity, sounds_like_one_of, spelled_alike
 from ..language import topic_words
 from ..models import AudioClip, Transcript
-from ..ports import COMMANDS
 from ..understanding import PHRASE_END
-from .commands import Parser
 from .evidence import Reading, Witness
 from .pronounce import shared
 from .sentences import UNPLACED, one_person
@@ -73,9 +71,8 @@ BACKED = ("whisper_means", "whisper_beam", "whisper_names", "whisper_writes")
 class Strangers:
     """Which readings of one command may be a stranger's, who shares a name with the contact read."""
 
-    def __init__(self, witness: Witness, parser: Parser):
+    def __init__(self, witness: Witness):
         self.witness = witness
-        self.parser = parser
         ways = witness.ways
         # words that follow a name without being a surname: around it, a topic's, a label's, a filler, a
         # repair's first ("sorry"), a closing's ("please")
@@ -93,20 +90,15 @@ class Strangers:
         draws' and the dev stranger bench's dials (191c218's readings), the names read so are strangers'
         for 3 of the bench's 10 wrong dials, now questions, and for 2 of 2,249 right dials ("Dialing, Reed
         Sorensen, ..." for Ingrid Sorensen, "Give Jane Dollarang."), now questions about the right person."""
-        name = self._name_in(second.text)
+        name = self.witness.forced.said(second.text)
         if 0 < len(name) <= 2:
             return name
         phrases = PHRASE_END.split(second.text)
         openings = (" ".join(phrases[:count]) for count in range(1, len(phrases)))
         for text in (*openings, *second.alternatives[:4]):
-            if 0 < len(found := self._name_in(text)) <= 2:
+            if 0 < len(found := self.witness.forced.said(text)) <= 2:
                 return found
         return name
-
-    def _name_in(self, text: str) -> list[str]:
-        """The words of the name a sentence asks to call; none when it is no command."""
-        intent = self.parser.parse(text, allowed=COMMANDS) if text else None
-        return fold(intent.slot("contact") or "").split() if intent is not None else []
 
     def name_pairs(self, text: str) -> list[list[str]]:
         """Each two words side by side within a phrase of Whisper's sentence, both capitalised and neither a
