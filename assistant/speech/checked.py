@@ -8,18 +8,18 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
-from ..contacts.names import fold
 from ..errors import TranscriptionFailed
 from ..models import AudioClip, Transcript
 from ..ports import ANSWERS, Expect, Listening
-from ..understanding import PHRASE_END
 from .align import fits
 from .commands import CHECK_BELOW, GrammarCommands, Parser, _GrammarStream
 from .decision import Model
 from .evidence import Reading, Witness
 from .freeform import Transcribing, names_prompt
 from .holds import Holds, Restart, restarted_away
+from .rewording import ASKS_FOR_MORE
 from .sentences import UNPLACED, one_person
+from .turns import Turns
 
 # A reading Whisper did not hear named is said through the whole book from this probability on: below it
 # the check could only lift a reading that would be asked about anyway ("did you mean ...?").
@@ -81,6 +81,9 @@ class CheckedCommands:
             getattr(second, "go_on", None),
         )
         self.holds = Holds(self.witness, parser)  # the rules beside the model
+        self.turns = Turns(  # a person taken back for another
+            self.witness, second, grammar.book, name=self.name, sure_at=sure_at, min_confidence=min_confidence
+        )
         self.last: list[tuple[Reading, float]] = []  # the readings of the last command checked, weighed
 
     @property
@@ -137,9 +140,11 @@ class CheckedCommands:
             label_sure=first.label_sure and (short or unsaid == company_said),
         )
         if not unsure:
-            restart = self.witness.restart(second.text)
+            restart = self.turns.heard(second, audio)
             meaning = self.witness.meaning(first.text) if restart is not None else None
-            taken_back = self._taken_back(restart, meaning, second, one_person(meaning)) if meaning else None
+            taken_back = (
+                self.turns.taken_back(restart, meaning, second, one_person(meaning)) if meaning else None
+            )
             return taken_back or (replace(first, sure=False) if short else first)
         self.checks += 1
         return self.decide(first, second, audio, cleaned, short=short)
@@ -165,57 +170,6 @@ class CheckedCommands:
         if answer is not None:
             return replace(second, confidence=max(second.confidence or 0.0, self.sure_at), engine=self.name)
         return replace(first, alternatives=(second.text,), confidence=0.0, sure=False)
-
-    def _taken_back(
-        self,
-        restart: tuple[str, str] | None,
-        meaning: tuple[str, str, str],
-        second: Transcript,
-        grammar_heard: str | None,
-    ) -> Transcript | None:
-        """When Whisper heard the speaker take this reading's person back for another ("ring Oscar Nilsson,
-        sorry, Diego Ramirez", which the grammar can only hear as a name and a topic): the other person,
-        asked about unless Whisper heard the turn plainly after the person the grammar heard. Never a dial
-        for the first."""
-        if restart is None or not restarted_away(restart, meaning):
-            return None
-        turned_to = self._turned_plainly(restart, grammar_heard, second)
-        if turned_to is None:
-            return Transcript(restart[1], (), self.min_confidence, engine=self.name, sure=False)
-        label = {turned_to[2]} if turned_to[2] else set()
-        return Transcript(
-            restart[1],
-            (),
-            self.sure_at,
-            engine=self.name,
-            label_sure=self.witness.labels_in(restart[1]) == label,
-            person=restart[0],
-        )
-
-    def _turned_plainly(
-        self, restart: tuple[str, str], first: str | None, second: Transcript
-    ) -> tuple[str, str, str] | None:
-        """The command for the person turned to, when Whisper plainly heard the speaker turn from the
-        person the grammar heard (`first`): that person named first, then a word taking them back, then the
-        other by their whole name as written and nobody else's word ("Ring Isabelle Martin, Sari, Rebecca
-        Stein,"; not "Call Julia Novak, Niamh Gallagher, Hamepo," in a reverberant room), the command naming
-        them alone, and most of Whisper's runners-up hearing the same turn. The grammar heard the first
-        person too, so Whisper's words are not noise taken for names: a dial for the second."""
-        named = self.witness.named(second.text)
-        meaning = self.witness.meaning(restart[1])
-        if first is None or not named or named[0][1] != first or meaning is None:
-            return None
-        if not self.witness.corrected(second.text):  # two names, nothing taken back: noise named someone
-            return None
-        if one_person(meaning) != restart[0]:  # same-sounding names, or a name the resolver is unsure of
-            return None
-        person = self.witness.person(restart[0])
-        after = fold(" ".join(PHRASE_END.split(second.text)[named[-1][0] :])).split()
-        if person is None or not self.grammar.book.resolver().says_whole_name(after, person):
-            return None
-        runners_up = second.alternatives[:3]
-        agree = sum(1 for text in runners_up if (self.witness.restart(text) or ("",))[0] == restart[0])
-        return meaning if 2 * agree > len(runners_up) else None
 
     def _against_book(self, reading: Reading, second: Transcript, audio: AudioClip) -> float:
         """The reading's probability; for one that would dial a person Whisper did not hear named and is
@@ -275,12 +229,12 @@ class CheckedCommands:
         heard = tuple(dict.fromkeys(t for t in (second.text, *first.alternatives) if t))
         if not weighed:  # neither engine made sense of it
             return Transcript(first.text, heard, 0.0, engine=self.name, sure=False)
-        restart = self.witness.restart(second.text)
+        restart = self.turns.heard(second, audio)
         self.holds.mark(weighed, second, audio, restart, dial_at=self.dial_at)
         grammar = next((r for r, _ in weighed if r.source == "grammar"), None)
         best, p = max(weighed, key=lambda rp: rp[1])
         grammar_heard = one_person(grammar.meaning) if grammar is not None else None
-        taken_back = self._taken_back(restart, best.meaning, second, grammar_heard)
+        taken_back = self.turns.taken_back(restart, best.meaning, second, grammar_heard)
         if taken_back is not None:
             return taken_back
         # what the dialog may still ask about: never a person the speaker took back
@@ -336,9 +290,6 @@ ASSENT_PROMPT = "Yes or no?"
 QUESTIONS = frozenset({"CallNumber", "MakeCall", "CallANumber"})
 
 
-# A call asked for with nobody named ("I want to dial a number", "I'd like to make a phone call"): the dialog
-# asks for the rest ("What number?", "Who should I call?"), and places nothing.
-ASKS_FOR_MORE = frozenset({"MakeCall", "CallANumber"})
 # Such a reading is asked before a "say it again" from this probability on. Worked out on the readings the
 # code before it weighed: on held-out draws 169-173, 0.10-0.23 for the 4 right ones, 0.18 for the one wrong
 # ("Who should I call?" for "place a call to Felix Wagner" in babble); the stranger benches' below it (0.03,

@@ -128,8 +128,11 @@ class Witness(Sentences):
             if mine is not None and others:
                 e.set("sphinx_done", True)
                 e.set("sphinx_margin", mine - max(others))
-            label = {meaning[2]} if meaning[2] else set()
-            e.set("label_agrees", self.labels_in(own) == label)
+            # a label Whisper wrote as other words after a name it did not place counts too ("Call Julian
+            # Nevek and Hamepile," for "... Julia Novak on her mobile")
+            label, written = {meaning[2]} if meaning[2] else set(), self.labels_in(own)
+            misheard = not written and bool(label) and self.label_heard(own) in label
+            e.set("label_agrees", written == label or misheard)
             who = one_person(meaning)
             e.set("one_person", who is not None)
             e.set("other_intent", meaning[0] != "CallContact")

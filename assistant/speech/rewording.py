@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import pairwise, product
 
 from ..contacts.names import fold, phonetic_keys
@@ -44,6 +44,10 @@ LABEL_MISHEARD_LIKE = 0.6
 # 96 nobody said (the most like, 0.50: *Could you rentary Kaziz for me?* for "Aziz Pharma"; 0.45 for a
 # Summit Realty in *I'm sure I'll be here.*).
 COMPANY_HEARD_LIKE = 0.55
+# A call asked for with nobody named ("I want to dial a number", "I'd like to make a phone call"): the
+# dialog asks for the rest ("What number?", "Who should I call?") and places nothing, so misheard small
+# words are read in it with no name to vouch for them ("I'd like to make a fan call.", a British "phone")
+ASKS_FOR_MORE = frozenset({"MakeCall", "CallANumber"})
 # How Whisper writes the "on" (or "at") before such a label: "and her", "in their", "under"
 _BEFORE_LABEL = frozenset({"on", "at", "and", "in", "an", "under", "own"})
 
@@ -84,31 +88,42 @@ def small_words_misheard(
     please.", "Paul Robert Martinez, Unmobile."), none of it read, a word of someone's name (or one like
     it) in it: each word no template holds and that sounds like no word of anyone's name, made the
     template word (`words`) it sounds most like (SMALL_WORD_LIKE), when the sentence then calls a person
-    the resolver places, named in two words or more. `text` is as `verb_misheard`'s."""
+    the resolver places, named in two words or more. A request for a call with nobody named (ASKS_FOR_MORE:
+    "I'd like to make a fan call.", *fan* sounding like someone's *Finn*) is read so with every such word:
+    it places nothing. `text` is as `verb_misheard`'s."""
     heard = prepare(text, ways).split()
     said = [fold(w) for w in heard]
-    if not any(map(resolver.sounds_like_a_name, said)):  # no name: nothing to call
-        return None
+    framing = {w for frame in (*ways.before, *ways.after) for w in frame}  # "I'd like to", "for me"
+    odd = [w for w in said if len(w) > 2 and w.isalpha() and w not in words and w not in framing]
+    shared().words(odd)  # espeak-ng's guesses for them in one go
+    if any(map(resolver.sounds_like_a_name, said)):
+        sentence = _as_template_words(
+            heard, said, [w for w in odd if not resolver.sounds_like_a_name(w)], words
+        )
+        intent = parser.parse(sentence, allowed=COMMANDS) if sentence is not None else None
+        if intent is not None and intent.name == "CallContact" and not intent.slot("relation"):
+            name = fold(intent.slot("contact") or "").split()
+            if len(name) > 1 and resolver.resolve(" ".join(name)).action == Action.DIAL:
+                return sentence
+    sentence = _as_template_words(heard, said, odd, words)
+    intent = parser.parse(sentence, allowed=COMMANDS) if sentence is not None else None
+    return sentence if intent is not None and intent.name in ASKS_FOR_MORE else None
+
+
+def _as_template_words(
+    heard: list[str], said: list[str], odd: list[str], words: frozenset[str]
+) -> str | None:
+    """The sentence with each of its `odd` words made the template word it sounds most like, if like
+    enough (SMALL_WORD_LIKE: "Anna" is no "and" since names are not odd); None when no word changed."""
     pronounce = shared().words
-    odd = [w for w in said if len(w) > 2 and w.isalpha() and w not in words]
-    odd = [w for w in odd if not resolver.sounds_like_a_name(w)]  # "Anna" is no "and"
-    pronounce(odd)  # espeak-ng's guesses for them in one go
+    changed = list(heard)
     for i, word in enumerate(said):
         if word not in odd:
             continue
         like, best = max((sound_similarity(word, w, pronounce), w) for w in words)
         if like >= SMALL_WORD_LIKE:
-            heard[i] = best
-    if [fold(w) for w in heard] == said:
-        return None
-    sentence = " ".join(heard)
-    intent = parser.parse(sentence, allowed=COMMANDS)
-    if intent is None or intent.name != "CallContact" or intent.slot("relation"):
-        return None
-    name = fold(intent.slot("contact") or "").split()
-    if len(name) < 2 or resolver.resolve(" ".join(name)).action != Action.DIAL:
-        return None
-    return sentence
+            changed[i] = best
+    return " ".join(changed) if [fold(w) for w in changed] != said else None
 
 
 def label_misheard(text: str, parser: Parser, resolver: Resolver, whose: Iterable[str]) -> str | None:
@@ -118,18 +133,7 @@ def label_misheard(text: str, parser: Parser, resolver: Resolver, whose: Iterabl
     `text` reads as no command, as a call to nobody, or as a call to the person with no label
     (`Sentences.reworded` looks); `whose`: the words for whose number it is ("her ", "the ")."""
     words = text.split()
-    said = [fold(w) for w in words]
-    owners = {w.strip() for w in whose if w.strip()}
-    for at in range(len(said) - 2, 1, -1):
-        if said[at] not in _BEFORE_LABEL:
-            continue
-        owner = said[at + 1] if said[at + 1] in owners else ""
-        rest = said[at + 1 + bool(owner) :]
-        if not 0 < len(rest) <= 2 or not all(w.isalpha() for w in rest) or any(map(resolver.knows, rest)):
-            continue
-        label = _label_like(rest)
-        if label is None:
-            continue
+    for at, owner, label in _labels_misheard(text, resolver.knows, whose):
         sentence = " ".join([*words[:at], "on", *([owner] if owner else []), label])
         intent = parser.parse(sentence, allowed=COMMANDS)
         if intent is None or intent.name != "CallContact" or not intent.slot("label"):
@@ -138,6 +142,34 @@ def label_misheard(text: str, parser: Parser, resolver: Resolver, whose: Iterabl
         if len(name) > 1 and resolver.resolve(" ".join(name)).action == Action.DIAL:
             return sentence
     return None
+
+
+def label_heard(text: str, knows: Callable[[str], bool], whose: Iterable[str]) -> str | None:
+    """The label word a sentence ends in, misheard after a word for "on", whoever it calls ("Call Julian
+    Nevek and Hamepile,": mobile; "Ring my mom and her map aisle."; "Call Steven Clark and Weck.": work):
+    the last such place's (`label_misheard` reads the sentence with it)."""
+    return next((label for _, _, label in _labels_misheard(text, knows, whose)), None)
+
+
+def _labels_misheard(
+    text: str, knows: Callable[[str], bool], whose: Iterable[str]
+) -> Iterator[tuple[int, str, str]]:
+    """Where a sentence may end in a number label misheard after a word for "on" (_BEFORE_LABEL), the last
+    place first: the word's position, whose number it is as written ("her", "their", or none), and the
+    label word the one or two words after it sound like (LABEL_MISHEARD_LIKE). The misheard words must be
+    no word of anyone's name (`knows`: "Harriet Jones and Niamh Mobile" is two people)."""
+    said = [fold(w) for w in text.split()]
+    owners = {w.strip() for w in whose if w.strip()}
+    for at in range(len(said) - 2, 1, -1):
+        if said[at] not in _BEFORE_LABEL:
+            continue
+        owner = said[at + 1] if said[at + 1] in owners else ""
+        rest = " ".join(said[at + 1 + bool(owner) :]).split()  # "Met-Bile": met bile
+        if not 0 < len(rest) <= 2 or not all(w.isalpha() for w in rest) or any(map(knows, rest)):
+            continue
+        label = _label_like(rest)
+        if label is not None:
+            yield at, owner, label
 
 
 def _label_like(words: list[str]) -> str | None:

@@ -20,6 +20,7 @@ from .commands import Book, Parser
 from .rewording import (
     company_unsaid,
     label_after,
+    label_heard,
     label_misheard,
     letters_joined,
     small_words_misheard,
@@ -34,6 +35,10 @@ NOBODY = "nobody"  # who a call means when the resolver would refuse its name: n
 UNPLACED = ("CallContact", NOBODY)  # a call whose name the resolver cannot place
 Read = tuple[Meaning | None, float, bool]  # a sentence's meaning, its name's fit, whether it may be acted on
 
+# How Whisper writes a word that takes back what was said when it mishears it, besides words sounding like
+# "sorry" ("Sari"): "now" for "no" ("Jane Carlos Mendoza, now, Yuki Watan,"), "I'm" for "I mean" ("Call
+# Tariq Aziz, I'm Inspector Horvath.")
+TAKING_BACK_MISHEARD = frozenset({"now", "im"})
 _WHOSE = ("", "his ", "her ", "their ", "the ")  # "on her cell", "at the office"
 NAME_SPAN = 4  # the most words a name is said in
 
@@ -120,6 +125,12 @@ class Sentences:
         again = self._read(labelled)
         return (labelled, again) if again[0] is not None and again[0][:2] == meaning[:2] else (text, read)
 
+    def label_heard(self, text: str) -> str | None:
+        """The number label a sentence ends in, misheard after a word for "on", whoever it calls
+        (`rewording.label_heard`: "Call Julian Nevek and Hamepile,": mobile)."""
+        word = label_heard(text, self.book.resolver().knows, _WHOSE)
+        return self.labels.get(word) if word is not None else None
+
     def has_topic(self, text: str) -> bool:
         """Whether a sentence goes on to a topic ("... about the renewal")."""
         return not self.introducers.isdisjoint(fold(text).split()[:-1])
@@ -141,6 +152,15 @@ class Sentences:
             ):
                 return True
         return False
+
+    def takes_back(self, text: str) -> bool:
+        """Whether any word of a sentence takes back what came before, or may be such a word misheard: a
+        repair ("no", "I mean"), a word that sounds like "sorry", "actually" or "rather" ("Sari"), or one of
+        TAKING_BACK_MISHEARD ("now" for "no", "I'm" for "I mean")."""
+        words = fold(text).split()
+        return any(self.ways.repair_at(words, i) for i in range(len(words))) or any(
+            w in TAKING_BACK_MISHEARD or (phonetic_keys(w) or ("",))[0] in self.repair_sounds for w in words
+        )
 
     def relations_in(self, text: str) -> set[str]:
         """The relations a sentence names after "my", however misheard the rest ("Sown my wife.")."""
@@ -271,6 +291,22 @@ class Sentences:
         sentence = "call " + " ".join(" ".join(phrases[at:]).split())
         meaning = self.meaning(sentence)
         return last, sentence if meaning is not None and one_person(meaning) == last else f"call {last}"
+
+    def named_alone(self, text: str) -> bool:
+        """Whether the phrase naming the last person a sentence names says nothing but their name (its
+        number labels, carrier words and topic aside): "..., Sam.", "..., Rebecca Hall, to the order."; not
+        "..., I'm Inspector Horvath." nor "..., Amidas Emel Martin,", where other words come first."""
+        named = self.named(text)
+        if not named:
+            return False
+        at, who = named[-1]
+        words = self._name_words(PHRASE_END.split(text)[at].lower())
+        resolution = self.book.resolver().resolve(" ".join(words))
+        return (
+            resolution.action == Action.DIAL
+            and resolution.contact is not None
+            and resolution.contact.name == who
+        )
 
     def named(self, text: str) -> list[tuple[int, str]]:
         """The people a sentence names, phrase by phrase in the order said: (phrase, person), the longest

@@ -70,6 +70,29 @@ def test_a_label_word_in_the_topic_is_not_a_label_heard(grammar, second: str, ag
     assert evidence(commands, first("", 0))["label_agrees"] == agrees
 
 
+@pytest.mark.parametrize(
+    ("second", "agrees"),
+    [
+        # a British "on her mobile" after a name Whisper misheard too ("Call Julian Nevek and Hamepile,",
+        # "Call Fianna Bayan and his Met-Bile.", hibari-tts on held-out 177)
+        ("Call Jain Dough and her map aisle.", 1),
+        ("Call Jain Dough and his Met-Bile.", 1),
+        ("Call Jain Dough and her sister.", 0),  # no word like a label
+        ("Call Jain Dough and Kelly Chen.", 0),  # someone's name, not a label
+    ],
+)
+def test_a_label_whisper_wrote_as_other_words_after_any_name_agrees(
+    grammar, second: str, agrees: int, monkeypatch
+):
+    commands, _ = checked(grammar, second)
+    # the label was said: pocketsphinx fits the sentence with it better, so it stays (`Witness.label_unsaid`)
+    monkeypatch.setattr(
+        commands.witness, "align", lambda audio, texts: [-50.0 if "mobile" in t else -60.0 for t in texts]
+    )
+    commands.check(first("call jane doe on her mobile", 0.6), AUDIO, COMMAND)
+    assert evidence(commands, first("", 0))["label_agrees"] == agrees
+
+
 def test_another_person_whisper_heard_is_weighed_as_a_reading_of_its_own(grammar):
     commands, _ = checked(grammar, "Call Jane Smith on the mobile.")
     commands.check(first("call jane doe on the mobile", 0.6), AUDIO, COMMAND)
@@ -265,6 +288,9 @@ def test_a_misheard_verb_is_at_most_three_words_and_never_refuses(grammar, secon
         # read as a call to nobody ("mebail for Kelly Chen") until the small word is read
         ("Try the mebail for Kelly Chen.", "Try the mobile for Kelly Chen"),
         ("Call Omar Sharif.", "Call Omar Sharif."),  # a stranger is read as said: nobody
+        # nobody named, a British "phone" heard as *fan* (like someone's Finn): asked for the rest
+        ("I'd like to make a fan call.", "I'd like to make a phone call"),
+        ("I want to fan a number.", "I want to phone a number"),
     ],
 )
 def test_misheard_small_words_around_a_name_are_the_template_words_they_sound_like(

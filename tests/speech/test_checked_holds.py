@@ -191,6 +191,36 @@ def test_a_turn_to_a_name_said_in_part_is_asked_about(grammar):
     assert not result.sure and result.person == ""
 
 
+@pytest.mark.parametrize(
+    ("heard", "unprompted", "held", "asked_again"),
+    [
+        # "phone Kofi Boateng about the order" (held-out 177, Flite in office noise): *Phone Kofi Boateng,
+        # Rebecca Hall, to the order.* prompted with the book's names, *from coffee botan without the
+        # order.* without
+        ("Ring Jane Doe, Kelly Chen, Royce.", "ring jane dough regarding the quote", False, True),
+        ("Ring Jane Doe, Kelly Chen, Royce.", "Ring Jane Doe, now, Kelly.", True, True),  # "now": "no"?
+        ("Ring Jane Doe, Kelly Chen, Royce.", "Ring Jane Doe, Kelly Chen.", True, True),  # two people
+        # words before the second name: a take-back word misheard ("I mean" as *I'm*, *Amidas*)
+        ("Ring Jane Doe, I'm Kelly Chen, Royce.", "ring jane dough regarding the quote", True, False),
+        ("Ring Jane Doe, Amidas Kelly Chen.", "ring jane dough regarding the quote", True, False),
+    ],
+)
+def test_a_turn_whisper_wrote_only_when_prompted_with_the_names_is_no_restart(
+    grammar, heard: str, unprompted: str, held: bool, asked_again: bool
+):
+    """Prompted with the book's names, Whisper ends a sentence in names nobody said. Two people named with
+    no word taking the first back, the second by name alone, are heard again without the prompt: when that
+    names one person at most and takes nothing back either, nobody was turned to and the grammar's reading
+    is the model's to weigh. A word taking the first back, or one Whisper may have written for it, is a turn
+    without hearing it again."""
+    # said as a correction ("..., I mean Kelly Chen.") the words after Jane Doe fit worse: no correction
+    commands, engine = scoring(grammar, heard, I_mean=-5.0, Jane_Doe=-1.0, Kelly_Chen=-1.0)
+    engine.unprompted = unprompted
+    commands.check(first("ring jane doe regarding the quote", 0.6), AUDIO, COMMAND)
+    assert next(r for r, _ in commands.last if r.source == "grammar").held is held
+    assert any(not prompt for prompt, _ in engine.prompts) is asked_again
+
+
 def test_a_person_said_twice_is_no_restart(grammar):
     commands, _ = scoring(grammar, "Call Jane Doe, Jane Doe on the mobile.", Jane_Doe=-1.0)
     assert commands.witness.restart("Call Jane Doe, Jane Doe on the mobile.") is None
