@@ -128,8 +128,8 @@ class Witness(Sentences):
             if mine is not None and others:
                 e.set("sphinx_done", True)
                 e.set("sphinx_margin", mine - max(others))
-            # a label Whisper wrote as other words after a name it did not place counts too ("Call Julian
-            # Nevek and Hamepile," for "... Julia Novak on her mobile")
+            # a label Whisper wrote as other words after a name it did not place counts too ("Call Fianna
+            # Bayan and his Met-Bile." for "... Fiona Byrne on his mobile")
             label, written = {meaning[2]} if meaning[2] else set(), self.labels_in(own)
             misheard = not written and bool(label) and self.label_heard(own) in label
             e.set("label_agrees", written == label or misheard)

@@ -89,7 +89,7 @@ def small_words_misheard(
     it) in it: each word no template holds and that sounds like no word of anyone's name, made the
     template word (`words`) it sounds most like (SMALL_WORD_LIKE), when the sentence then calls a person
     the resolver places, named in two words or more. A request for a call with nobody named (ASKS_FOR_MORE:
-    "I'd like to make a fan call.", *fan* sounding like someone's *Finn*) is read so with every such word:
+    "I'd like to make a fan call.", *fan* sounding like a contact's *Fiona*) is read so with every such word:
     it places nothing. `text` is as `verb_misheard`'s."""
     heard = prepare(text, ways).split()
     said = [fold(w) for w in heard]
@@ -145,9 +145,9 @@ def label_misheard(text: str, parser: Parser, resolver: Resolver, whose: Iterabl
 
 
 def label_heard(text: str, knows: Callable[[str], bool], whose: Iterable[str]) -> str | None:
-    """The label word a sentence ends in, misheard after a word for "on", whoever it calls ("Call Julian
-    Nevek and Hamepile,": mobile; "Ring my mom and her map aisle."; "Call Steven Clark and Weck.": work):
-    the last such place's (`label_misheard` reads the sentence with it)."""
+    """The label word a sentence ends in, misheard after a word for "on", whoever it calls ("Call Fianna
+    Bayan and his Met-Bile.": mobile; "Ring my mom and her map aisle."; "Call Steven Clark and Weck.":
+    work): the last such place's (`label_misheard` reads the sentence with it)."""
     return next((label for _, _, label in _labels_misheard(text, knows, whose)), None)
 
 

@@ -127,7 +127,7 @@ class Sentences:
 
     def label_heard(self, text: str) -> str | None:
         """The number label a sentence ends in, misheard after a word for "on", whoever it calls
-        (`rewording.label_heard`: "Call Julian Nevek and Hamepile,": mobile)."""
+        (`rewording.label_heard`: "Call Fianna Bayan and his Met-Bile.": mobile)."""
         word = label_heard(text, self.book.resolver().knows, _WHOSE)
         return self.labels.get(word) if word is not None else None
 

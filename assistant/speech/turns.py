@@ -63,7 +63,7 @@ class Turns:
 
     def taken_back(
         self,
-        restart: tuple[str, str] | None,
+        restart: Restart,
         meaning: tuple[str, str, str],
         second: Transcript,
         grammar_heard: str | None,

@@ -73,8 +73,8 @@ def test_a_label_word_in_the_topic_is_not_a_label_heard(grammar, second: str, ag
 @pytest.mark.parametrize(
     ("second", "agrees"),
     [
-        # a British "on her mobile" after a name Whisper misheard too ("Call Julian Nevek and Hamepile,",
-        # "Call Fianna Bayan and his Met-Bile.", hibari-tts on held-out 177)
+        # a British "on her mobile" after a name Whisper misheard too ("Call Fianna Bayan and his
+        # Met-Bile.", hibari-tts on held-out 177)
         ("Call Jain Dough and her map aisle.", 1),
         ("Call Jain Dough and his Met-Bile.", 1),
         ("Call Jain Dough and her sister.", 0),  # no word like a label
@@ -288,7 +288,7 @@ def test_a_misheard_verb_is_at_most_three_words_and_never_refuses(grammar, secon
         # read as a call to nobody ("mebail for Kelly Chen") until the small word is read
         ("Try the mebail for Kelly Chen.", "Try the mobile for Kelly Chen"),
         ("Call Omar Sharif.", "Call Omar Sharif."),  # a stranger is read as said: nobody
-        # nobody named, a British "phone" heard as *fan* (like someone's Finn): asked for the rest
+        # nobody named, a British "phone" heard as *fan*: asked who (or what number)
         ("I'd like to make a fan call.", "I'd like to make a phone call"),
         ("I want to fan a number.", "I want to phone a number"),
     ],
