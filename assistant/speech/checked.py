@@ -231,6 +231,9 @@ class CheckedCommands:
             return Transcript(first.text, heard, 0.0, engine=self.name, sure=False)
         restart = self.turns.heard(second, audio)
         self.holds.mark(weighed, second, audio, restart, dial_at=self.dial_at)
+        for reading, p in weighed:  # a correction the grammar took for a topic: asked about
+            if not reading.held and p >= self.dial_at and reading.source == "grammar":
+                reading.held = self.turns.hidden_in_topic(reading, audio)
         grammar = next((r for r, _ in weighed if r.source == "grammar"), None)
         best, p = max(weighed, key=lambda rp: rp[1])
         grammar_heard = one_person(grammar.meaning) if grammar is not None else None

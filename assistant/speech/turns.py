@@ -9,7 +9,7 @@ from ..errors import TranscriptionFailed
 from ..models import AudioClip, Transcript
 from ..understanding import PHRASE_END
 from .commands import Book
-from .evidence import Witness
+from .evidence import Reading, Witness
 from .freeform import Transcribing
 from .holds import Restart, restarted_away
 from .sentences import one_person
@@ -35,6 +35,7 @@ class Turns:
         self.name = name
         self.sure_at = sure_at
         self.min_confidence = min_confidence
+        self._bare: tuple[bytes, str] | None = None  # the last command heard without the prompt
 
     def heard(self, second: Transcript, audio: AudioClip) -> Restart:
         """The person Whisper heard the speaker turn to, and the command for them (`Sentences.restart`),
@@ -53,13 +54,37 @@ class Turns:
             or not self.witness.named_alone(second.text)
         ):
             return restart
+        bare = self._unprompted(audio)
+        if bare is None or self.witness.takes_back(bare) or len({w for _, w in self.witness.named(bare)}) > 1:
+            return restart
+        return None
+
+    def hidden_in_topic(self, reading: Reading, audio: AudioClip) -> bool:
+        """Whether a reading with a topic only the grammar heard ("call isabelle martin about the meeting")
+        may hide a correction in it: Whisper, hearing the command again without the book's names, starts a
+        phrase by taking someone back (`Sentences.corrected`: "..., I mean ...", "..., sorry, ..."; not a
+        "wait" inside one, *I'll wait men throughout the contract.* for "dial Kwame Mensah about the
+        contract", espeak-ng in pink noise). The grammar's
+        topic path takes any words after a name for a topic, "I mean Emily Zhang" too, and Whisper prompted
+        with the names can write the correction as names (*Call us say Bell Martin, Aimee and Emily
+        Shring.*; unprompted *Call the Sebel Martin, I mean Emmily Shring.*: a wrong dial on fresh held-out
+        183, hibari-tts clean)."""
+        if not reading.evidence.value("topic_unheard"):
+            return False
+        bare = self._unprompted(audio)
+        return bare is not None and self.witness.corrected(bare)
+
+    def _unprompted(self, audio: AudioClip) -> str | None:
+        """What Whisper hears in the command without the book's names as a prompt (once a command); None
+        when it fails."""
+        if self._bare is not None and self._bare[0] == audio.pcm:
+            return self._bare[1]
         try:
             bare = self.engine.transcribe(audio, quick=True).text
         except TranscriptionFailed:
-            return restart
-        if self.witness.takes_back(bare) or len({who for _, who in self.witness.named(bare)}) > 1:
-            return restart
-        return None
+            return None
+        self._bare = (audio.pcm, bare)
+        return bare
 
     def taken_back(
         self,

@@ -221,6 +221,27 @@ def test_a_turn_whisper_wrote_only_when_prompted_with_the_names_is_no_restart(
     assert any(not prompt for prompt, _ in engine.prompts) is asked_again
 
 
+@pytest.mark.parametrize(
+    ("unprompted", "held"),
+    [
+        ("Call Jane Doe, I mean Kelly Chan.", True),  # the topic was a correction
+        ("Call Jane Doe about the renewal.", False),
+    ],
+)
+def test_a_correction_the_grammar_took_for_a_topic_is_asked_about(grammar, unprompted: str, held: bool):
+    """ "call Isabelle Martin, I mean Emily Zhang" (fresh held-out 183, hibari-tts clean): the grammar's
+    topic path heard "call isabelle martin about the meeting", sure of it; Whisper, prompted with the names,
+    wrote the correction as names (*Call us say Bell Martin, Aimee and Emily Shring.*), and the first
+    person was dialled. A topic only the grammar heard, on a reading about to be acted on, is heard again
+    without the prompt: a word taking someone back there and the reading is asked about."""
+    commands, engine = scoring(grammar, "Call Jane Doe, Aimee and Kelly Shring.", I_mean=-5.0, Jane_Doe=-0.2)
+    engine.unprompted = unprompted
+    commands.dial_at = 0.0  # about to be acted on, however the model weighs these fakes
+    commands.check(first("call jane doe about the renewal", 0.9), AUDIO, COMMAND)
+    reading = next(r for r, _ in commands.last if r.source == "grammar")
+    assert reading.evidence.value("topic_unheard") and reading.held is held
+
+
 def test_a_person_said_twice_is_no_restart(grammar):
     commands, _ = scoring(grammar, "Call Jane Doe, Jane Doe on the mobile.", Jane_Doe=-1.0)
     assert commands.witness.restart("Call Jane Doe, Jane Doe on the mobile.") is None
