@@ -1,5 +1,6 @@
 """The speaker turning from one person to another in one command ("ring Oscar Nilsson, sorry, Diego
-Ramirez"): whom Whisper heard them turn to, unless it made the turn up, and the command for that person.
+Ramirez"): whom Whisper heard them turn to, unless it made the turn up, and the command for that person;
+and a turn the grammar took for a topic ("call isabelle martin about the meeting").
 """
 
 from __future__ import annotations
@@ -64,11 +65,10 @@ class Turns:
         may hide a correction in it: Whisper, hearing the command again without the book's names, starts a
         phrase by taking someone back (`Sentences.corrected`: "..., I mean ...", "..., sorry, ..."; not a
         "wait" inside one, *I'll wait men throughout the contract.* for "dial Kwame Mensah about the
-        contract", espeak-ng in pink noise). The grammar's
-        topic path takes any words after a name for a topic, "I mean Emily Zhang" too, and Whisper prompted
-        with the names can write the correction as names (*Call us say Bell Martin, Aimee and Emily
-        Shring.*; unprompted *Call the Sebel Martin, I mean Emmily Shring.*: a wrong dial on fresh held-out
-        183, hibari-tts clean)."""
+        contract", espeak-ng in pink noise). The grammar's topic path takes any words after a name for a
+        topic, "I mean Emily Zhang" too, and Whisper prompted with the names can write the correction as
+        names (*Call us say Bell Martin, Aimee and Emily Shring.*; unprompted *Call the Sebel Martin, I mean
+        Emmily Shring.*: a wrong dial on fresh held-out 183, hibari-tts clean)."""
         if not reading.evidence.value("topic_unheard"):
             return False
         bare = self._unprompted(audio)
