@@ -16,10 +16,10 @@ from .commands import CHECK_BELOW, GrammarCommands, Parser, _GrammarStream
 from .decision import Model
 from .evidence import Reading, Witness
 from .freeform import Transcribing, names_prompt
-from .holds import Holds, Restart, restarted_away
+from .holds import Holds
 from .rewording import ASKS_FOR_MORE
 from .sentences import UNPLACED, one_person
-from .turns import Turns
+from .turns import Restart, Turns, restarted_away
 
 # A reading Whisper did not hear named is said through the whole book from this probability on: below it
 # the check could only lift a reading that would be asked about anyway ("did you mean ...?").
@@ -80,10 +80,10 @@ class CheckedCommands:
             getattr(second, "end_scores", None),
             getattr(second, "go_on", None),
         )
-        self.holds = Holds(self.witness, parser)  # the rules beside the model
         self.turns = Turns(  # a person taken back for another
             self.witness, second, grammar.book, name=self.name, sure_at=sure_at, min_confidence=min_confidence
         )
+        self.holds = Holds(self.witness, parser, self.turns)  # the rules beside the model
         self.last: list[tuple[Reading, float]] = []  # the readings of the last command checked, weighed
 
     @property
@@ -231,9 +231,6 @@ class CheckedCommands:
             return Transcript(first.text, heard, 0.0, engine=self.name, sure=False)
         restart = self.turns.heard(second, audio)
         self.holds.mark(weighed, second, audio, restart, dial_at=self.dial_at)
-        for reading, p in weighed:  # a correction the grammar took for a topic: asked about
-            if not reading.held and p >= self.dial_at and reading.source == "grammar":
-                reading.held = self.turns.hidden_in_topic(reading, audio)
         grammar = next((r for r, _ in weighed if r.source == "grammar"), None)
         best, p = max(weighed, key=lambda rp: rp[1])
         grammar_heard = one_person(grammar.meaning) if grammar is not None else None

@@ -101,8 +101,11 @@ class Witness(Sentences):
         repaired = self.repaired(second.text)
         heard = meanings[second.text] if second.text else None
         # Whisper's sentence in the templates' words (`reworded`): what it misheard counts as what it was
-        # read as (*and her map aisle* as "on her mobile")
+        # read as (*and her map aisle* as "on her mobile"); so does a label written as other words after a
+        # name it did not place ("Call Fianna Bayan and his Met-Bile." for "... Fiona Byrne on his mobile")
         own = said[second.text] if second.text else ""
+        written = self.labels_in(own)
+        misheard = set() if written else {self.label_heard(own)} - {None}
         beam = [meanings[t] for t in second.alternatives[:4] if t]
         grammar = meanings[first.text] if first.text else None
         distinct = {meanings[t]: t for t, _ in reversed(candidates) if meanings[t] is not None}
@@ -128,11 +131,8 @@ class Witness(Sentences):
             if mine is not None and others:
                 e.set("sphinx_done", True)
                 e.set("sphinx_margin", mine - max(others))
-            # a label Whisper wrote as other words after a name it did not place counts too ("Call Fianna
-            # Bayan and his Met-Bile." for "... Fiona Byrne on his mobile")
-            label, written = {meaning[2]} if meaning[2] else set(), self.labels_in(own)
-            misheard = not written and bool(label) and self.label_heard(own) in label
-            e.set("label_agrees", written == label or misheard)
+            label = {meaning[2]} if meaning[2] else set()
+            e.set("label_agrees", written == label or (bool(label) and misheard == label))
             who = one_person(meaning)
             e.set("one_person", who is not None)
             e.set("other_intent", meaning[0] != "CallContact")

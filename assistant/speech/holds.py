@@ -18,6 +18,7 @@ from .evidence import Reading, Witness
 from .pronounce import shared
 from .sentences import one_person
 from .strangers import UNLIKE_BELOW, Strangers, stranger_fits_better
+from .turns import Restart, Turns, restarted_away
 
 # Two engines naming two people are asked about, however likely the model finds one of them:
 # - a reading only Whisper made, when the grammar was at least DISPUTE_AT sure of another person and
@@ -60,15 +61,14 @@ OUTSAID_BACK = 4.0
 # spares the right ones.
 FIRST_NAME_SAID_BELOW = -0.5
 
-Restart = tuple[str, str] | None  # the person turned to and the command for them (`Sentences.restart`)
-
 
 class Holds:
     """Which readings of one command are asked about, whatever the model makes of them."""
 
-    def __init__(self, witness: Witness, parser: Parser):
+    def __init__(self, witness: Witness, parser: Parser, turns: Turns):
         self.witness = witness
         self.parser = parser
+        self.turns = turns  # a person taken back for another, and a correction taken for a topic
         self.strangers = Strangers(witness)  # the rules for a stranger sharing a contact's name
         self.corrections: dict[tuple[str, str], float | None] = {}  # this command's, by sentence and person
 
@@ -117,6 +117,11 @@ class Holds:
                 or (p >= dial_at and self._correction_unheard(reading, grammar, second, audio))
                 or (p >= dial_at and self._first_name_said(reading, second, audio))
                 or (p >= dial_at and self.strangers.surname_unheard(reading, audio))
+                or (
+                    p >= dial_at
+                    and reading.source == "grammar"
+                    and self.turns.hidden_in_topic(reading, audio)
+                )
             )
 
     def _first_name_said(self, reading: Reading, second: Transcript, audio: AudioClip) -> bool:
@@ -220,11 +225,6 @@ class Holds:
             if margin is not None:
                 return margin >= CORRECTED_AT
         return False
-
-
-def restarted_away(restart: Restart, meaning: tuple[str, str, str]) -> bool:
-    """Whether the speaker turned from this reading's person to another (`Sentences.restart`)."""
-    return restart is not None and restart[0] != one_person(meaning)
 
 
 def name_repeated(reading: Reading) -> bool:

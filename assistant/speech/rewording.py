@@ -95,34 +95,37 @@ def small_words_misheard(
     said = [fold(w) for w in heard]
     framing = {w for frame in (*ways.before, *ways.after) for w in frame}  # "I'd like to", "for me"
     odd = [w for w in said if len(w) > 2 and w.isalpha() and w not in words and w not in framing]
-    shared().words(odd)  # espeak-ng's guesses for them in one go
+    likeliest = _template_words_like(odd, words)
     if any(map(resolver.sounds_like_a_name, said)):
-        sentence = _as_template_words(
-            heard, said, [w for w in odd if not resolver.sounds_like_a_name(w)], words
-        )
+        # words like no word of anyone's name ("Anna" is no "and")
+        unnamed = {w: t for w, t in likeliest.items() if not resolver.sounds_like_a_name(w)}
+        sentence = _as_template_words(heard, said, unnamed)
         intent = parser.parse(sentence, allowed=COMMANDS) if sentence is not None else None
         if intent is not None and intent.name == "CallContact" and not intent.slot("relation"):
             name = fold(intent.slot("contact") or "").split()
             if len(name) > 1 and resolver.resolve(" ".join(name)).action == Action.DIAL:
                 return sentence
-    sentence = _as_template_words(heard, said, odd, words)
+    sentence = _as_template_words(heard, said, likeliest)
     intent = parser.parse(sentence, allowed=COMMANDS) if sentence is not None else None
     return sentence if intent is not None and intent.name in ASKS_FOR_MORE else None
 
 
-def _as_template_words(
-    heard: list[str], said: list[str], odd: list[str], words: frozenset[str]
-) -> str | None:
-    """The sentence with each of its `odd` words made the template word it sounds most like, if like
-    enough (SMALL_WORD_LIKE: "Anna" is no "and" since names are not odd); None when no word changed."""
+def _template_words_like(odd: list[str], words: frozenset[str]) -> dict[str, str]:
+    """Each of these words -> the template word (`words`) it sounds most like, when like enough
+    (SMALL_WORD_LIKE)."""
     pronounce = shared().words
-    changed = list(heard)
-    for i, word in enumerate(said):
-        if word not in odd:
-            continue
+    pronounce(odd)  # espeak-ng's guesses for them in one go
+    likeliest = {}
+    for word in dict.fromkeys(odd):
         like, best = max((sound_similarity(word, w, pronounce), w) for w in words)
         if like >= SMALL_WORD_LIKE:
-            changed[i] = best
+            likeliest[word] = best
+    return likeliest
+
+
+def _as_template_words(heard: list[str], said: list[str], likeliest: Mapping[str, str]) -> str | None:
+    """The sentence with each word of `likeliest` made its template word; None when no word changed."""
+    changed = [likeliest.get(word, written) for written, word in zip(heard, said, strict=True)]
     return " ".join(changed) if [fold(w) for w in changed] != said else None
 
 

@@ -12,8 +12,14 @@ from ..understanding import PHRASE_END
 from .commands import Book
 from .evidence import Reading, Witness
 from .freeform import Transcribing
-from .holds import Restart, restarted_away
 from .sentences import one_person
+
+Restart = tuple[str, str] | None  # the person turned to and the command for them (`Sentences.restart`)
+
+
+def restarted_away(restart: Restart, meaning: tuple[str, str, str]) -> bool:
+    """Whether the speaker turned from this reading's person to another (`Sentences.restart`)."""
+    return restart is not None and restart[0] != one_person(meaning)
 
 
 class Turns:
