@@ -63,7 +63,7 @@ RENAMED_KEYS_BELOW = 0.5
 # check is (OUTSAID_BACK, speech/holds.py): Whisper, prompted with the book, writes contacts' names as other
 # common names (*Dyl Connor Ely,* for Connor Reilly, +9.2; *Call us, Carl Nilsson, concerning the audit
 # findings.* for Oscar Nilsson, +6.5). Chosen on the readings this rule held on dev draws 7 and 97 and
-# held-out draws 175-185: 13 of 36 right ones fit by 4 or more, and none of the 34 whole-name readings it
+# held-out draws 175-185: 13 of 36 right ones fit by 4 or more, and none of the 36 whole-name readings it
 # held on the six stranger benches (dev, 159-169; *Thank you Ruth Jones about the invoice.* for "phone
 # Gareth Jones", read as Harriet Jones, fits by +1.5).
 WRITTEN_BACK = 4.0
@@ -170,7 +170,7 @@ class Strangers:
         def stranger(pair: list[str]) -> bool:
             return names_someone_else(pair, name, spelled) and not broken(pair) and not a_contact(pair)
 
-        return found + [pair for pair in pairs if pair != written and stranger(pair)]
+        return found + [pair for pair in pairs if pair not in found and stranger(pair)]
 
     def written_back(self, reading: Reading, names: list[list[str]], audio: AudioClip) -> bool:
         """Whether pocketsphinx fits the reading's sentence, saying its person's whole name, better than

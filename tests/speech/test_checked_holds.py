@@ -330,6 +330,7 @@ def test_a_stranger_whisper_wrote_beside_a_contacts_name_is_asked_about(
         ("ring hiroshi tanaka", "Give Hiroshi Tan Naku Ring.", False),  # his surname broken in two
         ("call jennifer lopez", "Call Jen Park, No, Jennifer Lopez,", False),  # a contact taken back
         ("ring jon park", "Bring Tom Parke.", True),  # his surname as it sounds, spelled otherwise
+        ("ring jon park", "Ring Tom Parke.", True),  # ... also as the name the sentence asks for
         ("ring jon park", "Bring Tom Perk.", False),  # no word of his, as written or as it sounds
     ],
 )
