@@ -49,7 +49,7 @@ SPELLED_FROM = 0.75
 # about the invoice,* for "phone Gareth Jones ..." (Harriet Jones, -6.2), *Call, Emily Marsh,* for "call
 # Beverly Marsh" (Emily Carter, -5.8), wrong dials of held-out draw 181 and the stranger benches 163-169.
 # The other word is a surname when it sounds unlike theirs (`_surname`) and their Metaphone keys are less
-# alike than RENAMED_KEYS_BELOW (*Geltbig* for Goldberg, 0.73, fit 4.1 better on fresh held-out draw 185, a
+# alike than RENAMED_KEYS_BELOW (*Geltbig* for Goldberg, 0.73, fit 5.8 better on fresh held-out draw 185, a
 # right dial; *Marsh* for Carter is 0.29, *Hem* for Fischer 0); a first name only when it is a common given
 # name (contacts/common.py) that does not sound like theirs (SPELLED_FROM) nor is spelled like it
 # (NAME_SPELLED, rapidfuzz ratio: *Thomas* for Tomas, 91, is his name spelled otherwise; *Garrett* for
@@ -156,9 +156,6 @@ class Strangers:
         def kept(word: str, own: str) -> bool:
             return word == own or word in related(own)
 
-        def spelled(word: str, own: str) -> bool:  # kept, or written as it sounds (SPELLED_FROM)
-            return kept(word, own) or sound_similarity(word, own, shared().words) >= SPELLED_FROM
-
         def broken(pair: list[str]) -> bool:  # the other word is the start of theirs
             pieces = zip(pair, name, strict=True)
             return any(own.startswith(word) and not kept(word, own) for word, own in pieces)
@@ -168,7 +165,7 @@ class Strangers:
             return any(fold(contact.name) == joined for contact in self.witness.book.contacts())
 
         def stranger(pair: list[str]) -> bool:
-            return names_someone_else(pair, name, spelled) and not broken(pair) and not a_contact(pair)
+            return names_someone_else(pair, name, self._spelled) and not broken(pair) and not a_contact(pair)
 
         return found + [pair for pair in pairs if pair not in found and stranger(pair)]
 
@@ -182,13 +179,8 @@ class Strangers:
         at = _name_at(fold(who).split() if who is not None else [], said)
         if at is None or not names:
             return False
-        own = " ".join(said)
-        others = [" ".join([*said[:at], *name, *said[at + 2 :]]) for name in names]
-        fit = self.witness.fits(audio, [own, *dict.fromkeys(others)])
-        mine = fit.get(own)
-        return mine is not None and all(
-            (theirs := fit.get(other)) is not None and mine - theirs >= WRITTEN_BACK for other in others
-        )
+        margins = self._fits_better(said, [[*said[:at], *name, *said[at + 2 :]] for name in names], audio)
+        return all(margin is not None and margin >= WRITTEN_BACK for margin in margins)
 
     def renamed(self, reading: Reading, pairs: list[list[str]], audio: AudioClip) -> bool:
         """A reading saying its person's whole name (two words) where Whisper wrote that name with one word
@@ -201,42 +193,38 @@ class Strangers:
         runner-up. Run only for a reading about to be acted on: it costs an alignment, and only when
         Whisper wrote such a name."""
         who = one_person(reading.meaning)
-        name = fold(who).split() if who is not None else []
+        if not pairs or who is None:  # most commands: Whisper wrote no two capitalised words
+            return False
+        name = fold(who).split()
+        places = [(pair, at) for pair in pairs if (at := self._renamed_at(pair, name)) is not None]
         said = sentence_words(reading.text)
-        at = _name_at(name, said)
-        if at is None or self.witness.forced.said(reading.text) != name:
+        start = _name_at(name, said)
+        if not places or start is None or self.witness.forced.said(reading.text) != name:
             return False
-        others = []
-        for pair in pairs:
-            place = self._renamed_at(pair, name)
-            if place is not None:
-                others.append(" ".join([*said[: at + place], pair[place], *said[at + place + 1 :]]))
-        if not others:
-            return False
-        fit = self.witness.fits(audio, [" ".join(said), *dict.fromkeys(others)])
-        mine = fit.get(" ".join(said))
-        return mine is not None and any(
-            (theirs := fit.get(other)) is not None and mine - theirs <= -STRANGER_FITS_BETTER
+        others = [[*said[: start + at], pair[at], *said[start + at + 1 :]] for pair, at in places]
+        margins = self._fits_better(said, others, audio)
+        return any(margin is not None and margin <= -STRANGER_FITS_BETTER for margin in margins)
+
+    def _fits_better(self, said: list[str], others: list[list[str]], audio: AudioClip) -> list[float | None]:
+        """How much better pocketsphinx fits a sentence's words to the audio than each of the others (per
+        frame); None where either could not be fitted."""
+        own = " ".join(said)
+        fit = self.witness.fits(audio, [own, *dict.fromkeys(" ".join(other) for other in others)])
+        mine = fit.get(own)
+        return [
+            None if mine is None or (theirs := fit.get(" ".join(other))) is None else mine - theirs
             for other in others
-        )
+        ]
 
     def _renamed_at(self, pair: list[str], name: list[str]) -> int | None:
         """Which word of a two-word name Whisper wrote is another than the person's (`renamed`), the other
         kept; None when neither or both."""
-        if len(pair) != 2:
+        if len(pair) != 2 or len(name) != 2:
             return None
-        related = self.witness.book.nicknames.related
-        words = shared().words
-
-        def kept(word: str, own: str) -> bool:
-            return (
-                word == own
-                or word in related(own)
-                or sound_similarity(word, own, words) >= SPELLED_FROM
-                or spelled_alike(word, own) >= NAME_SPELLED
-            )
-
-        same = [kept(word, own) for word, own in zip(pair, name, strict=True)]
+        same = [
+            self._spelled(word, own) or spelled_alike(word, own) >= NAME_SPELLED
+            for word, own in zip(pair, name, strict=True)
+        ]
         if same.count(True) != 1:
             return None
         at = same.index(False)
@@ -246,6 +234,14 @@ class Strangers:
         else:
             other = not _surname([word], name[1]) and sentences_alike(word, name[1]) < RENAMED_KEYS_BELOW
         return at if other else None
+
+    def _spelled(self, word: str, own: str) -> bool:
+        """Whether a word Whisper wrote is this word of the person's name: the same, a nickname of it, or
+        written as it sounds (SPELLED_FROM)."""
+        related = self.witness.book.nicknames.related
+        return (
+            word == own or word in related(own) or sound_similarity(word, own, shared().words) >= SPELLED_FROM
+        )
 
     def written_someone_else(self, who: str, written: list[str]) -> bool:
         """Whether a name written in two words (`written`) is a stranger's who shares one word with this

@@ -259,7 +259,6 @@ def test_names_whisper_listed_are_not_a_name_with_one_word_another(grammar, monk
     monkeypatch.setattr(
         commands.witness, "align", lambda audio, texts: [-4.0 if "julia" in t else -10.0 for t in texts]
     )
-    commands.dial_at = 0.0
     reading = Reading("call fatima zahra", ("CallContact", "Fatima Zahra", ""), Evidence(), "grammar")
     pairs = commands.holds.strangers.name_pairs(engine.text)
     assert not commands.holds.strangers.renamed(reading, pairs, AUDIO)
