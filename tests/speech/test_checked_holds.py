@@ -393,3 +393,26 @@ def test_a_name_that_reaches_its_person_only_through_another_names_nickname_is_a
     commands.check(first("what can you do", 0.1), AUDIO, COMMAND)
     reading = next(r for r, _ in commands.last if r.source == "whisper")
     assert reading.meaning[1] == person and reading.held is held
+
+
+@pytest.mark.parametrize(
+    "grammar_heard, heard, held",
+    [
+        ("call grace okafor", "Call Arjun.", True),  # Whisper heard someone else: a dispute
+        ("call grace okafor", "Call Arjan.", False),  # a guess at a name it did not make out
+        ("call jon park", "Call Hiroshi Park.", True),  # a word of his kept: maybe a stranger
+    ],
+)
+def test_a_name_whisper_only_guessed_at_does_not_dispute_the_grammars(
+    grammar, monkeypatch, grammar_heard: str, heard: str, held: bool
+):
+    """ "call Sakura Ito", Whisper (Festival): *Call the Curator.*, which the resolver takes, unsure, for
+    Emily Carter. A name Whisper wrote that the resolver cannot place, and that writes no word of the
+    grammar's person's name, is a guess at a name it did not make out, not another person heard: the
+    grammar's reading is not held back by it. A name the resolver places is a dispute, and so is one that
+    keeps a word of the grammar's person (*Hiroshi Park* beside Jon Park may be a stranger)."""
+    commands, _ = checked(grammar, heard)
+    monkeypatch.setattr(commands.holds.strangers, "written", lambda *_: [])  # the dispute alone
+    commands.check(first(grammar_heard, 0.6), AUDIO, COMMAND)
+    mine = next(r for r, _ in commands.last if r.source == "grammar")
+    assert mine.held is held
