@@ -94,7 +94,8 @@ class Sentences:
         they sound like (`small_words_misheard`). A call to nobody is read so too, and kept so only when it
         then names one person: *Try the mebail for Aisha Khan.* read as said calls "mebail for Aisha Khan".
         A label misheard after a whole name is read as the label it sounds like (`label_misheard`), also
-        where the name alone was read ("Call Omar Farouk and Mebel.": him, on mobile)."""
+        where the name alone was read ("Call Omar Farouk and Mebel.": him, on mobile) and after a misheard
+        verb (*Then Ravi Shankar at Ham,*: him, at home)."""
         joined = letters_joined(text)
         read = self._read(joined)
         if read[0] is not None and read[0][:2] != UNPLACED:
@@ -110,7 +111,7 @@ class Sentences:
         again = self._read(found)
         if read[0] is not None and (again[0] is None or one_person(again[0]) is None):
             return joined, read  # a call to nobody, and still nobody's
-        return found, again
+        return self._labelled(found, again)
 
     def _labelled(self, text: str, read: Read) -> tuple[str, Read]:
         """A call to one person read with no label, read again with a label misheard after the name

@@ -311,6 +311,8 @@ def test_misheard_small_words_around_a_name_are_the_template_words_they_sound_li
         ("Call Jane Doe and the Robal.", "Call Jane Doe on the mobile", ("Jane Doe", "mobile")),
         # read as her with no label, until the label is read
         ("Call Jane Doe and Mebel.", "Call Jane Doe on mobile", ("Jane Doe", "mobile")),
+        # after a verb misheard too ("phone Ravi Shankar at home", hibari-tts: *Then Ravi Shankar at Ham,*)
+        ("Then Jane Doe at Ham,", "call Jane Doe on home", ("Jane Doe", "home")),
         # as said: words of someone's name (two people); words like no label; a name the resolver
         # cannot place alone
         ("Call Jane Smith and Kelly Chen.", "Call Jane Smith and Kelly Chen.", ("nobody", "")),
