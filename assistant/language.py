@@ -131,7 +131,11 @@ class Speechways:
                 else set()
             )
             return tuple(
-                sorted({tuple(p.split()) for p in [*said, *extra] if p.split()}, key=len, reverse=True)
+                sorted(
+                    {tuple(p.split()) for p in [*said, *extra] if p.split()},
+                    key=lambda p: (len(p), p),
+                    reverse=True,
+                )
             )
 
         return Speechways(

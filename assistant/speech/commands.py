@@ -90,7 +90,10 @@ def contact_phrases(
         if nicknames is not None and known is not None and len(words) > 1:
             # Short forms of the first name (Jen, Jenny for Jennifer; Rob for Robert) that the dictionary
             # knows; the dataset's other relations (Bill for Robert) are too many to put in a grammar.
-            short = [n for n in sorted(nicknames.nicknames_of(words[0]), key=len) if n[:2] == words[0][:2]]
+            # shortest first, then by spelling: a set's order changes from one start to the next (Kathy or
+            # Katie for Kathryn, and so what the grammar hears)
+            by_length = sorted(nicknames.nicknames_of(words[0]), key=lambda n: (len(n), n))
+            short = [n for n in by_length if n[:2] == words[0][:2]]
             for nick in [n for n in short if len(n) > 2 and known(n)][:2]:
                 forms += [nick, f"{nick} {' '.join(words[1:])}"]
         names.update(dict.fromkeys(f for f in forms if f))
