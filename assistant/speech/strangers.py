@@ -151,14 +151,10 @@ class Strangers:
             return []
         found = [written] if self.written_someone_else(who, written) else []
         name = fold(who).split()
-        related = self.witness.book.nicknames.related
-
-        def kept(word: str, own: str) -> bool:
-            return word == own or word in related(own)
 
         def broken(pair: list[str]) -> bool:  # the other word is the start of theirs
             pieces = zip(pair, name, strict=True)
-            return any(own.startswith(word) and not kept(word, own) for word, own in pieces)
+            return any(own.startswith(word) and not self._kept(word, own) for word, own in pieces)
 
         def a_contact(pair: list[str]) -> bool:  # asked last, of the rare pair that would hold: a long book
             joined = " ".join(pair)
@@ -235,13 +231,14 @@ class Strangers:
             other = not _surname([word], name[1]) and sentences_alike(word, name[1]) < RENAMED_KEYS_BELOW
         return at if other else None
 
+    def _kept(self, word: str, own: str) -> bool:
+        """Whether a word Whisper wrote is this word of the person's name, or a nickname of it."""
+        return word == own or word in self.witness.book.nicknames.related(own)
+
     def _spelled(self, word: str, own: str) -> bool:
-        """Whether a word Whisper wrote is this word of the person's name: the same, a nickname of it, or
-        written as it sounds (SPELLED_FROM)."""
-        related = self.witness.book.nicknames.related
-        return (
-            word == own or word in related(own) or sound_similarity(word, own, shared().words) >= SPELLED_FROM
-        )
+        """Whether a word Whisper wrote is this word of the person's name (`_kept`), or written as it sounds
+        (SPELLED_FROM)."""
+        return self._kept(word, own) or sound_similarity(word, own, shared().words) >= SPELLED_FROM
 
     def written_someone_else(self, who: str, written: list[str]) -> bool:
         """Whether a name written in two words (`written`) is a stranger's who shares one word with this
