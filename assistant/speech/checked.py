@@ -222,8 +222,6 @@ class CheckedCommands:
         """The likeliest reading, and whether to act on it, ask about it, or hear it again. `short`: the
         grammar's reading leaves out speech said after it (`check`), so it is asked about."""
         readings = self.witness.readings(first, second, audio, cleaned)
-        for reading in readings:
-            reading.held = reading.held or (short and reading.source == "grammar")
         weighed = [(r, self._against_book(r, second, audio)) for r in readings]
         self.last = weighed
         heard = tuple(dict.fromkeys(t for t in (second.text, *first.alternatives) if t))
@@ -231,6 +229,8 @@ class CheckedCommands:
             return Transcript(first.text, heard, 0.0, engine=self.name, sure=False)
         restart = self.turns.heard(second, audio)
         self.holds.mark(weighed, second, audio, restart, dial_at=self.dial_at)
+        for reading in readings:
+            reading.held = reading.held or (short and reading.source == "grammar")
         grammar = next((r for r, _ in weighed if r.source == "grammar"), None)
         best, p = max(weighed, key=lambda rp: rp[1])
         grammar_heard = one_person(grammar.meaning) if grammar is not None else None

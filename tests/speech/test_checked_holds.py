@@ -416,3 +416,41 @@ def test_a_name_whisper_only_guessed_at_does_not_dispute_the_grammars(
     commands.check(first(grammar_heard, 0.6), AUDIO, COMMAND)
     mine = next(r for r, _ in commands.last if r.source == "grammar")
     assert mine.held is held
+
+
+@pytest.mark.parametrize(
+    ("named", "held"),
+    [
+        (-2.0, False),  # her name said 0.5 below Whisper's own writing (-1.5): the reading stands
+        (-2.8, True),  # 1.3 below: maybe someone else's name, asked about
+    ],
+)
+def test_a_name_not_placed_is_acted_on_when_whisper_says_it_nearly_as_well(grammar, named: float, held: bool):
+    """ "Call Siobhaningai.": the resolver is unsure of the words. About to be acted on, the reading stands
+    when Whisper, made to say it naming Siobhan (*Call Siobhan*), fits the audio within 1.0 of its own
+    writing and beats every name like hers by 2.0 or more; otherwise it is asked about, as any name the
+    resolver cannot place. Below the threshold to act it is asked about either way."""
+    commands, _ = scoring(grammar, "Call Siobhaningai.", Siobhan=named)
+    commands.dial_at = 0.0  # whatever the model makes of it, about to be acted on
+    commands.check(first("", 0.1), AUDIO, COMMAND)
+    [(reading, _)] = commands.last
+    assert reading.meaning == ("CallContact", "Siobhan Nguyen", "")
+    assert reading.evidence.values["forced_below_own"] == pytest.approx(-1.5 - named)
+    assert reading.held is held
+    commands.dial_at = 1.01
+    commands.check(first("", 0.1), AUDIO, COMMAND)
+    assert commands.last[0][0].held
+
+
+@pytest.mark.parametrize(("margin", "held"), [(2.0, False), (0.85, True)])
+def test_a_name_not_placed_that_sounds_like_another_is_asked_about(margin: float, held: bool):
+    """The rival's side of the rule: the stranger Nina Fischer, *I need to reach Niamh Fischer.*, beside the
+    contact Lena Fischer: her sentence fit 0.25 below Whisper's own, but only 0.85 over a name like hers."""
+    from assistant.speech.decision import Evidence
+    from assistant.speech.evidence import Reading
+    from assistant.speech.holds import Holds
+
+    e = Evidence({"forced_done": 1.0, "forced_below_own": 0.25, "forced_margin": margin})
+    reading = Reading("I need to reach Niamh Fischer.", ("CallContact", "Lena Fischer", ""), e, "whisper")
+    assert Holds._placed_by_sound(reading, acted=True) is not held
+    assert not Holds._placed_by_sound(reading, acted=False)
