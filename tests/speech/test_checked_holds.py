@@ -430,13 +430,23 @@ def test_a_name_not_placed_is_acted_on_when_whisper_says_it_nearly_as_well(gramm
     when Whisper, made to say it naming Siobhan (*Call Siobhan*), fits the audio within 1.0 of its own
     writing and beats every name like hers by 2.0 or more; otherwise it is asked about, as any name the
     resolver cannot place. Below the threshold to act it is asked about either way."""
+    from assistant.models import Action
+    from assistant.ports import Utterance
+    from assistant.understanding import resolve_heard
+
     commands, _ = scoring(grammar, "Call Siobhaningai.", Siobhan=named)
     commands.dial_at = 0.0  # whatever the model makes of it, about to be acted on
-    commands.check(first("", 0.1), AUDIO, COMMAND)
+    result = commands.check(first("", 0.1), AUDIO, COMMAND)
     [(reading, _)] = commands.last
     assert reading.meaning == ("CallContact", "Siobhan Nguyen", "")
     assert reading.evidence.values["forced_below_own"] == pytest.approx(-1.5 - named)
     assert reading.held is held
+    parser = IntentParser()
+    resolution = resolve_heard(
+        grammar.book.resolver(), Utterance(result), parser.parse(result.text), parser, 0.85
+    )
+    assert resolution.action == (Action.ASK if held else Action.DIAL)  # held: "Did you mean ...?"
+    assert held or (resolution.contact is not None and resolution.contact.name == "Siobhan Nguyen")
     commands.dial_at = 1.01
     commands.check(first("", 0.1), AUDIO, COMMAND)
     assert commands.last[0][0].held
