@@ -228,9 +228,7 @@ class CheckedCommands:
         if not weighed:  # neither engine made sense of it
             return Transcript(first.text, heard, 0.0, engine=self.name, sure=False)
         restart = self.turns.heard(second, audio)
-        self.holds.mark(weighed, second, audio, restart, dial_at=self.dial_at)
-        for reading in readings:
-            reading.held = reading.held or (short and reading.source == "grammar")
+        self.holds.mark(weighed, second, audio, restart, dial_at=self.dial_at, short=short)
         grammar = next((r for r, _ in weighed if r.source == "grammar"), None)
         best, p = max(weighed, key=lambda rp: rp[1])
         grammar_heard = one_person(grammar.meaning) if grammar is not None else None

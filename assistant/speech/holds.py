@@ -99,9 +99,11 @@ class Holds:
         restart: Restart,
         *,
         dial_at: float,
+        short: bool = False,
     ) -> None:
         """Set `held` on each reading a rule holds back (`callbot eval` keeps it). `dial_at`: the probability
-        from which a reading is acted on; the costly correction check runs only for those."""
+        from which a reading is acted on; the costly correction check runs only for those. `short`: the
+        grammar's reading leaves out speech said after it (`CheckedCommands.check`), so it is held."""
         grammar = next((r for r, _ in weighed if r.source == "grammar"), None)
         whisper = next((r for r, _ in weighed if r.source == "whisper"), None)
         heard_words = bool(second.text.strip())
@@ -118,6 +120,7 @@ class Holds:
         for reading, p in weighed:
             reading.held = (
                 (reading.held and not self._placed_by_sound(reading, p >= dial_at))  # a name not placed
+                or (short and reading.source == "grammar")  # before the costly rules: held whatever they say
                 or (
                     disputed(reading, grammar, whisper, heard_words)
                     and not self._guessed_at(reading, guess)
