@@ -241,10 +241,14 @@ class Sentences:
             # the resolver is unsure of a contact's whole name among misheard words: the model's to weigh
             said = fold(intent.slot("contact") or "").split()
             placed = resolver.says_whole_name(said, resolution.candidates[0].contact)
-        if resolution.action == Action.DIAL and len(fold(resolution.query).split()) == 1:
-            # one word that is no form of the name and only sounds a little like it ("Call Matt?": Mateo)
+        if resolution.action == Action.DIAL and len(query := fold(resolution.query).split()) == 1:
+            # one word that is no form of the name and only sounds a little like it ("Call Matt?": Mateo),
+            # not one said the same ("call steven at orchard accountancy": Stephen Clarke, by his company)
             how = next((c.matched for c in resolution.candidates if c.contact == resolution.contact), "")
-            placed = how not in MISHEARD_KINDS
+            same = (
+                how == "sound-alike" and alikes is not None and resolution.contact in alikes.saying(query[0])
+            )
+            placed = how not in MISHEARD_KINDS or same
         return (intent.name, who, intent.slot("label") or ""), min(fit, 1.0), placed
 
     def names_the_same(self, text: str, meaning: Meaning) -> bool:

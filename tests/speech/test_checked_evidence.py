@@ -579,3 +579,31 @@ def test_whisper_writes_a_name_spelled_out_or_possessive(grammar, second: str, w
     said = first("ring dmitri volkov at home", 0.6)
     commands.check(said, AUDIO, COMMAND)
     assert evidence(commands, said)["whisper_writes"] == writes
+
+
+def test_a_first_name_said_the_same_as_theirs_is_placed_when_the_company_settles_who():
+    """ "call Stephen at Orchard Accountancy", the grammar: "call steven at orchard accountancy" (held-out
+    draw 195): Steven Clark and Stephen Clarke sound the same, and his company says which, so the reading
+    is his, placed, for the decision to weigh; it had been asked about as a word that only sounds a little
+    like his name ("Call Matt?" for Mateo Silva still is). Said alone, the name is both of theirs."""
+    from assistant.evaluate import SimpleBook
+    from assistant.models import PhoneNumber
+    from assistant.speech.evidence import Witness
+
+    book = SimpleBook(
+        [
+            Contact("Steven Clark", (PhoneNumber("+14155550301", "mobile"),), company="Clearwater Pools"),
+            Contact(
+                "Stephen Clarke", (PhoneNumber("+14155550302", "mobile"),), company="Orchard Accountancy"
+            ),
+            Contact("Mateo Silva", (PhoneNumber("+14155550303", "mobile"),), company="Silva Coffee"),
+        ]
+    )
+    parser = IntentParser()
+    witness = Witness(book, parser, parser.intents, None)
+    _, (meaning, _, placed) = witness.reworded("call steven at orchard accountancy")
+    assert meaning == ("CallContact", "Stephen Clarke", "") and placed
+    _, (meaning, _, placed) = witness.reworded("Call Matt?")
+    assert meaning == ("CallContact", "Mateo Silva", "") and not placed
+    _, (meaning, _, _) = witness.reworded("call steven")
+    assert meaning == ("CallContact", "Stephen Clarke|Steven Clark", "")
