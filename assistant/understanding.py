@@ -206,10 +206,10 @@ def named(resolver: Resolver, words: Sequence[str], label: str, text: str) -> Re
     name and the other not, that the resolver places on them, sure or unsure (*Call Emma Farouk and
     Mebel.* for Omar Farouk, *Call Chidi Eby and his mobile.* for Chidi Obi; not *Get me Rebecca more on
     the normal.*). Asked about, such a name is acted on only when the audio places it (speech/holds.py)."""
-    whole = whole_name(resolver, words, label)
+    found = resolver.resolve(" ".join(words), label=label)
+    whole = _as_whole(found, words)
     if whole is not None or len(words) != 2 or not set(words) <= _capitalised(text):
         return whole
-    found = resolver.resolve(" ".join(words), label=label)
     if found.action == Action.DIAL and found.contact is not None:
         person = found.contact
     elif found.action == Action.ASK and found.reason == "unsure" and len(found.candidates) == 1:
@@ -228,7 +228,12 @@ def named(resolver: Resolver, words: Sequence[str], label: str, text: str) -> Re
 
 def whole_name(resolver: Resolver, words: Sequence[str], label: str = "") -> Resolution | None:
     """The call to the one contact these words are the whole name (or an alias) of, as written."""
-    found = resolver.resolve(" ".join(words), label=label)
+    return _as_whole(resolver.resolve(" ".join(words), label=label), words)
+
+
+def _as_whole(found: Resolution, words: Sequence[str]) -> Resolution | None:
+    """`found`, the resolver's answer for these words, when it calls the one contact they are the whole
+    name (or an alias) of, as written."""
     person = found.contact if found.action == Action.DIAL else None
     return found if person is not None and tuple(words) in name_forms(person) else None
 
