@@ -166,11 +166,16 @@ class Forced:
         the audio than the same sentence with another surname after their first name (`surname`, as
         Whisper wrote it going on from the first name: *Phone Omar Farouk about the invoice* against
         *Phone Omar Sharif about the invoice*). None when the engine cannot score."""
+        return self.against_name(text, who, f"{who.split()[0]} {surname.capitalize()}", audio)
+
+    def against_name(self, text: str, who: str, other: str, audio: AudioClip) -> float | None:
+        """For a reading that says its person's whole name: how much better Whisper, made to say it, fits
+        the audio than the same sentence naming `other` (a whole name) instead. None when the engine cannot
+        score."""
         said = self.said(text)
         naming = self._naming(text, said)
         if self.token_scores is None or naming is None or len(said) < 2:
             return None
-        other = f"{who.split()[0]} {surname.capitalize()}"
         try:
             own, written = self.score(audio, [naming(who), naming(other)])
         except TranscriptionFailed:

@@ -142,6 +142,7 @@ class Holds:
                 or (p >= dial_at and self._first_name_said(reading, second, audio))
                 or (p >= dial_at and self.strangers.surname_unheard(reading, audio))
                 or (p >= dial_at and self.strangers.renamed(reading, pairs, audio))
+                or (p >= dial_at and self.strangers.first_name_unheard(reading, second, audio))
                 or (
                     p >= dial_at
                     and reading.source == "grammar"

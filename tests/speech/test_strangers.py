@@ -1,5 +1,7 @@
 """A stranger who shares a first name with a contact, heard by the grammar as that first name alone: Whisper,
-made to say the command up to the name, writes on with the surname said (speech/strangers.py)."""
+made to say the command up to the name, writes on with the surname said; one who shares a surname, heard as
+the contact's whole name: Whisper, made to say the words before it, writes on with the first name said
+(speech/strangers.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from assistant.intents import IntentParser
-from assistant.models import AudioClip
+from assistant.models import AudioClip, Transcript
 from assistant.speech.checked import CheckedCommands
 from assistant.speech.decision import Evidence
 from assistant.speech.evidence import Reading
@@ -26,6 +28,11 @@ class GoingOn(Scoring):
     def go_on(self, audio: AudioClip, start: str, prompt: str = "") -> str:
         self.started.append(start)
         return f"{start}{self.goes_on}"
+
+
+# Whisper's own sentence for "call Peter Johnson about the invoice" heard as "call marcus johnson ...": his
+# surname written, his first name not (*Fengurth Jens about the invoice.* for "phone Gareth Jones ...")
+WHISPER_OWN = Transcript("Call Peeta Johnson about the invoice.")
 
 
 def marcus(reading: str = "call marcus") -> Reading:
@@ -127,6 +134,86 @@ def test_whisper_writes_on_from_a_first_name_with_the_surname_said(grammar, say,
     himself = read_audio(say("call Marcus Johnson", voice))
     assert not strangers.surname_unheard(marcus(), himself)
     assert not strangers.surname_unheard(marcus("call marcus johnson"), himself)
+
+
+@pytest.mark.parametrize(
+    ("goes_on", "peter", "held"),
+    [
+        (" Peter Johnson about the invoice.", -1.0, True),  # another given name, his surname: a stranger
+        (" Peter Jonson about the invoice.", -1.0, True),  # ... however the surname is spelled
+        (" Peter Johnson about the invoice.", -3.5, False),  # fitting better by less: the model decides
+        (" Marcus Johnson about the invoice.", -1.0, False),  # his own
+        (" Marcos Johnson about the invoice.", -1.0, False),  # ... spelled otherwise
+        (" Martha Johnson about the invoice.", -1.0, False),  # a name that sounds like his
+        (" Peter Baker about the invoice.", -1.0, False),  # not his surname
+        (
+            " Marcus Baker about the invoice.",
+            -1.0,
+            False,
+        ),  # his first name, another surname: surname_unheard's
+        (" Tomorrow Johnson about the invoice.", -1.0, False),  # no given name
+    ],
+)
+def test_a_whole_name_whisper_writes_on_from_the_verb_with_another_first_name_is_a_stranger(
+    grammar, goes_on: str, peter: float, held: bool
+):
+    """ "phone Gareth Jones about the invoice" heard by the grammar alone as "phone harriet jones about the
+    invoice" (Harriet Jones), Whisper's own *Fengurth Jens about the invoice.*: made to say *Phone*, Whisper
+    writes *Gareth Jones*, and Whisper, made to say the sentence naming him, fits the audio better than
+    naming her by more than 1 (SURNAME_FITS_WORSE): asked about."""
+    engine = GoingOn("Coalition.", goes_on=goes_on, fits={"Peter Johnson": peter})
+    strangers = CheckedCommands(grammar, engine, IntentParser()).holds.strangers
+    reading = marcus("call marcus johnson about the invoice")
+    assert strangers.first_name_unheard(reading, WHISPER_OWN, AUDIO) is held
+    assert engine.started == ["Call"]
+    if goes_on.startswith(" Peter Jo"):  # his surname however spelled: the sentences scored
+        said = ["Call Marcus Johnson about the invoice", "Call Peter Johnson about the invoice"]
+        assert engine.scored[-1] == said
+
+
+@pytest.mark.parametrize(
+    ("reading", "backed", "whisper"),
+    [
+        ("call marcus johnson", "whisper_means", WHISPER_OWN),  # Whisper's own reading means him
+        ("call marcus johnson", "whisper_beam", WHISPER_OWN),  # ... or a runner-up does
+        ("call marcus", "", WHISPER_OWN),  # his first name alone: surname_unheard's
+        ("marcus johnson", "", WHISPER_OWN),  # nothing said before his name to go on from
+        ("call marcus johnson", "", Transcript("Call Marcus Jonson.")),  # Whisper wrote his whole name
+        ("call marcus johnson", "", Transcript("Coalition.")),  # ... or no word of it
+        ("call marcus johnson", "", Transcript("Call Marcus Jobson.")),  # ... or his first name, not surname
+        ("call marcus johnson", "", Transcript("Coalition.", ("Call Peter Johnson.",))),  # a runner-up's
+    ],
+)
+def test_a_whole_name_whisper_backed_or_wrote_whole_or_nothing_before_it_is_not_written_on_from_the_verb(
+    grammar, reading: str, backed: str, whisper: Transcript
+):
+    """Whisper is made to go on from the verb only when it wrote the person's surname and not their first
+    name, in its sentence or a runner-up: how a stranger who shares their surname comes out."""
+    engine = GoingOn("Coalition.", goes_on=" Peter Johnson.", fits={"Peter Johnson": -1.0})
+    strangers = CheckedCommands(grammar, engine, IntentParser()).holds.strangers
+    said = marcus(reading)
+    if backed:
+        said.evidence.set(backed, True)
+    asked = strangers.first_name_unheard(said, whisper, AUDIO)
+    assert asked is (whisper.alternatives != () and not backed)
+    assert engine.started == (["Call"] if asked else [])
+
+
+@pytest.mark.parametrize("voice", ["flite:slt", "en-us+klatt2"])
+def test_whisper_writes_on_from_the_verb_with_the_first_name_said(grammar, say, voice):
+    """Real audio through the bundled Whisper: "call Peter Johnson about the invoice" read as "call marcus
+    johnson about the invoice" (Marcus Johnson) is a stranger; "call Marcus Johnson about the invoice" read
+    so is not."""
+    from assistant.speech.audio import read_audio
+    from assistant.speech.whisper import WhisperTranscriber
+
+    strangers = CheckedCommands(grammar, WhisperTranscriber(), IntentParser()).holds.strangers
+    reading = marcus("call marcus johnson about the invoice")
+    # Whisper's own sentence wrote his surname and not his first name (WHISPER_OWN), so the check runs:
+    # made to say *Call* and go on, Whisper writes the first name said
+    for said, stranger in (("call Peter Johnson", True), ("call Marcus Johnson", False)):
+        audio = read_audio(say(f"{said} about the invoice", voice))
+        assert strangers.first_name_unheard(reading, WHISPER_OWN, audio) is stranger
 
 
 def grace(reading: str = "call grace okafor") -> Reading:
