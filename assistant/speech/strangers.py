@@ -224,12 +224,14 @@ class Strangers:
         if not at or self.witness.forced.said(reading.text) != name:  # no whole name, or nothing before it
             return False
         heard = {word for text in (second.text, *second.alternatives[:4]) for word in fold(text).split()}
-        if [any(self._spelled(word, own) for word in heard) for own in name] != [False, True]:
-            return False  # Whisper wrote their first name, or not their surname: no stranger sharing it
+        first, surname = name
+        # Whisper wrote their surname and not their first name (the surname asked first: mostly unwritten)
+        if not any(self._spelled(w, surname) for w in heard) or any(self._spelled(w, first) for w in heard):
+            return False
         written = self.witness.goes_on_after(reading.text, said[at - 1], who, audio)
         if not written or not names_someone_else(written[:2], name, self._spelled):
             return False
-        if not self._spelled(written[1], name[1]):  # their first name, another surname: surname_unheard's
+        if not self._spelled(written[1], surname):  # their first name, another surname: surname_unheard's
             return False
         stranger = f"{written[0].capitalize()} {who.split()[1]}"
         margin = self.witness.forced.against_name(reading.text, who, stranger, audio)
