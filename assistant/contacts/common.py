@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 
-from .names import nickname_dataset_names
+from .names import nickname_dataset_names, phonetic_keys
 
 GIVEN_RANK = 1000  # a given name among the commonest this many of either sex
 SURNAME_RANK = 10_000  # a surname among the commonest this many
@@ -24,6 +24,17 @@ def given_names() -> frozenset[str]:
 
     census = _ranked(names.FILES["first:male"], GIVEN_RANK) | _ranked(names.FILES["first:female"], GIVEN_RANK)
     return frozenset(census) | nickname_dataset_names()
+
+
+def sounds_like_given_name(word: str) -> bool:
+    """Whether a folded word is a common given name, or sounds the same as one by both phonetic keys
+    ("neena" as Nina)."""
+    return len(word) > 2 and (word in given_names() or phonetic_keys(word) in _given_name_keys())
+
+
+@functools.cache
+def _given_name_keys() -> frozenset[tuple[str, ...]]:
+    return frozenset(phonetic_keys(name) for name in given_names())
 
 
 @functools.cache

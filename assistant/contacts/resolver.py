@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from ..models import Action, Candidate, Contact, Resolution
+from .common import sounds_like_given_name
 from .companies import Companies
 from .labels import canonical_label, pick_number
 from .names import Nicknames, fold, phonetic_keys, tokens
@@ -35,6 +36,10 @@ UNMATCHED_PENALTY = (
 DIAL_AT = 80.0  # a single winner at least this good is dialled (after confirmation if policy asks)
 REFUSE_BELOW = 62.0  # nobody this close: say so, never dial
 MARGIN = 10.0  # candidates within this of the best are "close": ask which one
+# A name placed by its whole spelling alone, its first word another common given name (or said as one),
+# scores at most this: "neena fischer" (said as Nina) is spelled almost as Lena Fischer, and
+# may be a stranger who shares her surname: ask, never dial.
+ANOTHER_GIVEN_NAME_AT_MOST = DIAL_AT - 1
 MAX_CHOICES = 5
 # Matches where every heard word is a word of the name (or the user's pick): no confirmation needed for these.
 CERTAIN = frozenset({"name", "alias", "learned alias", "picked", "relation"})
@@ -191,11 +196,15 @@ class Resolver:
                             score,
                             ("alias" if kind == "name" and form is not entry.forms[0] else kind),
                         )
-            if alike[index] - WHOLE_PENALTY > best:
+            whole_only = alike[index] - WHOLE_PENALTY > best
+            if whole_only:
                 best, how = alike[index] - WHOLE_PENALTY, "spelling"
             best += WHOLE_WEIGHT * tie[index]
             if best > 0:
-                scores[index] = (best / (1 + WHOLE_WEIGHT), how)
+                score = best / (1 + WHOLE_WEIGHT)
+                if whole_only and _another_given_name(words, maps, entry):
+                    score = min(score, ANOTHER_GIVEN_NAME_AT_MOST)
+                scores[index] = (score, how)
         return scores
 
     # -- policy -------------------------------------------------------------------------------------------
@@ -345,6 +354,16 @@ class Resolver:
 def name_forms(contact: Contact) -> tuple[tuple[str, ...], ...]:
     """The contact's name and each alias as folded words: the ways the book writes them."""
     return tuple(f for f in (tokens(contact.name), *(tokens(a) for a in contact.aliases)) if f)
+
+
+def _another_given_name(
+    words: Sequence[str], maps: Sequence[dict[str, tuple[float, str]]], entry: _Entry
+) -> bool:
+    """Whether the first of two or more heard words meets no word of the contact's name (`maps`: what each
+    heard word may stand for) and is a common given name, or sounds like one: someone else's first name,
+    who shares the rest. (Not a later word: *emily hahn* is Emily Zhang's surname misheard.)"""
+    own = {word for form in entry.forms for word in form}
+    return len(words) > 1 and not own & maps[0].keys() and sounds_like_given_name(words[0])
 
 
 def _similarity(heard: str, name: str) -> float:
